@@ -1,0 +1,62 @@
+"""Language facts Django does not ship: Moroccan Arabic month names, number and amount formats."""
+
+from datetime import date
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+
+#: Moroccan (Maghreb) month names; Django ships the Mashriq ones (كانون الثاني…).
+MOROCCAN_ARABIC_MONTHS = (
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "ماي",
+    "يونيو",
+    "يوليوز",
+    "غشت",
+    "شتنبر",
+    "أكتوبر",
+    "نونبر",
+    "دجنبر",
+)
+FRENCH_MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+NARROW_NBSP = "\u202f"
+CURRENCY_LABEL = {"fr": "DH", "ar": "درهم", "zgh": "DH"}
+
+
+def month_name(month: int, language: str) -> str:
+    """The month's name in French or Moroccan Arabic (Tamazight statements use the French one)."""
+    names = MOROCCAN_ARABIC_MONTHS if language == "ar" else FRENCH_MONTHS
+    return names[month - 1]
+
+
+def format_month(day: date, language: str) -> str:
+    return f"{month_name(day.month, language)} {day.year}"
+
+
+def format_amount(amount: Decimal, *, currency: bool = False, language: str = "fr") -> str:
+    """``1 234 567,50`` with narrow no-break spaces and a comma, Western digits in every language.
+
+    Arabic text keeps Western digits, as used in Morocco; callers wrap the result in a left-to-right span.
+    """
+    text = format_decimal(abs(amount), format="#,##0.00", locale="fr_FR").replace("\u202f", NARROW_NBSP)
+    text = text.replace("\xa0", NARROW_NBSP).replace(" ", NARROW_NBSP)
+    if amount < 0:
+        text = "-" + text
+    if currency:
+        text = f"{text}{NARROW_NBSP}{CURRENCY_LABEL.get(language, 'DH')}"
+    return text

@@ -1,0 +1,1 @@
+"""ledger: the only app that imports django_ledger (books, chart, posting, balances, reports)."""

@@ -1,0 +1,103 @@
+"""Writes of member data: one function per business action, each in its own transaction with an audit row."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from gie_erp.core.audit import audit_record
+from gie_erp.core.roles import Role
+from members.models import AllocationKey, AllocationKeyValue, Cooperator, Organization, User
+
+
+@transaction.atomic
+def organization_upsert(*, acting_user: Any, slug: str, defaults: dict[str, Any]) -> tuple[Organization, bool]:
+    """Create the organization with this slug, or update its fields; audited only when something changed."""
+    org, created = Organization.objects.get_or_create(slug=slug, defaults=defaults)
+    changed = created
+    if not created:
+        for name, value in defaults.items():
+            if getattr(org, name) != value:
+                setattr(org, name, value)
+                changed = True
+        if changed:
+            org.full_clean()
+            org.save()
+    if changed:
+        audit_record(
+            actor=acting_user,
+            event="organization.created" if created else "organization.updated",
+            target=org,
+            tenant_id=org.pk,
+        )
+    return org, created
+
+
+@transaction.atomic
+def cooperator_add(*, acting_user: Any, organization: Organization, **fields: Any) -> Cooperator:
+    """Add one cooperator to a cooperative."""
+    cooperator = Cooperator(organization=organization, **fields)
+    cooperator.full_clean()
+    cooperator.save()
+    audit_record(actor=acting_user, event="cooperator.added", target=cooperator, tenant_id=organization.pk)
+    return cooperator
+
+
+@transaction.atomic
+def allocation_value_set(
+    *, acting_user: Any, organization: Organization, key: AllocationKey, year: int, month: int, value: Decimal
+) -> AllocationKeyValue:
+    """Record a member's weight under a key for a period (replaces the previous value for that period)."""
+    row, _ = AllocationKeyValue.objects.update_or_create(
+        organization=organization, key=key, year=year, month=month, defaults={"value": value}
+    )
+    audit_record(
+        actor=acting_user,
+        event="allocation_value.set",
+        target=row,
+        tenant_id=organization.pk,
+        data={"key": key, "year": year, "month": month, "value": str(value)},
+    )
+    return row
+
+
+def cooperators_count_on(*, organization: Organization, on: date) -> int:
+    """Active cooperators who had joined by that date (the default 'cooperators' allocation key)."""
+    return organization.cooperators.filter(is_active=True).exclude(joined_on__gt=on).count()
+
+
+@transaction.atomic
+def user_upsert(
+    *,
+    acting_user: Any,
+    username: str,
+    password: str,
+    role: Role,
+    organization: Organization | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    preferred_language: str = "fr",
+) -> tuple[User, bool]:
+    """Create a login with its role, or bring an existing one to the given role (password set only on creation)."""
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "role": role,
+            "organization": organization,
+            "first_name": first_name,
+            "last_name": last_name,
+            "preferred_language": preferred_language,
+            "is_staff": role == Role.GIE_ADMIN,
+            "is_superuser": False,
+        },
+    )
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(actor=acting_user, event="user.created", target=user, data={"role": role})
+    elif user.role != role or user.organization_id != (organization.pk if organization else None):
+        user.role, user.organization = role, organization
+        user.save(update_fields=["role", "organization"])
+        audit_record(actor=acting_user, event="user.role_changed", target=user, data={"role": role})
+    return user, created
