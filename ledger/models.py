@@ -1,1 +1,152 @@
-"""ledger: the only app that imports django_ledger (books, chart, posting, balances, reports)."""
+"""Our side of the books. django-ledger holds entities, charts, ledgers, journal entries and transactions; these
+tables add what it lacks: the book ↔ organization link, idempotent entries with their source, the partner of each
+GIE↔member line, the monthly balance table in integer centimes, period locks and gapless journal numbers."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Journal(models.TextChoices):
+    SALES = "VT", _("Ventes")
+    PURCHASES = "AC", _("Achats")
+    BANK = "BQ", _("Banque")
+    CASH = "CA", _("Caisse")
+    MISC = "OD", _("Opérations diverses")
+
+
+class Book(models.Model):
+    """One set of books: a member cooperative's or the GIE's, backed by one django-ledger entity."""
+
+    organization = models.OneToOneField("members.Organization", on_delete=models.PROTECT, related_name="book")
+    entity = models.OneToOneField("django_ledger.EntityModel", on_delete=models.PROTECT, related_name="+")
+    coa = models.OneToOneField("django_ledger.ChartOfAccountModel", on_delete=models.PROTECT, related_name="+")
+    chart_version = models.CharField(max_length=12, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("livre comptable")
+        verbose_name_plural = _("livres comptables")
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+
+class Entry(models.Model):
+    """A posted journal entry: the django-ledger entry plus its idempotency key, source and journal number.
+
+    Never updated or deleted: a correction is a reversal (``reversal_of``) plus a new entry.
+    """
+
+    je = models.OneToOneField(
+        "django_ledger.JournalEntryModel",
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="je_id",
+    )
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="entries")
+    journal = models.CharField(_("journal"), max_length=2, choices=Journal.choices)
+    number = models.CharField(_("numéro"), max_length=25)
+    posted_on = models.DateField(_("date"))
+    description = models.CharField(_("libellé"), max_length=120)
+    source_ref = models.CharField(_("pièce"), max_length=120)
+    idempotency_key = models.CharField(max_length=200)
+    digest = models.CharField(max_length=64)
+    reversal_of = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
+    )
+    created_at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("écriture")
+        verbose_name_plural = _("écritures")
+        constraints = [
+            models.UniqueConstraint(fields=["book", "idempotency_key"], name="entry_key_unique_per_book"),
+            models.UniqueConstraint(fields=["book", "number"], name="entry_number_unique_per_book"),
+        ]
+        indexes = [models.Index(fields=["book", "posted_on"], name="entry_book_date")]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.posted_on} {self.description}"
+
+
+class PartnerLine(models.Model):
+    """The partner book of one django-ledger transaction line (GIE↔member flows only)."""
+
+    tx = models.OneToOneField(
+        "django_ledger.TransactionModel",
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="tx_id",
+    )
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey("members.Organization", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["book", "partner"], name="partnerline_book_partner")]
+
+    def __str__(self) -> str:
+        return f"{self.tx_id} → {self.partner_id}"
+
+
+class Balance(models.Model):
+    """Monthly movements per (book, account, partner) in integer centimes: exact on every database.
+
+    ``partner_id`` 0 means no partner (a plain integer, so the unique key works the same on SQLite and PostgreSQL).
+    Written only by the posting path, in the same transaction as the entry.
+    """
+
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+")
+    account_code = models.CharField(max_length=10)
+    partner_id = models.BigIntegerField(default=0)
+    year = models.SmallIntegerField()
+    month = models.SmallIntegerField()
+    debit = models.BigIntegerField(default=0)
+    credit = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["book", "account_code", "partner_id", "year", "month"], name="balance_key_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "month", "account_code"], name="balance_period_account")]
+
+    def __str__(self) -> str:
+        return f"{self.book_id} {self.account_code} {self.year}-{self.month:02d}: {self.debit} / {self.credit}"
+
+
+class PeriodLock(models.Model):
+    """A locked month of a book: postings dated in it are refused (on PostgreSQL by a trigger too)."""
+
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="locks")
+    year = models.SmallIntegerField()
+    month = models.SmallIntegerField()
+    locked_at = models.DateTimeField(auto_now_add=True)
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta:
+        verbose_name = _("période verrouillée")
+        verbose_name_plural = _("périodes verrouillées")
+        constraints = [models.UniqueConstraint(fields=["book", "year", "month"], name="period_lock_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.book} {self.year}-{self.month:02d}"
+
+
+class JournalSequence(models.Model):
+    """The last number used per (book, journal, year): entries are numbered without gaps."""
+
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+")
+    journal = models.CharField(max_length=2, choices=Journal.choices)
+    year = models.SmallIntegerField()
+    last_number = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["book", "journal", "year"], name="journal_sequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.book_id} {self.journal}{self.year}: {self.last_number}"

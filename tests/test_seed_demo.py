@@ -41,3 +41,13 @@ def test_seed_command_prints_one_login_per_role(capsys: Any) -> None:
     out = capsys.readouterr().out
     for role in Role:
         assert role.value in out
+
+
+@pytest.mark.django_db
+def test_representative_login_switches_to_arabic(client: Any) -> None:
+    seed_demo()
+    response = client.post("/accounts/login/", {"username": "coop1", "password": "demo-gie-2026"}, follow=True)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'dir="rtl"' in body
+    assert "تعاونية الزيتون شفشاون لزيت الزيتون" in body

@@ -26,6 +26,22 @@ class ErrorCode(StrEnum):
     IMPORT_BAD_VALUE = "import_bad_value"
     IMPORT_BAD_DATE = "import_bad_date"
     IMPORT_EMPTY = "import_empty"
+    IMPORT_BAD_AMOUNT = "import_bad_amount"
+    IMPORT_UNKNOWN_ACCOUNT = "import_unknown_account"
+    IMPORT_UNBALANCED = "import_unbalanced"
+    # ledger
+    UNBALANCED_ENTRY = "unbalanced_entry"
+    BAD_LINE = "bad_line"
+    ACCOUNT_NOT_IN_CHART = "account_not_in_chart"
+    PERIOD_LOCKED = "period_locked"
+    FUTURE_DATE = "future_date"
+    MISSING_SOURCE = "missing_source"
+    NO_BOOK = "no_book"
+    UNKNOWN_PARTNER = "unknown_partner"
+    ALREADY_REVERSED = "already_reversed"
+    REVERSAL_OF_REVERSAL = "reversal_of_reversal"
+    UNLOCK_REASON_REQUIRED = "unlock_reason_required"
+    NOT_LOCKED = "not_locked"
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
@@ -42,6 +58,23 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.IMPORT_BAD_VALUE: _("Valeur invalide pour %(field)s : %(value)s."),
     ErrorCode.IMPORT_BAD_DATE: _("Date invalide pour %(field)s : %(value)s (attendu AAAA-MM-JJ)."),
     ErrorCode.IMPORT_EMPTY: _("Le fichier ne contient aucune ligne."),
+    ErrorCode.IMPORT_BAD_AMOUNT: _("Montant invalide pour %(field)s : %(value)s (2 décimales au plus)."),
+    ErrorCode.IMPORT_UNKNOWN_ACCOUNT: _("Compte inconnu du plan comptable : %(value)s."),
+    ErrorCode.IMPORT_UNBALANCED: _(
+        "Les soldes d'ouverture de %(value)s ne sont pas équilibrés : débit %(debit)s, crédit %(credit)s."
+    ),
+    ErrorCode.UNBALANCED_ENTRY: _("Écriture déséquilibrée : débit %(debit)s, crédit %(credit)s."),
+    ErrorCode.BAD_LINE: _("Ligne invalide : %(detail)s"),
+    ErrorCode.ACCOUNT_NOT_IN_CHART: _("Le compte %(code)s n'existe pas dans le plan de ce livre."),
+    ErrorCode.PERIOD_LOCKED: _("La période %(period)s est verrouillée pour ce livre."),
+    ErrorCode.FUTURE_DATE: _("La date %(date)s est dans le futur."),
+    ErrorCode.MISSING_SOURCE: _("Une écriture doit citer sa pièce justificative."),
+    ErrorCode.NO_BOOK: _("Cette organisation n'a pas encore de livre comptable."),
+    ErrorCode.UNKNOWN_PARTNER: _("Partenaire inconnu : %(value)s."),
+    ErrorCode.ALREADY_REVERSED: _("L'écriture %(number)s a déjà été contre-passée."),
+    ErrorCode.REVERSAL_OF_REVERSAL: _("Une contre-passation ne se contre-passe pas : passez une nouvelle écriture."),
+    ErrorCode.UNLOCK_REASON_REQUIRED: _("Déverrouiller une période demande un motif."),
+    ErrorCode.NOT_LOCKED: _("La période %(period)s n'est pas verrouillée."),
 }
 
 

@@ -9,6 +9,9 @@ from django.db import transaction
 
 from gie_erp.core.roles import Role
 from gie_erp.demo import data
+from gie_erp.demo.ledger_year import cooperative_year, gie_year
+from ledger.books import book_ensure
+from ledger.services import journal_entries_post
 from members.legal_ids import ice_with_check_digits
 from members.models import Commune, Cooperator, Organization
 from members.services import organization_upsert, user_upsert
@@ -21,6 +24,7 @@ class SeedReport:
     organizations_created: int = 0
     cooperators_created: int = 0
     users_created: int = 0
+    entries_posted: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, username, password)
 
 
@@ -82,7 +86,7 @@ def seed_demo(*, seed: int = DEFAULT_SEED) -> SeedReport:
     """The GIE, 6 cooperatives with 15–40 cooperators each, and one login per role."""
     report = SeedReport()
     communes = {c.name_fr: c for c in Commune.objects.all()}
-    _, created = organization_upsert(
+    gie, created = organization_upsert(
         acting_user=None, slug=data.GIE["slug"], defaults=_org_fields(data.GIE, Organization.Kind.GIE, communes)
     )
     report.organizations_created += created
@@ -120,4 +124,10 @@ def seed_demo(*, seed: int = DEFAULT_SEED) -> SeedReport:
         report.users_created += created
         if number == 1:
             report.logins.append((Role.COOP_REPRESENTATIVE.value, f"coop{number}", data.DEMO_PASSWORD))
+    gie_book = book_ensure(organization=gie)
+    drafts = list(gie_year(gie_book, seed))
+    for org in coops:
+        drafts += cooperative_year(book_ensure(organization=org), org.slug, gie.pk, gie_book, seed)
+    refs = journal_entries_post(drafts=drafts)
+    report.entries_posted = sum(ref.created for ref in refs)
     return report

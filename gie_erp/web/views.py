@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -24,3 +26,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if org is not None:
         org = selectors.organization_get(user=user, slug=org.slug)
     return render(request, "web/home_member.html", {"org": org})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, then the user's preferred language (Arabic for most representatives) as the session default."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        language = getattr(form.get_user(), "preferred_language", "") or settings.LANGUAGE_CODE
+        if language in dict(settings.LANGUAGES) and not self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+        return response

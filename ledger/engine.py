@@ -1,0 +1,271 @@
+"""The posting engine: validated drafts written straight into django-ledger's tables and ours, in one transaction.
+
+django-ledger's ``commit_txs`` costs ~12 queries per entry (65–100 entries/s). Here a batch of any size costs a
+fixed handful of statements: existing keys, locks, sequences, then one multi-row write per table (COPY on
+PostgreSQL) and one upsert of the monthly balance table. Every rule of the single path applies to every entry.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+
+from gie_erp.core.errors import DomainError, ErrorCode, IdempotencyConflict
+from gie_erp.core.money import to_centimes
+from ledger.books import BookContext, account_uuid, book_context, ledger_uuid
+from ledger.models import Entry, PeriodLock
+from ledger.posting import EntryDraft, check_draft, draft_digest
+from members.models import Organization
+
+LOCAL_TZ = ZoneInfo(settings.TIME_ZONE)
+NOON = time(12, 0)  # entries are stamped at local noon: the same calendar day in UTC, whatever the DST offset
+COPY_THRESHOLD = 200  # rows: above this, PostgreSQL gets COPY instead of a multi-row INSERT
+
+JE_COLUMNS = (
+    "uuid", "je_number", "timestamp", "description", "entity_unit_id", "activity", "origin", "posted", "locked",
+    "is_closing_entry", "ledger_id", "created", "updated",
+)  # fmt: skip
+TX_COLUMNS = (
+    "uuid", "tx_type", "journal_entry_id", "account_id", "amount", "description", "cleared", "reconciled",
+    "created", "updated",
+)  # fmt: skip
+ENTRY_COLUMNS = (
+    "je_id", "book_id", "journal", "number", "posted_on", "description", "source_ref", "idempotency_key", "digest",
+    "reversal_of_id", "created_at", "actor_id",
+)  # fmt: skip
+PARTNER_COLUMNS = ("tx_id", "book_id", "partner_id")
+
+
+@dataclass(frozen=True, slots=True)
+class PostedRef:
+    """What a caller gets back: the entry's id (the django-ledger entry uuid) and number; ``created`` is False on
+    an idempotent replay."""
+
+    je_id: UUID
+    number: str
+    created: bool
+
+
+def entry_timestamp(day: date) -> datetime:
+    return datetime.combine(day, NOON, tzinfo=LOCAL_TZ)
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, UUID):
+        return value.hex
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "as_tuple"):  # Decimal
+        return str(value)
+    return value
+
+
+def _write_rows(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    if not rows:
+        return
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) > COPY_THRESHOLD:
+            raw = cursor.cursor  # the psycopg cursor behind Django's wrapper
+            with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        if connection.vendor == "sqlite":
+            rows = [tuple(_sqlite_value(v) for v in row) for row in rows]
+        placeholders = ", ".join(["%s"] * len(columns))
+        sql = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})"  # noqa: S608 - names are module constants
+        cursor.executemany(sql, rows)
+
+
+def _upsert_balances(deltas: dict[tuple[int, str, int, int, int], list[int]]) -> None:
+    if not deltas:
+        return
+    sql = (
+        "INSERT INTO ledger_balance (book_id, account_code, partner_id, year, month, debit, credit) "
+        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (book_id, account_code, partner_id, year, month) DO UPDATE SET "
+        "debit = ledger_balance.debit + excluded.debit, credit = ledger_balance.credit + excluded.credit"
+    )
+    rows = [(*key, dc[0], dc[1]) for key, dc in sorted(deltas.items())]  # sorted: a stable lock order
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _reserve_numbers(book_id: int, journal: str, year: int, count: int) -> int:
+    """Reserve ``count`` consecutive numbers; returns the first. The row lock serialises writers of one journal."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO ledger_journalsequence (book_id, journal, year, last_number) VALUES (%s, %s, %s, 0) "
+            "ON CONFLICT (book_id, journal, year) DO NOTHING",
+            [book_id, journal, year],
+        )
+        cursor.execute(
+            "UPDATE ledger_journalsequence SET last_number = last_number + %s "
+            "WHERE book_id = %s AND journal = %s AND year = %s RETURNING last_number",
+            [count, book_id, journal, year],
+        )
+        last = int(cursor.fetchone()[0])
+    return last - count + 1
+
+
+def locked_periods(periods: Iterable[tuple[int, int, int]]) -> set[tuple[int, int, int]]:
+    """Which (book, year, month) are locked."""
+    wanted = set(periods)
+    if not wanted:
+        return set()
+    books = {p[0] for p in wanted}
+    years = {p[1] for p in wanted}
+    found = PeriodLock.objects.filter(book_id__in=books, year__in=years).values_list("book_id", "year", "month")
+    return wanted & set(found)
+
+
+def post_drafts(
+    drafts: Sequence[EntryDraft],
+    *,
+    today: date,
+    actor_id: int | None = None,
+    reversal_of: dict[str, UUID] | None = None,
+) -> list[PostedRef]:
+    """Post every draft or none. Replayed keys with the same content return the first entry; all rules checked."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent writer of the same key shows as IntegrityError
+                return _post(drafts, today=today, actor_id=actor_id, reversal_of=reversal_of or {})
+        except IntegrityError:
+            # someone committed one of our keys between our check and our insert: run again, it is now a replay
+            return _post(drafts, today=today, actor_id=actor_id, reversal_of=reversal_of or {})
+
+
+def _post(
+    drafts: Sequence[EntryDraft], *, today: date, actor_id: int | None, reversal_of: dict[str, UUID]
+) -> list[PostedRef]:
+    digests = []
+    for draft in drafts:
+        check_draft(draft, today=today)
+        digests.append(draft_digest(draft))
+
+    # idempotency: keys already posted return their entry; the same key twice in one batch must agree too
+    keys_by_book: dict[int, set[str]] = defaultdict(set)
+    for draft in drafts:
+        keys_by_book[draft.book_id].add(draft.idempotency_key)
+    existing: dict[tuple[int, str], tuple[UUID, str, str]] = {}
+    for book_id, keys in keys_by_book.items():
+        for je_id, key, digest, number in Entry.objects.filter(book_id=book_id, idempotency_key__in=keys).values_list(
+            "je_id", "idempotency_key", "digest", "number"
+        ):
+            existing[(book_id, key)] = (je_id, digest, number)
+
+    results: list[PostedRef | None] = [None] * len(drafts)
+    fresh: list[int] = []
+    batch_keys: dict[tuple[int, str], tuple[int, str]] = {}
+    for index, (draft, digest) in enumerate(zip(drafts, digests, strict=True)):
+        key = (draft.book_id, draft.idempotency_key)
+        if key in existing:
+            je_id, old_digest, number = existing[key]
+            if old_digest != digest:
+                raise IdempotencyConflict(draft.idempotency_key)
+            results[index] = PostedRef(je_id=je_id, number=number, created=False)
+        elif key in batch_keys:
+            if batch_keys[key][1] != digest:
+                raise IdempotencyConflict(draft.idempotency_key)
+        else:
+            batch_keys[key] = (index, digest)
+            fresh.append(index)
+    if not fresh:
+        return _one_per_draft(results, drafts)
+
+    contexts: dict[int, BookContext] = {}
+    for index in fresh:
+        book_id = drafts[index].book_id
+        if book_id not in contexts:
+            contexts[book_id] = book_context(book_id)
+
+    # partners must be organizations of the group; locks must not cover any date
+    partner_ids = {ln.partner_id for i in fresh for ln in drafts[i].lines if ln.partner_id}
+    if partner_ids:
+        known = set(Organization.objects.filter(pk__in=partner_ids).values_list("pk", flat=True))
+        if partner_ids - known:
+            raise DomainError(ErrorCode.UNKNOWN_PARTNER, value=sorted(partner_ids - known)[0])
+    periods = {(drafts[i].book_id, drafts[i].posted_on.year, drafts[i].posted_on.month) for i in fresh}
+    locked = locked_periods(periods)
+    if locked:
+        book_id, year, month = sorted(locked)[0]
+        raise DomainError(ErrorCode.PERIOD_LOCKED, period=f"{year}-{month:02d}")
+
+    # numbers: one reservation per (book, journal, year), in a stable order (no deadlock between writers)
+    needed: dict[tuple[int, str, int], int] = defaultdict(int)
+    for index in fresh:
+        draft = drafts[index]
+        needed[(draft.book_id, str(draft.journal), draft.posted_on.year)] += 1
+    next_number = {key: _reserve_numbers(*key, count) for key, count in sorted(needed.items())}
+
+    now = timezone.now()
+    je_rows: list[tuple[Any, ...]] = []
+    tx_rows: list[tuple[Any, ...]] = []
+    entry_rows: list[tuple[Any, ...]] = []
+    partner_rows: list[tuple[Any, ...]] = []
+    deltas: dict[tuple[int, str, int, int, int], list[int]] = defaultdict(lambda: [0, 0])
+    ordered = sorted(fresh, key=lambda i: (drafts[i].book_id, drafts[i].posted_on, i))  # numbers follow dates
+    for index in ordered:
+        draft = drafts[index]
+        context = contexts[draft.book_id]
+        seq_key = (draft.book_id, str(draft.journal), draft.posted_on.year)
+        number = f"{draft.journal}{draft.posted_on.year}-{next_number[seq_key]:06d}"
+        next_number[seq_key] += 1
+        je_id = uuid4()
+        description = draft.description[:120]
+        je_rows.append(
+            (
+                je_id, number, entry_timestamp(draft.posted_on), description, None, None, "gie_erp", True, True,
+                False, ledger_uuid(context, str(draft.journal), draft.posted_on.year), now, now,
+            )
+        )  # fmt: skip
+        for line in draft.lines:
+            tx_id = uuid4()
+            is_debit = line.debit > 0
+            amount = line.debit if is_debit else line.credit
+            tx_rows.append(
+                (
+                    tx_id, "debit" if is_debit else "credit", je_id, account_uuid(context, line.account_code),
+                    amount, (line.description or description)[:100], False, False, now, now,
+                )
+            )  # fmt: skip
+            if line.partner_id:
+                partner_rows.append((tx_id, draft.book_id, line.partner_id))
+            cents = to_centimes(amount)
+            key = (draft.book_id, line.account_code, line.partner_id or 0, draft.posted_on.year, draft.posted_on.month)
+            deltas[key][0 if is_debit else 1] += cents
+        entry_rows.append(
+            (
+                je_id, draft.book_id, str(draft.journal), number, draft.posted_on, draft.description[:120],
+                draft.source_ref[:120], draft.idempotency_key, digests[index],
+                reversal_of.get(draft.idempotency_key), now, actor_id,
+            )
+        )  # fmt: skip
+        results[index] = PostedRef(je_id=je_id, number=number, created=True)
+
+    _write_rows("django_ledger_journalentrymodel", JE_COLUMNS, je_rows)
+    _write_rows("django_ledger_transactionmodel", TX_COLUMNS, tx_rows)
+    _write_rows("ledger_entry", ENTRY_COLUMNS, entry_rows)
+    _write_rows("ledger_partnerline", PARTNER_COLUMNS, partner_rows)
+    _upsert_balances(deltas)
+    return _one_per_draft(results, drafts)
+
+
+def _one_per_draft(results: list[PostedRef | None], drafts: Sequence[EntryDraft]) -> list[PostedRef]:
+    """One result per draft, in order; a key repeated inside one batch maps to the entry its first occurrence made."""
+    by_key: dict[tuple[int, str], PostedRef] = {}
+    for result, draft in zip(results, drafts, strict=True):
+        if result is not None:
+            by_key.setdefault((draft.book_id, draft.idempotency_key), result)
+    return [by_key[(draft.book_id, draft.idempotency_key)] for draft in drafts]

@@ -1,0 +1,98 @@
+"""Opening balances from CSV/XLSX: one balanced entry per book, all books or none."""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+
+from gie_erp.core.audit import audit_record
+from gie_erp.core.errors import ErrorCode
+from gie_erp.core.imports import ImportRefused, ImportReport, read_table
+from gie_erp.core.money import ZERO, is_mad
+from ledger.books import book_ensure
+from ledger.chart import chart_by_code
+from ledger.engine import PostedRef
+from ledger.models import Journal
+from ledger.posting import EntryDraft, JournalLine
+from ledger.services import journal_entries_post
+from members.models import Organization
+
+REQUIRED = ("book", "account_code")
+
+
+def _amount(report: ImportReport, row_no: int, name: str, text: str) -> Decimal:
+    if not text:
+        return ZERO
+    try:
+        value = Decimal(text.replace("\u202f", "").replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        report.add(row_no, name, ErrorCode.IMPORT_BAD_AMOUNT, value=text)
+        return ZERO
+    if value < 0 or not is_mad(value):
+        report.add(row_no, name, ErrorCode.IMPORT_BAD_AMOUNT, value=text)
+        return ZERO
+    return value
+
+
+@transaction.atomic
+def opening_balances_import(
+    *, filename: str, content: bytes, opened_on: date, acting_user: Any, today: date | None = None
+) -> list[PostedRef]:
+    """Rows ``book, account_code, debit, credit[, partner]``; each book's rows must balance; none written on error."""
+    rows = read_table(filename, content)
+    report = ImportReport(rows_read=len(rows))
+    orgs = {org.slug: org for org in Organization.objects.all()}
+    chart = chart_by_code()
+    lines: dict[str, list[JournalLine]] = defaultdict(list)
+    totals: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for index, row in enumerate(rows):
+        row_no = index + 2
+        missing = [name for name in REQUIRED if not row.get(name)]
+        for name in missing:
+            report.add(row_no, name, ErrorCode.IMPORT_MISSING_FIELD)
+        if missing:
+            continue
+        slug, code = row["book"], row["account_code"]
+        if slug not in orgs:
+            report.add(row_no, "book", ErrorCode.IMPORT_UNKNOWN_MEMBER, value=slug)
+        if code not in chart:
+            report.add(row_no, "account_code", ErrorCode.IMPORT_UNKNOWN_ACCOUNT, value=code)
+        debit = _amount(report, row_no, "debit", row.get("debit", ""))
+        credit = _amount(report, row_no, "credit", row.get("credit", ""))
+        if (debit > 0) == (credit > 0):
+            report.add(row_no, "debit", ErrorCode.IMPORT_BAD_VALUE, value=f"{debit} / {credit}")
+            continue
+        partner = row.get("partner", "")
+        if partner and partner not in orgs:
+            report.add(row_no, "partner", ErrorCode.IMPORT_UNKNOWN_MEMBER, value=partner)
+            continue
+        if slug in orgs and code in chart:
+            lines[slug].append(
+                JournalLine(code, debit=debit, credit=credit, partner_id=orgs[partner].pk if partner else None)
+            )
+            totals[slug][0] += debit
+            totals[slug][1] += credit
+    for slug, (debit, credit) in sorted(totals.items()):
+        if debit != credit:
+            report.add(0, "book", ErrorCode.IMPORT_UNBALANCED, value=slug, debit=str(debit), credit=str(credit))
+    if not report.ok:
+        raise ImportRefused(report)
+    drafts = []
+    for slug, book_lines in sorted(lines.items()):
+        book = book_ensure(organization=orgs[slug])
+        drafts.append(
+            EntryDraft(
+                book_id=book.pk,
+                posted_on=opened_on,
+                journal=Journal.MISC,
+                description=f"Soldes d'ouverture au {opened_on:%d/%m/%Y}",
+                source_ref=filename[:120],
+                idempotency_key=f"opening:{opened_on.isoformat()}",
+                lines=tuple(book_lines),
+            )
+        )
+    refs = journal_entries_post(drafts=drafts, acting_user=acting_user, today=today)
+    audit_record(actor=acting_user, event="ledger.opening_imported", data={"books": len(drafts), "file": filename})
+    return refs

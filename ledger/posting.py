@@ -1,0 +1,91 @@
+"""Posting rules that need no database: lines, balance, digest, reversal. Pure functions."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from gie_erp.core.errors import DomainError, ErrorCode
+from gie_erp.core.idempotency import content_digest
+from gie_erp.core.money import ZERO, is_mad
+from ledger.models import Journal
+
+
+@dataclass(frozen=True, slots=True)
+class JournalLine:
+    """One positive debit or one positive credit on an account code, with the partner book for GIE↔member lines."""
+
+    account_code: str
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+    partner_id: int | None = None  # members.Organization id of the other book of the group
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        for amount in (self.debit, self.credit):
+            if not isinstance(amount, Decimal) or not is_mad(amount):
+                raise DomainError(ErrorCode.BAD_LINE, detail=f"{self.account_code}: {amount!r} (Decimal, 2 places)")
+        if min(self.debit, self.credit) != 0 or max(self.debit, self.credit) <= 0:
+            raise DomainError(ErrorCode.BAD_LINE, detail=f"{self.account_code}: one positive debit or credit")
+
+    @property
+    def signed(self) -> Decimal:
+        """Debit positive, credit negative."""
+        return self.debit - self.credit
+
+
+@dataclass(frozen=True, slots=True)
+class EntryDraft:
+    """Everything needed to post one entry in one book."""
+
+    book_id: int
+    posted_on: date
+    journal: Journal
+    description: str
+    source_ref: str
+    idempotency_key: str
+    lines: tuple[JournalLine, ...] = field(default_factory=tuple)
+
+
+def check_balanced(lines: Sequence[JournalLine]) -> None:
+    """Exact equality: no tolerance, no auto-correction (unlike django-ledger's 0.02 tolerance)."""
+    debit = sum((ln.debit for ln in lines), ZERO)
+    credit = sum((ln.credit for ln in lines), ZERO)
+    if len(lines) < 2 or debit != credit:
+        raise DomainError(ErrorCode.UNBALANCED_ENTRY, debit=str(debit), credit=str(credit))
+
+
+def check_draft(draft: EntryDraft, *, today: date) -> None:
+    """Every rule that needs no database."""
+    check_balanced(draft.lines)
+    if not draft.source_ref.strip():
+        raise DomainError(ErrorCode.MISSING_SOURCE)
+    if draft.posted_on > today:
+        raise DomainError(ErrorCode.FUTURE_DATE, date=draft.posted_on.isoformat())
+
+
+def draft_digest(draft: EntryDraft) -> str:
+    """What the idempotency key promises: same book, date, journal, source and lines (order kept)."""
+    return content_digest(
+        {
+            "book": draft.book_id,
+            "date": draft.posted_on.isoformat(),
+            "journal": str(draft.journal),
+            "source": draft.source_ref,
+            "lines": [[ln.account_code, str(ln.debit), str(ln.credit), ln.partner_id or 0] for ln in draft.lines],
+        }
+    )
+
+
+def reversed_lines(lines: Sequence[JournalLine]) -> tuple[JournalLine, ...]:
+    """The same lines with debit and credit swapped: posting them cancels the entry."""
+    return tuple(
+        JournalLine(
+            account_code=ln.account_code,
+            debit=ln.credit,
+            credit=ln.debit,
+            partner_id=ln.partner_id,
+            description=ln.description,
+        )
+        for ln in lines
+    )

@@ -1,0 +1,335 @@
+"""Reads of the books. Figures come from the balance table (integer centimes); only the partial months at the edges
+of a date range are summed from the lines, in integer centimes too, so every database gives the same exact result."""
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection
+from django.db.models import Q, QuerySet, Sum
+from django.http import Http404
+from django_ledger.models import TransactionModel
+
+from gie_erp.core.money import ZERO, from_centimes
+from ledger.chart import account_name
+from ledger.models import Balance, Book, Entry, PartnerLine, PeriodLock
+from ledger.posting import JournalLine
+from members.selectors import organization_qs_visible
+
+Key = tuple[int, str]  # (book_id, account_code)
+LINE_CENTIMES_SQL = """
+SELECT e.book_id, a.code, COALESCE(p.partner_id, 0),
+       SUM(CASE WHEN t.tx_type = 'debit' THEN CAST(ROUND(t.amount * 100) AS BIGINT) ELSE 0 END),
+       SUM(CASE WHEN t.tx_type = 'credit' THEN CAST(ROUND(t.amount * 100) AS BIGINT) ELSE 0 END)
+FROM ledger_entry e
+JOIN django_ledger_transactionmodel t ON t.journal_entry_id = e.je_id
+JOIN django_ledger_accountmodel a ON a.uuid = t.account_id
+LEFT JOIN ledger_partnerline p ON p.tx_id = t.uuid
+WHERE e.posted_on >= %s AND e.posted_on <= %s {book_filter}
+GROUP BY e.book_id, a.code, COALESCE(p.partner_id, 0)
+"""
+
+
+def last_day(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _month_q(start: tuple[int, int] | None, end: tuple[int, int]) -> Q:
+    q = Q(year__lt=end[0]) | Q(year=end[0], month__lte=end[1])
+    if start is not None:
+        q &= Q(year__gt=start[0]) | Q(year=start[0], month__gte=start[1])
+    return q
+
+
+def _next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _prev_month(year: int, month: int) -> tuple[int, int]:
+    return (year - 1, 12) if month == 1 else (year, month - 1)
+
+
+def movement_centimes(
+    *, book_ids: Sequence[int] | None, start: date | None, end: date, by_partner: bool = False
+) -> dict[tuple[Any, ...], list[int]]:
+    """Debit and credit centimes per (book, account[, partner]) for entries dated in [start, end] (start None: all).
+
+    Whole months come from the balance table; a partial first or last month from the lines of those days only.
+    """
+    totals: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
+
+    def add(book_id: int, code: str, partner: int, debit: int, credit: int) -> None:
+        key = (book_id, code, partner) if by_partner else (book_id, code)
+        cell = totals[key]
+        cell[0] += int(debit)
+        cell[1] += int(credit)
+
+    full, partial = split_months(start, end)
+    if full is not None:
+        qs = Balance.objects.filter(_month_q(*full))
+        if book_ids is not None:
+            qs = qs.filter(book_id__in=book_ids)
+        fields = ("book_id", "account_code", "partner_id") if by_partner else ("book_id", "account_code")
+        rows = qs.values(*fields).annotate(debit_sum=Sum("debit"), credit_sum=Sum("credit")).order_by()
+        for row in rows:
+            add(row["book_id"], row["account_code"], row.get("partner_id", 0), row["debit_sum"], row["credit_sum"])
+    for low, high in partial:
+        book_filter, params = "", [low, high]
+        if book_ids is not None:
+            book_filter = f"AND e.book_id IN ({', '.join(['%s'] * len(book_ids))})"
+            params += list(book_ids)
+        with connection.cursor() as cursor:
+            cursor.execute(LINE_CENTIMES_SQL.format(book_filter=book_filter), params)
+            for book_id, code, partner, debit, credit in cursor.fetchall():
+                add(book_id, code, partner, debit or 0, credit or 0)
+    return dict(totals)
+
+
+def split_months(
+    start: date | None, end: date
+) -> tuple[tuple[tuple[int, int] | None, tuple[int, int]] | None, list[tuple[date, date]]]:
+    """A date range as (whole months from the balance table, partial day ranges summed from lines)."""
+    end_is_month_end = end == last_day(end.year, end.month)
+    if start is not None and (start.year, start.month) == (end.year, end.month):
+        if start.day == 1 and end_is_month_end:
+            return ((start.year, start.month), (end.year, end.month)), []
+        return None, [(start, end)]
+    partial: list[tuple[date, date]] = []
+    first_full: tuple[int, int] | None = None
+    if start is not None:
+        first_full = (start.year, start.month)
+        if start.day != 1:
+            partial.append((start, last_day(start.year, start.month)))
+            first_full = _next_month(start.year, start.month)
+    last_full = (end.year, end.month)
+    if not end_is_month_end:
+        partial.append((date(end.year, end.month, 1), end))
+        last_full = _prev_month(end.year, end.month)
+    if first_full is not None and first_full > last_full:
+        return None, partial
+    return (first_full, last_full), partial
+
+
+# --- books, visible to the acting user --------------------------------------------------------------------------
+
+
+def book_qs_visible(*, user: Any) -> QuerySet[Book]:
+    return Book.objects.filter(organization__in=organization_qs_visible(user=user)).select_related("organization")
+
+
+def book_get(*, user: Any, org_slug: str) -> Book:
+    try:
+        return book_qs_visible(user=user).get(organization__slug=org_slug)
+    except Book.DoesNotExist:
+        raise Http404 from None
+
+
+def entry_get(*, user: Any, book: Book, je_id: Any) -> Entry:
+    try:
+        return Entry.objects.select_related("reversal_of").get(pk=je_id, book=book, book__in=book_qs_visible(user=user))
+    except (Entry.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+# --- entries ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LineView:
+    account_code: str
+    account_name: str
+    debit: Decimal
+    credit: Decimal
+    partner_id: int | None
+    description: str
+
+
+def entry_line_views(entries: Iterable[Entry]) -> dict[Any, list[LineView]]:
+    """The lines of some entries, read back from django-ledger's transactions (with our partner per line)."""
+    ids = [e.pk for e in entries]
+    out: dict[Any, list[LineView]] = defaultdict(list)
+    if not ids:
+        return out
+    rows = (
+        TransactionModel.objects.filter(journal_entry_id__in=ids)
+        .values_list("journal_entry_id", "uuid", "account__code", "tx_type", "amount", "description")
+        .order_by("journal_entry_id", "-tx_type", "account__code", "uuid")
+    )
+    partners = _partners_of([row[1] for row in rows])
+    for je_id, tx_id, code, tx_type, amount, description in rows:
+        amount = Decimal(amount).quantize(Decimal("0.01"))
+        out[je_id].append(
+            LineView(
+                account_code=code,
+                account_name=account_name(code),
+                debit=amount if tx_type == "debit" else ZERO,
+                credit=amount if tx_type == "credit" else ZERO,
+                partner_id=partners.get(tx_id),
+                description=description or "",
+            )
+        )
+    return out
+
+
+def _partners_of(tx_ids: list[Any]) -> dict[Any, int]:
+    return dict(PartnerLine.objects.filter(tx_id__in=tx_ids).values_list("tx_id", "partner_id"))
+
+
+def entry_lines(entry: Entry) -> tuple[JournalLine, ...]:
+    """An entry's lines as posting lines (used to reverse it)."""
+    return tuple(
+        JournalLine(
+            account_code=v.account_code,
+            debit=v.debit,
+            credit=v.credit,
+            partner_id=v.partner_id,
+            description=v.description,
+        )
+        for v in entry_line_views([entry])[entry.pk]
+    )
+
+
+def entry_search(
+    *,
+    book: Book,
+    start: date | None = None,
+    end: date | None = None,
+    journal: str = "",
+    account_code: str = "",
+    text: str = "",
+    amount: Decimal | None = None,
+    partner_id: int | None = None,
+) -> QuerySet[Entry]:
+    """Entries of a book with the accountant's filters; newest first."""
+    qs = Entry.objects.filter(book=book)
+    if start:
+        qs = qs.filter(posted_on__gte=start)
+    if end:
+        qs = qs.filter(posted_on__lte=end)
+    if journal:
+        qs = qs.filter(journal=journal)
+    if text:
+        qs = qs.filter(Q(description__icontains=text) | Q(source_ref__icontains=text) | Q(number__icontains=text))
+    if account_code or amount is not None or partner_id:
+        tx = TransactionModel.objects.filter(journal_entry__ledger__entity_id=book.entity_id)
+        if account_code:
+            tx = tx.filter(account__code__startswith=account_code)
+        if amount is not None:
+            tx = tx.filter(amount=amount)
+        if partner_id:
+            tx = tx.filter(uuid__in=PartnerLine.objects.filter(book=book, partner_id=partner_id).values("tx_id"))
+        qs = qs.filter(je_id__in=tx.values("journal_entry_id"))
+    return qs.order_by("-posted_on", "-number")
+
+
+# --- reports ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TrialBalanceRow:
+    book_id: int
+    account_code: str
+    account_name: str
+    debit: Decimal
+    credit: Decimal
+
+    @property
+    def balance(self) -> Decimal:
+        return self.debit - self.credit
+
+
+def trial_balance(*, book_ids: Sequence[int] | None, start: date | None, end: date) -> list[TrialBalanceRow]:
+    """Movements per book and account over [start, end] (balance générale), sorted by book then code."""
+    totals = movement_centimes(book_ids=book_ids, start=start, end=end)
+    return [
+        TrialBalanceRow(
+            book_id=book_id,
+            account_code=code,
+            account_name=account_name(code),
+            debit=from_centimes(debit),
+            credit=from_centimes(credit),
+        )
+        for (book_id, code), (debit, credit) in sorted(totals.items())
+        if debit or credit
+    ]
+
+
+def account_balance(*, book: Book, code: str, end: date, start: date | None = None) -> Decimal:
+    """Debit − credit of one account (and its sub-accounts) over [start, end]."""
+    totals = movement_centimes(book_ids=[book.pk], start=start, end=end)
+    cents = sum(d - c for (_, account), (d, c) in totals.items() if account.startswith(code))
+    return from_centimes(cents)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerLine:
+    entry_id: Any
+    number: str
+    posted_on: date
+    description: str
+    source_ref: str
+    debit: Decimal
+    credit: Decimal
+    balance: Decimal  # running, opening included
+
+
+def general_ledger(*, book: Book, code: str, start: date, end: date) -> tuple[Decimal, list[LedgerLine]]:
+    """One account's lines over [start, end] with the opening balance and a running balance (grand livre)."""
+    opening = ZERO
+    if start > date.min:
+        previous = start.toordinal() - 1
+        opening = account_balance(book=book, code=code, end=date.fromordinal(previous)) if previous > 0 else ZERO
+    rows = (
+        TransactionModel.objects.filter(
+            journal_entry__ledger__entity_id=book.entity_id,
+            account__coa_model_id=book.coa_id,
+            account__code=code,
+            journal_entry_id__in=Entry.objects.filter(book=book, posted_on__gte=start, posted_on__lte=end).values(
+                "je_id"
+            ),
+        )
+        .values_list("journal_entry_id", "tx_type", "amount")
+        .order_by()
+    )
+    entries = {
+        e.pk: e
+        for e in Entry.objects.filter(pk__in=[r[0] for r in rows]).only(
+            "je_id", "number", "posted_on", "description", "source_ref"
+        )
+    }
+    lines: list[LedgerLine] = []
+    running = opening
+    for je_id, tx_type, amount in sorted(rows, key=lambda r: (entries[r[0]].posted_on, entries[r[0]].number)):
+        amount = Decimal(amount).quantize(Decimal("0.01"))
+        debit, credit = (amount, ZERO) if tx_type == "debit" else (ZERO, amount)
+        running += debit - credit
+        entry = entries[je_id]
+        lines.append(
+            LedgerLine(
+                entry_id=je_id,
+                number=entry.number,
+                posted_on=entry.posted_on,
+                description=entry.description,
+                source_ref=entry.source_ref,
+                debit=debit,
+                credit=credit,
+                balance=running,
+            )
+        )
+    return opening, lines
+
+
+def signed_balances(*, book_ids: Sequence[int] | None, start: date | None, end: date) -> dict[str, int]:
+    """{code: debit − credit centimes} summed over the given books (the input of the Bilan and CPC builders)."""
+    out: dict[str, int] = defaultdict(int)
+    for (_, code), (debit, credit) in movement_centimes(book_ids=book_ids, start=start, end=end).items():
+        out[code] += debit - credit
+    return dict(out)
+
+
+def period_locks(*, book: Book) -> set[tuple[int, int]]:
+    return set(PeriodLock.objects.filter(book=book).values_list("year", "month"))

@@ -1,0 +1,89 @@
+"""`ledger_verify`: recompute the balance table from django-ledger's transactions and name every difference."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import connection
+
+from ledger.models import Balance
+
+RECOMPUTE_SQL = """
+SELECT e.book_id, a.code, COALESCE(p.partner_id, 0), {year}, {month},
+       SUM(CASE WHEN t.tx_type = 'debit' THEN CAST(ROUND(t.amount * 100) AS BIGINT) ELSE 0 END),
+       SUM(CASE WHEN t.tx_type = 'credit' THEN CAST(ROUND(t.amount * 100) AS BIGINT) ELSE 0 END)
+FROM ledger_entry e
+JOIN django_ledger_transactionmodel t ON t.journal_entry_id = e.je_id
+JOIN django_ledger_accountmodel a ON a.uuid = t.account_id
+LEFT JOIN ledger_partnerline p ON p.tx_id = t.uuid
+{where}
+GROUP BY e.book_id, a.code, COALESCE(p.partner_id, 0), {year}, {month}
+"""
+ORPHANS_SQL = """
+SELECT b.id, COUNT(*) FROM django_ledger_journalentrymodel j
+JOIN django_ledger_ledgermodel l ON l.uuid = j.ledger_id
+JOIN ledger_book b ON b.entity_id = l.entity_id
+LEFT JOIN ledger_entry e ON e.je_id = j.uuid
+WHERE e.je_id IS NULL {and_book}
+GROUP BY b.id
+"""
+
+Key = tuple[int, str, int, int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    book_id: int
+    account_code: str
+    partner_id: int
+    year: int
+    month: int
+    table: tuple[int, int]  # (debit, credit) centimes in the balance table
+    recomputed: tuple[int, int]  # from the transactions
+
+    def __str__(self) -> str:
+        return (
+            f"book {self.book_id} account {self.account_code} partner {self.partner_id} "
+            f"{self.year}-{self.month:02d}: balance table debit {self.table[0]} credit {self.table[1]} "
+            f"≠ transactions debit {self.recomputed[0]} credit {self.recomputed[1]} (centimes)"
+        )
+
+
+def verify_balances(*, book_ids: list[int] | None = None) -> tuple[list[Difference], dict[int, int]]:
+    """Every (book, account, partner, month) cell where the table and the transactions disagree, and per book the
+    number of django-ledger entries that did not come through our posting path."""
+    if connection.vendor == "postgresql":
+        year, month = (
+            "CAST(EXTRACT(YEAR FROM e.posted_on) AS INTEGER)",
+            "CAST(EXTRACT(MONTH FROM e.posted_on) AS INTEGER)",
+        )
+    else:
+        year, month = "CAST(strftime('%%Y', e.posted_on) AS INTEGER)", "CAST(strftime('%%m', e.posted_on) AS INTEGER)"
+    where, params = "", []
+    if book_ids is not None:
+        where = f"WHERE e.book_id IN ({', '.join(['%s'] * len(book_ids))})"
+        params = list(book_ids)
+    recomputed: dict[Key, tuple[int, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(RECOMPUTE_SQL.format(year=year, month=month, where=where), params)
+        for book_id, code, partner, y, m, debit, credit in cursor.fetchall():
+            recomputed[(book_id, code, int(partner), int(y), int(m))] = (int(debit or 0), int(credit or 0))
+    table: dict[Key, tuple[int, int]] = {}
+    rows = Balance.objects.all()
+    if book_ids is not None:
+        rows = rows.filter(book_id__in=book_ids)
+    for row in rows.values_list("book_id", "account_code", "partner_id", "year", "month", "debit", "credit"):
+        table[(row[0], row[1], row[2], row[3], row[4])] = (row[5], row[6])
+    differences = []
+    for key in sorted(set(table) | set(recomputed)):
+        have, want = table.get(key, (0, 0)), recomputed.get(key, (0, 0))
+        if have != want:
+            differences.append(Difference(*key, table=have, recomputed=want))
+    orphans: dict[int, int] = defaultdict(int)
+    and_book = ""
+    if book_ids is not None:
+        and_book = f"AND b.id IN ({', '.join(['%s'] * len(book_ids))})"
+    with connection.cursor() as cursor:
+        cursor.execute(ORPHANS_SQL.format(and_book=and_book), params)
+        for book_id, count in cursor.fetchall():
+            orphans[book_id] = int(count)
+    return differences, dict(orphans)
