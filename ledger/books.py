@@ -1,6 +1,6 @@
 """Books: one django-ledger entity per organization, with the pooled chart synced into its chart of accounts."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django_ledger.io import roles as dl_roles
-from django_ledger.models import AccountModel, ChartOfAccountModel, EntityModel, LedgerModel
+from django_ledger.models import AccountModel, EntityModel, LedgerModel
 
 from gie_erp.core.audit import audit_record
 from gie_erp.core.errors import DomainError, ErrorCode
@@ -16,7 +16,8 @@ from ledger.chart import chart_accounts, chart_version
 from ledger.models import Book, Journal
 from members.models import Organization
 
-SYSTEM_USERNAME = "gie-ledger-system"  # django-ledger requires an admin user on every entity
+SYSTEM_USERNAME = "gie-ledger-system"
+ENTITY_NAME_LENGTH = 30  # django-ledger requires an admin user on every entity
 
 #: django-ledger root node of each role family (its own get_root_role returns a list for COGS: we map it here)
 ROOT_OF_ROLE: dict[str, str] = {}
@@ -49,8 +50,10 @@ def book_ensure(*, organization: Organization) -> Book:
     book = Book.objects.filter(organization=organization).first()
     if book is not None:
         return book
+    # django-ledger derives a 50-character slug from the name plus a suffix: keep the name short (PostgreSQL
+    # enforces the length; SQLite does not). The full legal name stays on the organization.
     entity = EntityModel.create_entity(
-        name=organization.legal_name_fr[:150], use_accrual_method=True, admin=_system_user(), fy_start_month=1
+        name=organization.slug[:ENTITY_NAME_LENGTH], use_accrual_method=True, admin=_system_user(), fy_start_month=1
     )
     coa = entity.create_chart_of_accounts(assign_as_default=True, commit=True, coa_name="PCM mutualisé (CGNC)")
     book = Book.objects.create(organization=organization, entity=entity, coa=coa)
@@ -66,9 +69,10 @@ def chart_sync(*, book: Book) -> int:
     Accounts are bulk-inserted under django-ledger's role roots with treebeard paths computed here: its own
     per-account insertion costs several queries each, too slow for 686 accounts × thousands of books.
     """
-    coa = ChartOfAccountModel.objects.select_for_update().get(pk=book.coa_id)
-    existing = dict(AccountModel.objects.filter(coa_model=coa).values_list("code", "name"))
-    roots = {acc.role: acc for acc in AccountModel.objects.filter(coa_model=coa, role__in=dl_roles.ROOT_GROUP)}
+    Book.objects.select_for_update().filter(pk=book.pk).first()  # one sync per book at a time
+    coa_id = book.coa_id
+    existing = dict(AccountModel.objects.filter(coa_model_id=coa_id).values_list("code", "name"))
+    roots = {acc.role: acc for acc in AccountModel.objects.filter(coa_model_id=coa_id, role__in=dl_roles.ROOT_GROUP)}
     missing = [acc for acc in chart_accounts() if acc.code not in existing]
     by_root: dict[str, list[AccountModel]] = {}
     now = timezone.now()
@@ -84,7 +88,7 @@ def chart_sync(*, book: Book) -> int:
                 balance_type=account.balance_type,
                 locked=False,
                 active=True,
-                coa_model=coa,
+                coa_model_id=coa_id,
                 created=now,
                 updated=now,
             )
@@ -105,7 +109,7 @@ def chart_sync(*, book: Book) -> int:
     AccountModel.objects.bulk_create(to_create, batch_size=500)
     renamed = [acc for acc in chart_accounts() if acc.code in existing and existing[acc.code] != acc.name_fr[:100]]
     for account in renamed:
-        AccountModel.objects.filter(coa_model=coa, code=account.code).update(name=account.name_fr[:100])
+        AccountModel.objects.filter(coa_model_id=coa_id, code=account.code).update(name=account.name_fr[:100])
     if book.chart_version != chart_version():
         Book.objects.filter(pk=book.pk).update(chart_version=chart_version())
         book.chart_version = chart_version()
@@ -113,50 +117,57 @@ def chart_sync(*, book: Book) -> int:
     return len(to_create)
 
 
-@dataclass
+@dataclass(frozen=True)
 class BookContext:
-    """What posting needs about a book, cached per process: accounts never disappear, so a miss just reloads."""
+    """What posting needs about a book. Accounts are never removed, so a cached map that misses a code reloads."""
 
     book_id: int
     organization_id: int
     entity_id: UUID
     coa_id: UUID
     accounts: dict[str, UUID]
-    ledgers: dict[tuple[str, int], UUID] = field(default_factory=dict)
 
 
+# Process caches hold committed facts only: they are filled by on_commit callbacks, so a rolled-back transaction
+# (a failed import, a test) never leaves a book, an account or a ledger here that the database does not have.
 BOOK_CACHE: dict[int, BookContext] = {}
+LEDGER_CACHE: dict[tuple[UUID, str, int], UUID] = {}
+
+
+def reset_caches() -> None:
+    BOOK_CACHE.clear()
+    LEDGER_CACHE.clear()
 
 
 def book_context(book_id: int, *, reload: bool = False) -> BookContext:
-    context = BOOK_CACHE.get(book_id)
-    if context is None or reload:
-        try:
-            book = Book.objects.get(pk=book_id)
-        except Book.DoesNotExist:
-            raise DomainError(ErrorCode.NO_BOOK) from None
-        accounts = dict(
-            AccountModel.objects.filter(coa_model_id=book.coa_id, active=True)
-            .exclude(role__in=dl_roles.ROOT_GROUP)
-            .values_list("code", "uuid")
-        )
-        context = BookContext(
-            book_id=book.pk,
-            organization_id=book.organization_id,
-            entity_id=book.entity_id,
-            coa_id=book.coa_id,
-            accounts=accounts,
-        )
-        BOOK_CACHE[book_id] = context
-    return context
+    context = None if reload else BOOK_CACHE.get(book_id)
+    if context is not None:
+        return context
+    try:
+        book = Book.objects.get(pk=book_id)
+    except Book.DoesNotExist:
+        raise DomainError(ErrorCode.NO_BOOK) from None
+    accounts = dict(
+        AccountModel.objects.filter(coa_model_id=book.coa_id, active=True)
+        .exclude(role__in=dl_roles.ROOT_GROUP)
+        .values_list("code", "uuid")
+    )
+    loaded = BookContext(
+        book_id=book.pk,
+        organization_id=book.organization_id,
+        entity_id=book.entity_id,
+        coa_id=book.coa_id,
+        accounts=accounts,
+    )
+    transaction.on_commit(lambda: BOOK_CACHE.__setitem__(book_id, loaded))
+    return loaded
 
 
 def account_uuid(context: BookContext, code: str) -> UUID:
     """The book's own account for a code; refuses a code that is not in this book's chart (the tenant guard)."""
     found = context.accounts.get(code)
     if found is None:
-        context = book_context(context.book_id, reload=True)
-        found = context.accounts.get(code)
+        found = book_context(context.book_id, reload=True).accounts.get(code)
         if found is None:
             raise DomainError(ErrorCode.ACCOUNT_NOT_IN_CHART, code=code)
     return found
@@ -164,8 +175,8 @@ def account_uuid(context: BookContext, code: str) -> UUID:
 
 def ledger_uuid(context: BookContext, journal: str, year: int) -> UUID:
     """The posted django-ledger ledger of this book for a journal and year (e.g. ``vt-2026``), created once."""
-    key = (journal, year)
-    found = context.ledgers.get(key)
+    key = (context.entity_id, journal, year)
+    found = LEDGER_CACHE.get(key)
     if found is None:
         xid = f"{journal.lower()}-{year}"
         ledger, _ = LedgerModel.objects.get_or_create(
@@ -173,5 +184,6 @@ def ledger_uuid(context: BookContext, journal: str, year: int) -> UUID:
             ledger_xid=xid,
             defaults={"name": f"{Journal(journal).label} {year}", "posted": True},
         )
-        found = context.ledgers[key] = ledger.uuid
+        found = ledger.uuid
+        transaction.on_commit(lambda: LEDGER_CACHE.__setitem__(key, ledger.uuid))
     return found

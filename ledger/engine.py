@@ -169,17 +169,17 @@ def _post(
     fresh: list[int] = []
     batch_keys: dict[tuple[int, str], tuple[int, str]] = {}
     for index, (draft, digest) in enumerate(zip(drafts, digests, strict=True)):
-        key = (draft.book_id, draft.idempotency_key)
-        if key in existing:
-            je_id, old_digest, number = existing[key]
+        book_key = (draft.book_id, draft.idempotency_key)
+        if book_key in existing:
+            je_id, old_digest, number = existing[book_key]
             if old_digest != digest:
                 raise IdempotencyConflict(draft.idempotency_key)
             results[index] = PostedRef(je_id=je_id, number=number, created=False)
-        elif key in batch_keys:
-            if batch_keys[key][1] != digest:
+        elif book_key in batch_keys:
+            if batch_keys[book_key][1] != digest:
                 raise IdempotencyConflict(draft.idempotency_key)
         else:
-            batch_keys[key] = (index, digest)
+            batch_keys[book_key] = (index, digest)
             fresh.append(index)
     if not fresh:
         return _one_per_draft(results, drafts)
@@ -216,6 +216,12 @@ def _post(
     partner_rows: list[tuple[Any, ...]] = []
     deltas: dict[tuple[int, str, int, int, int], list[int]] = defaultdict(lambda: [0, 0])
     ordered = sorted(fresh, key=lambda i: (drafts[i].book_id, drafts[i].posted_on, i))  # numbers follow dates
+    ledgers: dict[tuple[int, str, int], UUID] = {}
+    for index in ordered:
+        draft = drafts[index]
+        key3 = (draft.book_id, str(draft.journal), draft.posted_on.year)
+        if key3 not in ledgers:
+            ledgers[key3] = ledger_uuid(contexts[draft.book_id], key3[1], key3[2])
     for index in ordered:
         draft = drafts[index]
         context = contexts[draft.book_id]
@@ -227,7 +233,7 @@ def _post(
         je_rows.append(
             (
                 je_id, number, entry_timestamp(draft.posted_on), description, None, None, "gie_erp", True, True,
-                False, ledger_uuid(context, str(draft.journal), draft.posted_on.year), now, now,
+                False, ledgers[seq_key], now, now,
             )
         )  # fmt: skip
         for line in draft.lines:
@@ -243,8 +249,8 @@ def _post(
             if line.partner_id:
                 partner_rows.append((tx_id, draft.book_id, line.partner_id))
             cents = to_centimes(amount)
-            key = (draft.book_id, line.account_code, line.partner_id or 0, draft.posted_on.year, draft.posted_on.month)
-            deltas[key][0 if is_debit else 1] += cents
+            cell = (draft.book_id, line.account_code, line.partner_id or 0, draft.posted_on.year, draft.posted_on.month)
+            deltas[cell][0 if is_debit else 1] += cents
         entry_rows.append(
             (
                 je_id, draft.book_id, str(draft.journal), number, draft.posted_on, draft.description[:120],

@@ -78,7 +78,8 @@ def movement_centimes(
         for row in rows:
             add(row["book_id"], row["account_code"], row.get("partner_id", 0), row["debit_sum"], row["credit_sum"])
     for low, high in partial:
-        book_filter, params = "", [low, high]
+        book_filter = ""
+        params: list[Any] = [low, high]
         if book_ids is not None:
             book_filter = f"AND e.book_id IN ({', '.join(['%s'] * len(book_ids))})"
             params += list(book_ids)

@@ -74,3 +74,13 @@ def accountant(db: Any) -> Any:
 @pytest.fixture
 def rep_a(coop_a: Any) -> Any:
     return RepresentativeFactory(username="rep-a", organization=coop_a)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_ledger_caches() -> Any:
+    """Ids are reused between tests whose data is flushed: never let one test see another's cached books."""
+    from ledger.books import reset_caches
+
+    reset_caches()
+    yield
+    reset_caches()

@@ -20,5 +20,5 @@ def test_arabic_catalog_is_complete_and_keeps_placeholders():
     assert fuzzy == []
     for m in messages:
         source = m.id if isinstance(m.id, str) else m.id[0]
-        target = m.string if isinstance(m.string, str) else m.string[0]
+        target = m.string if isinstance(m.string, str) else (m.string or [""])[0]
         assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(target)), source

@@ -91,7 +91,7 @@ def error_message(code: ErrorCode, params: dict[str, Any], language: str | None 
 class DomainError(Exception):
     """A business rule refused an action. Carries a code and parameters; the text is rendered per language."""
 
-    def __init__(self, code: ErrorCode, **params: Any) -> None:
+    def __init__(self, code: ErrorCode, /, **params: Any) -> None:
         self.code = code
         self.params = params
         super().__init__(f"{code.value}: {params}")

@@ -26,3 +26,10 @@ def test_domain_error_message_in_french_and_arabic():
     error = DomainError(ErrorCode.IMPORT_UNKNOWN_COMMUNE, value="Atlantis")
     assert error.message("fr") == "Commune inconnue : Atlantis."
     assert error.message("ar") == "جماعة غير معروفة: Atlantis."
+
+
+def test_a_parameter_may_be_called_code():
+    # regression: DomainError(ErrorCode.X, code="5161") raised TypeError (code was also the error code's name)
+    error = DomainError(ErrorCode.ACCOUNT_NOT_IN_CHART, code="342199")
+    assert error.code == ErrorCode.ACCOUNT_NOT_IN_CHART
+    assert error.message("fr") == "Le compte 342199 n'existe pas dans le plan de ce livre."

@@ -17,7 +17,8 @@ class Command(BaseCommand):
         report = seed_demo(seed=options["seed"])
         self.stdout.write(
             f"organizations created: {report.organizations_created}, cooperators created: "
-            f"{report.cooperators_created}, users created: {report.users_created}, entries posted: {report.entries_posted}"
+            f"{report.cooperators_created}, users created: {report.users_created}, "
+            f"entries posted: {report.entries_posted}"
         )
         self.stdout.write("Logins (one per role):")
         for role, username, password in report.logins:
