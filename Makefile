@@ -5,8 +5,9 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-# Debian packages the project needs: WeasyPrint's Pango/HarfBuzz, GNU gettext for makemessages.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext
+# Debian packages: WeasyPrint (Pango, HarfBuzz), gettext (makemessages), hledger (an independent check of our books),
+# poppler-utils (pdftoppm: statement previews).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext hledger poppler-utils
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
