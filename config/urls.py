@@ -11,6 +11,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("members/", include("members.urls")),
+    path("statements/", include("gie_erp.statements.urls")),
     path("api/", include((members_api, "members_api"))),
     path("admin/", admin.site.urls),
 ]

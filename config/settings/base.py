@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "invoices",
     "sales",
     "training",
+    "gie_erp.statements",
     "gie_erp",
 ]
 

@@ -1,0 +1,1 @@
+"""Monthly statements that a cooperative can read without reading French."""
