@@ -12,6 +12,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("members/", include("members.urls")),
     path("statements/", include("gie_erp.statements.urls")),
+    path("books/", include("ledger.urls")),
+    path("", include("gie_erp.web.urls")),
     path("api/", include((members_api, "members_api"))),
     path("admin/", admin.site.urls),
 ]

@@ -150,3 +150,38 @@ class JournalSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.book_id} {self.journal}{self.year}: {self.last_number}"
+
+
+def _attachment_path(instance: "EntryAttachment", filename: str) -> str:
+    return f"sources/{instance.book_id}/{instance.entry_id}/{filename}"
+
+
+class EntryAttachment(models.Model):
+    """The scanned source document of an entry (invoice, receipt, bank statement)."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="attachments")
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("pièce justificative"), upload_to=_attachment_path)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pièce jointe")
+
+    def __str__(self) -> str:
+        return self.file.name or ""
+
+
+class BookCheck(models.Model):
+    """The last `ledger_verify` result of a book, shown as an alert on the dashboard."""
+
+    book = models.OneToOneField(Book, on_delete=models.CASCADE, related_name="check_result")
+    checked_at = models.DateTimeField()
+    differences = models.IntegerField(default=0)
+    bypassed_entries = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.book} {self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.is_ok else 'KO'}"
+
+    @property
+    def is_ok(self) -> bool:
+        return self.differences == 0 and self.bypassed_entries == 0

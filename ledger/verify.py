@@ -3,9 +3,10 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
+from django.utils import timezone
 
-from ledger.models import Balance
+from ledger.models import Balance, Book, BookCheck
 
 RECOMPUTE_SQL = """
 SELECT e.book_id, a.code, COALESCE(p.partner_id, 0), {year}, {month},
@@ -87,3 +88,24 @@ def verify_balances(*, book_ids: list[int] | None = None) -> tuple[list[Differen
         for book_id, count in cursor.fetchall():
             orphans[book_id] = int(count)
     return differences, dict(orphans)
+
+
+@transaction.atomic
+def book_checks_record(*, book_ids: list[int] | None = None) -> tuple[list[Difference], dict[int, int]]:
+    """Verify and keep each book's result for the dashboard's alerts."""
+    differences, orphans = verify_balances(book_ids=book_ids)
+    per_book: dict[int, int] = defaultdict(int)
+    for diff in differences:
+        per_book[diff.book_id] += 1
+    now = timezone.now()
+    books = Book.objects.all() if book_ids is None else Book.objects.filter(pk__in=book_ids)
+    for book_id in books.values_list("pk", flat=True):
+        BookCheck.objects.update_or_create(
+            book_id=book_id,
+            defaults={
+                "checked_at": now,
+                "differences": per_book.get(book_id, 0),
+                "bypassed_entries": orphans.get(book_id, 0),
+            },
+        )
+    return differences, orphans

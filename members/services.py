@@ -96,8 +96,27 @@ def user_upsert(
         user.set_password(password)
         user.save(update_fields=["password"])
         audit_record(actor=acting_user, event="user.created", target=user, data={"role": role})
-    elif user.role != role or user.organization_id != (organization.pk if organization else None):
-        user.role, user.organization = role, organization
-        user.save(update_fields=["role", "organization"])
-        audit_record(actor=acting_user, event="user.role_changed", target=user, data={"role": role})
+    else:
+        changes = {
+            "role": role,
+            "organization": organization,
+            "first_name": first_name or user.first_name,
+            "last_name": last_name or user.last_name,
+            "preferred_language": preferred_language,
+        }
+        changed = [name for name, value in changes.items() if getattr(user, name) != value]
+        if changed:
+            for name in changed:
+                setattr(user, name, changes[name])
+            user.is_staff = user.role == Role.GIE_ADMIN
+            user.save(update_fields=[*changed, "is_staff"])
+            audit_record(actor=acting_user, event="user.updated", target=user, data={"role": role, "fields": changed})
     return user, created
+
+
+@transaction.atomic
+def user_password_reset(*, acting_user: Any, user: User, password: str) -> None:
+    """An administrator sets a new password for a user who forgot theirs (the user is told it by the GIE)."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(actor=acting_user, event="user.password_reset", target=user)

@@ -1,31 +1,31 @@
-"""The web shell: home pages per role."""
+"""The web shell: login with the preferred language, home per role, dashboard, users and roles."""
 
+import secrets
 from typing import Any
 
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
-from gie_erp.core.roles import sees_all_books
+from gie_erp.core.access import role_required
+from gie_erp.core.errors import DomainError
+from gie_erp.core.exports import table_response
+from gie_erp.core.roles import Role, sees_all_books
+from gie_erp.web.dashboard import dashboard_rows, dashboard_totals
+from gie_erp.web.portal import portal_home
 from members import selectors
+from members.models import Organization, User
+from members.services import user_password_reset, user_upsert
 
-
-def home(request: HttpRequest) -> HttpResponse:
-    """GIE staff land on the members overview; a representative on its cooperative's page."""
-    user: Any = request.user
-    if user.is_superuser or sees_all_books(user.role):
-        orgs = selectors.organization_list(user=user)
-        context = {
-            "members_count": orgs.filter(kind="cooperative").count(),
-            "women_count": orgs.filter(kind="cooperative", is_women_cooperative=True).count(),
-            "orgs": orgs.order_by("kind", "legal_name_fr")[:20],
-        }
-        return render(request, "web/home_gie.html", context)
-    org = user.organization
-    if org is not None:
-        org = selectors.organization_get(user=user, slug=org.slug)
-    return render(request, "web/home_member.html", {"org": org})
+PAGE_SIZE = 50
 
 
 class LoginView(auth_views.LoginView):
@@ -37,3 +37,134 @@ class LoginView(auth_views.LoginView):
         if language in dict(settings.LANGUAGES) and not self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
         return response
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """GIE staff land on the dashboard of all members; a representative on the cooperative portal."""
+    user: Any = request.user
+    if user.is_superuser or sees_all_books(user.role):
+        return dashboard(request)
+    if user.role == Role.COOP_REPRESENTATIVE and user.organization_id:
+        return portal_home(request)
+    return render(request, "web/home_other.html")
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    search = request.GET.get("q", "").strip()
+    orgs = selectors.organization_list(user=user, search=search)
+    if request.GET.get("women"):
+        orgs = orgs.filter(is_women_cooperative=True)
+    if request.GET.get("sector"):
+        orgs = orgs.filter(sector=request.GET["sector"])
+    orgs = orgs.order_by("kind", "legal_name_fr")
+    year = timezone.localdate().year
+    fmt = request.GET.get("export")
+    if fmt in {"csv", "xlsx"}:
+        rows = dashboard_rows(list(orgs[:5000]), year=year)
+        return table_response(
+            filename="tableau-de-bord",
+            fmt=fmt,
+            headers=["slug", "organisation", "derniere_ecriture", "caisse", "banque", "gie_doit", "doit_au_gie",
+                     "mois_verrouilles", "alerte"],
+            rows=((r.org.slug, r.org.legal_name_fr, r.last_posting, r.cash, r.bank, r.gie_owes, r.owes_gie,
+                   len(r.locked_months), "oui" if r.alert else "") for r in rows),
+        )  # fmt: skip
+    page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = dashboard_rows(list(page.object_list), year=year)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "page": page,
+            "rows": rows,
+            "totals": dashboard_totals(selectors.organization_qs_visible(user=user)),
+            "q": search,
+            "year": year,
+            "sectors": Organization.Sector.choices,
+            "query": query.urlencode(),
+        },
+    )
+
+
+class UserForm(forms.Form):
+    username = forms.CharField(label=gettext_lazy("Identifiant"), max_length=150)
+    first_name = forms.CharField(label=gettext_lazy("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=gettext_lazy("Nom"), max_length=150, required=False)
+    role = forms.ChoiceField(label=gettext_lazy("Rôle"), choices=Role.choices)
+    organization = forms.ModelChoiceField(
+        label=gettext_lazy("Coopérative"), required=False, queryset=Organization.objects.all(), to_field_name="slug"
+    )
+    preferred_language = forms.ChoiceField(
+        label=gettext_lazy("Langue"), choices=[("fr", "Français"), ("ar", "العربية")]
+    )
+    password = forms.CharField(
+        label=gettext_lazy("Mot de passe (création ou réinitialisation)"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        min_length=8,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role") == Role.COOP_REPRESENTATIVE and not data.get("organization"):
+            self.add_error("organization", _("Un représentant est lié à une coopérative."))
+        return data
+
+
+@role_required(Role.GIE_ADMIN)
+def users(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    qs = User.objects.select_related("organization").order_by("role", "username")
+    if search:
+        qs = qs.filter(username__icontains=search) | qs.filter(last_name__icontains=search)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "web/users.html", {"page": page, "q": search})
+
+
+@role_required(Role.GIE_ADMIN)
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
+    """Create a login or change its role; an administrator resets a forgotten password here."""
+    target = None
+    if user_id is not None:
+        try:
+            target = User.objects.get(pk=user_id)
+        except User.DoesNotExist:
+            raise Http404 from None
+    initial = {}
+    if target is not None:
+        initial = {
+            "username": target.username,
+            "first_name": target.first_name,
+            "last_name": target.last_name,
+            "role": target.role,
+            "organization": target.organization.slug if target.organization else None,
+            "preferred_language": target.preferred_language,
+        }
+    form = UserForm(request.POST or None, initial=initial)
+    if request.method == "POST" and target is None and not request.POST.get("password"):
+        form.add_error("password", _("Choisissez un mot de passe pour un nouvel utilisateur."))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user, created = user_upsert(
+                acting_user=request.user,
+                username=data["username"],
+                password=data["password"] or secrets.token_urlsafe(24),
+                role=Role(data["role"]),
+                organization=data["organization"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                preferred_language=data["preferred_language"],
+            )
+            if not created and data["password"]:
+                user_password_reset(acting_user=request.user, user=user, password=data["password"])
+        except DomainError as error:
+            messages.error(request, error.message())
+        else:
+            messages.success(request, _("Utilisateur %(name)s enregistré.") % {"name": user.username})
+            return redirect("web:users")
+    return render(request, "web/user_edit.html", {"form": form, "target": target})

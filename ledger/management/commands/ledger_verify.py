@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ledger.models import Book
-from ledger.verify import verify_balances
+from ledger.verify import book_checks_record
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
             book_ids = list(Book.objects.filter(organization__slug=options["book"]).values_list("pk", flat=True))
             if not book_ids:
                 raise CommandError(f"no book for {options['book']}")
-        differences, orphans = verify_balances(book_ids=book_ids)
+        differences, orphans = book_checks_record(book_ids=book_ids)
         slugs = dict(Book.objects.values_list("pk", "organization__slug"))
         for diff in differences:
             self.stderr.write(f"DIFFERENCE {slugs.get(diff.book_id, diff.book_id)}: {diff}")

@@ -1,0 +1,61 @@
+"""Template filters: amounts and dates in the Moroccan formats, in the active language."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils import translation
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+
+from gie_erp.core.i18n import format_amount, format_month
+from gie_erp.core.money import from_centimes
+
+register = template.Library()
+
+
+def _language() -> str:
+    return (translation.get_language() or "fr")[:2]
+
+
+@register.filter
+def mad(value: Any, currency: str = "") -> SafeString | str:
+    """``1 234,50`` (or with DH / درهم), always left-to-right so that Arabic pages keep the digits in order."""
+    if value is None or value == "":
+        return ""
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = format_amount(amount, currency=bool(currency), language=_language())
+    return format_html('<span class="amount" dir="ltr">{}</span>', text)
+
+
+@register.filter
+def mad_or_blank(value: Any) -> SafeString | str:
+    """An amount, or nothing for zero (trial balances read better without rows of 0,00)."""
+    if not value:
+        return ""
+    return mad(value)
+
+
+@register.filter
+def centimes(value: int) -> SafeString | str:
+    return mad(from_centimes(int(value or 0)))
+
+
+@register.filter
+def dmy(value: date | None) -> str:
+    """31/03/2026, the date format of Moroccan documents, in every language."""
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+@register.filter
+def month_label(value: date) -> str:
+    return format_month(value, _language())
+
+
+@register.filter
+def get_item(mapping: Any, key: Any) -> Any:
+    """``mapping|get_item:key`` — dictionaries keyed by ids in templates."""
+    if mapping is None:
+        return None
+    return mapping.get(key)

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from gie_erp.web import portal, views
+
+app_name = "web"
+urlpatterns = [
+    path("users/", views.users, name="users"),
+    path("users/new/", views.user_edit, name="user_new"),
+    path("users/<int:user_id>/", views.user_edit, name="user_edit"),
+    path("portal/<int:year>/<int:month>/", portal.portal_month, name="portal_month"),
+]
