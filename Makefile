@@ -6,8 +6,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 # Debian packages: WeasyPrint (Pango, HarfBuzz), gettext (makemessages), hledger (an independent check of our books),
-# poppler-utils (pdftoppm: statement previews).
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext hledger poppler-utils
+# poppler-utils (pdftoppm: statement previews), chromium (browser tests, driven by the playwright package: never
+# a downloaded browser).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext hledger poppler-utils chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

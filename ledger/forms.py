@@ -8,6 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gie_erp.core.forms import AmountField
 from gie_erp.core.money import is_mad
 from ledger.chart import chart_by_code
 from ledger.models import Journal
@@ -31,7 +32,7 @@ class EntryFilterForm(forms.Form):
     end = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     journal = forms.ChoiceField(label=_("Journal"), required=False, choices=[("", "—"), *Journal.choices])
     account = forms.CharField(label=_("Compte"), required=False, max_length=10)
-    amount = forms.DecimalField(label=_("Montant"), required=False, max_digits=14, decimal_places=2)
+    amount = AmountField(label=_("Montant"), required=False)
     q = forms.CharField(label=_("Texte"), required=False, max_length=100)
     partner = forms.ModelChoiceField(
         label=_("Partenaire"), required=False, queryset=Organization.objects.all(), to_field_name="slug"
@@ -56,8 +57,8 @@ def _amount(value: Decimal | None) -> Decimal:
 
 class LineForm(forms.Form):
     account_code = forms.CharField(label=_("Compte"), max_length=10, required=False)
-    debit = forms.DecimalField(label=_("Débit"), required=False, max_digits=14, decimal_places=2, min_value=0)
-    credit = forms.DecimalField(label=_("Crédit"), required=False, max_digits=14, decimal_places=2, min_value=0)
+    debit = AmountField(label=_("Débit"), required=False, min_value=0)
+    credit = AmountField(label=_("Crédit"), required=False, min_value=0)
     partner = forms.ModelChoiceField(
         label=_("Partenaire"), required=False, queryset=Organization.objects.all(), to_field_name="slug"
     )

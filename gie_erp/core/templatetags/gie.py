@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from gie_erp.core.i18n import format_amount, format_month
+from gie_erp.core.i18n import CURRENCY_LABEL, format_amount, format_month
 from gie_erp.core.money import from_centimes
 
 register = template.Library()
@@ -21,12 +21,16 @@ def _language() -> str:
 
 @register.filter
 def mad(value: Any, currency: str = "") -> SafeString | str:
-    """``1 234,50`` (or with DH / درهم), always left-to-right so that Arabic pages keep the digits in order."""
+    """``1 234,50`` in a left-to-right span (Arabic pages keep the digits in order); with ``"DH"`` the currency
+    follows in the page's own direction: ``1 234,50 DH``, or in Arabic ``درهم`` on the left of the number."""
     if value is None or value == "":
         return ""
     amount = value if isinstance(value, Decimal) else Decimal(str(value))
-    text = format_amount(amount, currency=bool(currency), language=_language())
-    return format_html('<span class="amount" dir="ltr">{}</span>', text)
+    language = _language()
+    number = format_html('<span class="amount" dir="ltr">{}</span>', format_amount(amount, language=language))
+    if not currency:
+        return number
+    return format_html("{}\u00a0{}", number, CURRENCY_LABEL.get(language, "DH"))
 
 
 @register.filter

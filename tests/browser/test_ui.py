@@ -1,0 +1,167 @@
+"""The app as a person uses it: Playwright driving Debian's chromium against the live test server.
+
+Screenshots land in artifacts/screenshots/ (git-ignored) for a human look.
+"""
+
+import os
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
+
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+
+from ledger.books import book_ensure  # noqa: E402
+from tests.factories.members import UserFactory  # noqa: E402
+from tests.ledger.conftest import cr, dr, post  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]  # fmt: skip
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+PASSWORD = "browser-pass-1"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def people(coop_a: Any, gie: Any) -> dict[str, Any]:
+    book = book_ensure(organization=coop_a)
+    book_ensure(organization=gie)
+    post(book, date(2026, 3, 2), "seed-1", dr("5141", "5000.00"), cr("1111", "5000.00"))
+    post(book, date(2026, 3, 9), "seed-2", dr("5161", "1250.50"), cr("7121", "1250.50"))
+    users = {}
+    for role in ("gie_admin", "gie_accountant", "auditor", "fair_seller", "trainer"):
+        users[role] = UserFactory(
+            username=role.replace("_", "-"), role=role, password=PASSWORD, is_staff=role == "gie_admin"
+        )
+    users["coop_representative"] = UserFactory(
+        username="rep-a", role="coop_representative", organization=coop_a, password=PASSWORD, preferred_language="ar"
+    )
+    return {"book": book, "users": users}
+
+
+def login(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.press("input[name=password]", "Enter")
+    page.wait_for_load_state("networkidle")
+
+
+def shot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_each_role_lands_on_its_home(browser: Browser, live_server: Any, people: dict[str, Any]) -> None:
+    expected = {
+        "gie_admin": "Tableau de bord",
+        "gie_accountant": "Tableau de bord",
+        "auditor": "Tableau de bord",
+        "fair_seller": "Bienvenue",
+        "trainer": "Bienvenue",
+        "coop_representative": "تعاونية ألفا",  # Arabic first for the representative
+    }
+    for role, user in people["users"].items():
+        context = browser.new_context()
+        page = context.new_page()
+        login(page, live_server.url, user.username)
+        expect(page.locator("h1").first).to_contain_text(expected[role])
+        shot(page, f"home-{role}")
+        context.close()
+
+
+def test_accountant_posts_a_balanced_entry_from_the_keyboard(
+    browser: Browser, live_server: Any, people: dict[str, Any]
+) -> None:
+    page = browser.new_context(viewport={"width": 1400, "height": 900}).new_page()
+    login(page, live_server.url, "gie-accountant")
+    page.goto(f"{live_server.url}/books/coop-a/trial-balance/?start=2026-03-01&end=2026-03-31")
+    expect(page.locator("tr[data-code='5161']")).to_contain_text("1 250,50")
+    page.goto(f"{live_server.url}/books/coop-a/entries/new/")
+    page.fill("input[name=posted_on]", "2026-03-20")
+    page.focus("select[name=journal]")
+    page.keyboard.type("Caisse")  # a select picks by typing, as accountants do
+    page.focus("input[name=source_ref]")
+    page.keyboard.type("TK-0320")
+    page.keyboard.press("Tab")  # → description (next field in the layout)
+    page.focus("input[name=description]")
+    page.keyboard.type("Vente au comptant du 20 mars")
+    page.focus("input[name='lines-0-account_code']")
+    page.keyboard.type("5161")
+    page.keyboard.press("Tab")  # partner
+    page.keyboard.press("Tab")  # debit
+    page.keyboard.type("749,50")
+    page.focus("input[name='lines-1-account_code']")
+    page.keyboard.type("7121")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # credit
+    page.keyboard.type("749.50")
+    expect(page.locator("#difference")).to_have_text("0,00")
+    expect(page.locator("#post")).to_be_enabled()
+    shot(page, "entry-form-balanced")
+    page.keyboard.press("Control+Enter")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".messages")).to_contain_text("Écriture CA2026-000001 enregistrée.")
+    assert "/books/coop-a/entries/" in page.url
+    page.goto(f"{live_server.url}/books/coop-a/trial-balance/?start=2026-03-01&end=2026-03-31")
+    expect(page.locator("tr[data-code='5161']")).to_contain_text("2 000,00")  # 1 250,50 + 749,50
+    shot(page, "trial-balance-after")
+
+
+def test_an_unbalanced_entry_is_shown_and_refused(browser: Browser, live_server: Any, people: dict[str, Any]) -> None:
+    page = browser.new_context().new_page()
+    login(page, live_server.url, "gie-accountant")
+    page.goto(f"{live_server.url}/books/coop-a/entries/new/")
+    page.fill("input[name=posted_on]", "2026-03-21")
+    page.fill("input[name=source_ref]", "X-1")
+    page.fill("input[name=description]", "déséquilibrée")
+    page.fill("input[name='lines-0-account_code']", "5161")
+    page.fill("input[name='lines-0-debit']", "100")
+    page.fill("input[name='lines-1-account_code']", "7121")
+    page.fill("input[name='lines-1-credit']", "90")
+    expect(page.locator("#difference")).to_have_text("10,00")
+    expect(page.locator("#post")).to_be_disabled()
+    # the server refuses it too, whatever the browser does
+    page.evaluate("document.getElementById('post').disabled = false")
+    page.click("#post")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator(".messages")).to_contain_text("Écriture déséquilibrée : débit 100.00, crédit 90.00.")
+    shot(page, "entry-form-unbalanced")
+
+
+def test_switching_to_arabic_mirrors_the_layout(browser: Browser, live_server: Any, people: dict[str, Any]) -> None:
+    page = browser.new_context().new_page()
+    login(page, live_server.url, "gie-accountant")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+    page.click("button[name=language][value=ar]")
+    page.wait_for_load_state("networkidle")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    expect(page.locator("h1").first).to_have_text("لوحة القيادة")
+    shot(page, "dashboard-ar")
+
+
+def test_cooperative_portal_on_a_phone(browser: Browser, live_server: Any, people: dict[str, Any]) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    login(page, live_server.url, "rep-a")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#money-in .value")).to_contain_text("6 250,50")  # 5 000 bank + 1 250,50 cash in March
+    expect(page.locator("#money-left .value")).to_contain_text("6 250,50")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing wider than the phone
+    shot(page, "portal-phone")
