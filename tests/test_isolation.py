@@ -28,7 +28,9 @@ POST_ONLY = {"ledger:entry_reverse"}
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
 
 
-def iter_routes(resolver: URLResolver | None = None, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, Any]]:
+def iter_routes(
+    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str, Any]]:
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
@@ -90,7 +92,9 @@ def fill(route: str, side: dict[str, Any]) -> str:
     return "/" + PARAM.sub(value, route)
 
 
-def test_every_route_with_an_object_of_b_answers_like_a_missing_object(client: Any, rep_a: Any, world: dict[str, Any]) -> None:
+def test_every_route_with_an_object_of_b_answers_like_a_missing_object(
+    client: Any, rep_a: Any, world: dict[str, Any]
+) -> None:
     client.force_login(rep_a)
     checked = 0
     for name, route, _pattern in iter_routes():
@@ -100,7 +104,9 @@ def test_every_route_with_an_object_of_b_answers_like_a_missing_object(client: A
         other = client.get(fill(route, world["B"]))
         missing = client.get(fill(route, world["missing"]))
         assert own.status_code in {200, 403, 405}, f"{name}: own object gave {own.status_code}"
-        assert other.status_code in {403, 404}, f"{name} leaked cooperative B to A's representative: {other.status_code}"
+        assert other.status_code in {403, 404}, (
+            f"{name} leaked cooperative B to A's representative: {other.status_code}"
+        )
         assert other.status_code == missing.status_code, f"{name}: B's object and a missing one answer differently"
         if own.status_code == 200:
             assert other.status_code == 404, name
@@ -133,7 +139,7 @@ def test_every_page_renders_for_the_gie_accountant(client: Any, accountant: Any,
     """Smoke test of every GET page with real objects (templates, drill-down links, exports)."""
     client.force_login(accountant)
     for name, route, _pattern in iter_routes():
-        if name in PUBLIC_OR_ACTION or name in POST_ONLY or name.startswith("web:user") or name.startswith("web:portal"):
+        if name in PUBLIC_OR_ACTION or name in POST_ONLY or name.startswith(("web:user", "web:portal")):
             continue
         url = fill(route, world["B"])
         for suffix in ("", "?export=csv", "?export=xlsx"):

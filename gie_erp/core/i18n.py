@@ -60,3 +60,20 @@ def format_amount(amount: Decimal, *, currency: bool = False, language: str = "f
     if currency:
         text = f"{text}{NARROW_NBSP}{CURRENCY_LABEL.get(language, 'DH')}"
     return text
+
+
+def format_signed_amount(amount: Decimal) -> str:
+    """``+ 4 934,51`` or ``- 2 076,34`` (zero has no sign): the sign is always written, in ASCII.
+
+    The sign is followed by a narrow no-break space so it stays with the digits; U+2212 is avoided because the
+    shipped Latin font lacks it (a fallback font would be embedded).
+    """
+    if amount == 0:
+        return format_amount(amount)
+    sign = "+" if amount > 0 else "-"
+    return f"{sign}{NARROW_NBSP}{format_amount(abs(amount))}"
+
+
+def format_day(day: date) -> str:
+    """``05/03/2026``: the numeric date every reader knows, the same in French and Arabic text."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"

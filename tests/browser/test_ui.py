@@ -13,11 +13,11 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from ledger.books import book_ensure  # noqa: E402
-from tests.factories.members import UserFactory  # noqa: E402
-from tests.ledger.conftest import cr, dr, post  # noqa: E402
+from ledger.books import book_ensure
+from tests.factories.members import UserFactory
+from tests.ledger.conftest import cr, dr, post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CHROMIUM = "/usr/bin/chromium"
