@@ -10,10 +10,10 @@ urlpatterns = [
     path("accounts/login/", web_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("gie_erp.web.urls")),
     path("members/", include("members.urls")),
     path("statements/", include("gie_erp.statements.urls")),
     path("books/", include("ledger.urls")),
-    path("", include("gie_erp.web.urls")),
     path("api/", include((members_api, "members_api"))),
     path("admin/", admin.site.urls),
 ]

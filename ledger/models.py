@@ -185,3 +185,47 @@ class BookCheck(models.Model):
     @property
     def is_ok(self) -> bool:
         return self.differences == 0 and self.bypassed_entries == 0
+
+
+class PostingRule(models.Model):
+    """Which accounts a business event posts to, in the GIE's book and in the member's (CGNC defaults, editable)."""
+
+    class Event(models.TextChoices):
+        FAIR_SALE = "fair_sale", _("Vente en foire (mandat)")
+        FAIR_COMMISSION = "fair_commission", _("Commission du GIE sur les ventes")
+        FAIR_SETTLEMENT = "fair_settlement", _("Règlement des ventes au membre")
+        SERVICE_FEE = "service_fee", _("Quote-part des services mutualisés")
+        TRAINING_FEE = "training_fee", _("Frais de formation")
+        SUBSIDY = "subsidy", _("Subvention d'exploitation")
+        OWN_NAME_PURCHASE = "own_name_purchase", _("Achat au membre (vente en nom propre)")
+        OWN_NAME_SALE = "own_name_sale", _("Revente par le GIE (vente en nom propre)")
+
+    class Side(models.TextChoices):
+        GIE = "gie", _("Livre du GIE")
+        MEMBER = "member", _("Livre du membre")
+
+    event = models.CharField(_("événement"), max_length=30, choices=Event.choices)
+    side = models.CharField(_("livre"), max_length=6, choices=Side.choices)
+    debit_account = models.CharField(_("compte débité"), max_length=10)
+    credit_account = models.CharField(_("compte crédité"), max_length=10)
+    vat_account = models.CharField(_("compte de TVA"), max_length=10, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("règle de comptabilisation")
+        verbose_name_plural = _("règles de comptabilisation")
+        ordering = ["event", "side"]
+        constraints = [models.UniqueConstraint(fields=["event", "side"], name="posting_rule_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_display()} · {self.get_side_display()}: {self.debit_account} / {self.credit_account}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from ledger.chart import chart_by_code
+
+        for name in ("debit_account", "credit_account", "vat_account"):
+            code = getattr(self, name)
+            if code and code not in chart_by_code():
+                raise ValidationError({name: _("Compte inconnu du plan comptable : %(value)s.") % {"value": code}})

@@ -12,7 +12,7 @@ from gie_erp.core.errors import ErrorCode
 from gie_erp.core.imports import ImportRefused, ImportReport, parse_date, read_table
 from gie_erp.core.money import is_mad
 from members.legal_ids import normalize_ice
-from members.models import Commune, Cooperator, Organization
+from members.models import RESERVED_SLUGS, Commune, Cooperator, Organization
 
 MEMBER_REQUIRED = ("slug", "legal_name_fr", "legal_name_ar", "ice", "commune")
 MEMBER_COLUMNS = (
@@ -96,6 +96,8 @@ def _validate_members(rows: list[dict[str, str]]) -> tuple[ImportReport, list[Or
             report.add(row_no, "ice", ErrorCode.IMPORT_DUPLICATE, value=ice)
         seen_ice.add(ice)
         slug = row["slug"]
+        if slug in RESERVED_SLUGS:
+            report.add(row_no, "slug", ErrorCode.IMPORT_BAD_VALUE, value=slug)
         if slug in taken_slug or slug in seen_slug:
             report.add(row_no, "slug", ErrorCode.IMPORT_DUPLICATE, value=slug)
         seen_slug.add(slug)
@@ -181,7 +183,7 @@ def _validate_cooperators(rows: list[dict[str, str]]) -> tuple[ImportReport, lis
     return report, objects
 
 
-@transaction.atomic(durable=True)
+@transaction.atomic
 def members_import(*, filename: str, content: bytes, acting_user: Any) -> ImportResult:
     """Create member cooperatives from a sheet: every row valid, or none written (ImportRefused)."""
     rows = read_table(filename, content)

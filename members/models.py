@@ -39,6 +39,17 @@ class Commune(models.Model):
         return self.name_fr
 
 
+#: slugs that would shadow a page under /members/<slug>/ or /books/<slug>/
+RESERVED_SLUGS = frozenset({"import", "cooperators", "trial-balance", "opening-import", "new", "all"})
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("Ce nom court est réservé : %(value)s."), params={"value": value})
+
+
 class Organization(models.Model):
     """One set of books: the GIE itself or a member cooperative (the *tenant* of every member-owned row)."""
 
@@ -62,7 +73,7 @@ class Organization(models.Model):
         SERVICES = "services", _("Services")
 
     kind = models.CharField(_("type"), max_length=16, choices=Kind.choices, default=Kind.COOPERATIVE)
-    slug = models.SlugField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True, validators=[validate_slug_not_reserved])
     legal_name_fr = models.CharField(_("raison sociale (français)"), max_length=200)
     legal_name_ar = models.CharField(_("raison sociale (arabe)"), max_length=200)
     ice = models.CharField(_("ICE"), max_length=15, unique=True, validators=[validate_ice])

@@ -4,6 +4,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from gie_erp.core.audit import audit_record
@@ -67,6 +68,26 @@ def cooperators_count_on(*, organization: Organization, on: date) -> int:
     return organization.cooperators.filter(is_active=True).exclude(joined_on__gt=on).count()
 
 
+ADMIN_GROUP = "GIE administrators"
+ADMIN_APPS = ("members", "ledger", "invoices", "sales", "training")
+
+
+def _admin_group() -> Group:
+    """The Django-admin rights of the GIE administrator: the GIE's own settings and reference data."""
+    group, _ = Group.objects.get_or_create(name=ADMIN_GROUP)
+    wanted = Permission.objects.filter(content_type__app_label__in=ADMIN_APPS)
+    if group.permissions.count() != wanted.count():
+        group.permissions.set(wanted)
+    return group
+
+
+def _sync_admin_rights(user: User) -> None:
+    if user.role == Role.GIE_ADMIN:
+        user.groups.add(_admin_group())
+    else:
+        user.groups.remove(*Group.objects.filter(name=ADMIN_GROUP))
+
+
 @transaction.atomic
 def user_upsert(
     *,
@@ -95,6 +116,7 @@ def user_upsert(
     if created:
         user.set_password(password)
         user.save(update_fields=["password"])
+        _sync_admin_rights(user)
         audit_record(actor=acting_user, event="user.created", target=user, data={"role": role})
     else:
         changes = {
@@ -110,6 +132,7 @@ def user_upsert(
                 setattr(user, name, changes[name])
             user.is_staff = user.role == Role.GIE_ADMIN
             user.save(update_fields=[*changed, "is_staff"])
+            _sync_admin_rights(user)
             audit_record(actor=acting_user, event="user.updated", target=user, data={"role": role, "fields": changed})
     return user, created
 

@@ -5,7 +5,6 @@ from members import api, views
 app_name = "members"
 urlpatterns = [
     path("", views.member_list, name="list"),
-    path("import/", views.member_import, name="import"),
     path("<slug:org_slug>/", views.member_detail, name="detail"),
     path("<slug:org_slug>/cooperators/", views.cooperator_list, name="cooperators"),
     path("cooperators/<int:cooperator_id>/", views.cooperator_detail, name="cooperator"),

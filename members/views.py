@@ -2,19 +2,12 @@
 
 from typing import Any
 
-from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.shortcuts import render
 
-from gie_erp.core.access import role_required
-from gie_erp.core.errors import DomainError
 from gie_erp.core.exports import table_response
-from gie_erp.core.imports import ImportRefused
-from gie_erp.core.roles import Role
-from members import imports, selectors
+from members import selectors
 
 PAGE_SIZE = 50
 
@@ -65,27 +58,3 @@ def cooperator_list(request: HttpRequest, org_slug: str) -> HttpResponse:
 def cooperator_detail(request: HttpRequest, cooperator_id: int) -> HttpResponse:
     cooperator = selectors.cooperator_get(user=request.user, cooperator_id=cooperator_id)
     return render(request, "members/cooperator_detail.html", {"cooperator": cooperator})
-
-
-@role_required(Role.GIE_ADMIN, Role.GIE_ACCOUNTANT)
-@require_http_methods(["GET", "POST"])
-def member_import(request: HttpRequest) -> HttpResponse:
-    """Upload a CSV/XLSX of cooperatives or cooperators; show the row-by-row report in French and Arabic."""
-    context: dict[str, Any] = {"kind": request.POST.get("kind", "members")}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Choisissez un fichier CSV ou XLSX."))
-            return render(request, "members/import.html", context)
-        service = imports.cooperators_import if context["kind"] == "cooperators" else imports.members_import
-        try:
-            result = service(filename=upload.name or "", content=upload.read(), acting_user=request.user)
-        except ImportRefused as refused:
-            context["errors"] = refused.report.as_rows()
-            messages.error(request, _("Import refusé : aucune ligne n'a été enregistrée."))
-        except DomainError as error:
-            messages.error(request, error.message())
-        else:
-            messages.success(request, _("%(count)d lignes importées.") % {"count": result.created})
-            return redirect("members:list")
-    return render(request, "members/import.html", context)

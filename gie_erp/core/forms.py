@@ -14,7 +14,7 @@ class AmountField(forms.DecimalField):
         kwargs.setdefault("decimal_places", 2)
         super().__init__(**kwargs)
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]  # django-stubs types it as int
         if isinstance(value, str):
             value = value.replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
         return super().to_python(value)

@@ -4,6 +4,7 @@ from gie_erp.web import portal, views
 
 app_name = "web"
 urlpatterns = [
+    path("members/import/", views.member_import, name="member_import"),
     path("users/", views.users, name="users"),
     path("users/new/", views.user_edit, name="user_new"),
     path("users/<int:user_id>/", views.user_edit, name="user_edit"),

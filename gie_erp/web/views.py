@@ -18,10 +18,13 @@ from django.views.decorators.http import require_http_methods
 from gie_erp.core.access import role_required
 from gie_erp.core.errors import DomainError
 from gie_erp.core.exports import table_response
+from gie_erp.core.imports import ImportRefused
 from gie_erp.core.roles import Role, sees_all_books
+from gie_erp.jobs.onboarding import members_import_with_books
 from gie_erp.web.dashboard import dashboard_rows, dashboard_totals
 from gie_erp.web.portal import portal_home
 from members import selectors
+from members.imports import cooperators_import
 from members.models import Organization, User
 from members.services import user_password_reset, user_upsert
 
@@ -168,3 +171,31 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
             messages.success(request, _("Utilisateur %(name)s enregistré.") % {"name": user.username})
             return redirect("web:users")
     return render(request, "web/user_edit.html", {"form": form, "target": target})
+
+
+@role_required(Role.GIE_ADMIN, Role.GIE_ACCOUNTANT)
+@require_http_methods(["GET", "POST"])
+def member_import(request: HttpRequest) -> HttpResponse:
+    """Upload a CSV/XLSX of cooperatives or cooperators; the row-by-row report is in French and Arabic."""
+    context: dict[str, Any] = {"kind": request.POST.get("kind", "members")}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, _("Choisissez un fichier CSV ou XLSX."))
+            return render(request, "members/import.html", context)
+        try:
+            if context["kind"] == "cooperators":
+                result = cooperators_import(filename=upload.name or "", content=upload.read(), acting_user=request.user)
+            else:
+                result = members_import_with_books(
+                    filename=upload.name or "", content=upload.read(), acting_user=request.user
+                )
+        except ImportRefused as refused:
+            context["errors"] = refused.report.as_rows()
+            messages.error(request, _("Import refusé : aucune ligne n'a été enregistrée."))
+        except DomainError as error:
+            messages.error(request, error.message())
+        else:
+            messages.success(request, _("%(count)d lignes importées.") % {"count": result.created})
+            return redirect("members:list")
+    return render(request, "members/import.html", context)
