@@ -105,14 +105,10 @@ def _reserve_numbers(book_id: int, journal: str, year: int, count: int) -> int:
     """Reserve ``count`` consecutive numbers; returns the first. The row lock serialises writers of one journal."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO ledger_journalsequence (book_id, journal, year, last_number) VALUES (%s, %s, %s, 0) "
-            "ON CONFLICT (book_id, journal, year) DO NOTHING",
-            [book_id, journal, year],
-        )
-        cursor.execute(
-            "UPDATE ledger_journalsequence SET last_number = last_number + %s "
-            "WHERE book_id = %s AND journal = %s AND year = %s RETURNING last_number",
-            [count, book_id, journal, year],
+            "INSERT INTO ledger_journalsequence (book_id, journal, year, last_number) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (book_id, journal, year) DO UPDATE "
+            "SET last_number = ledger_journalsequence.last_number + excluded.last_number RETURNING last_number",
+            [book_id, journal, year, count],
         )
         last = int(cursor.fetchone()[0])
     return last - count + 1
