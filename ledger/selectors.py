@@ -22,7 +22,7 @@ from members.selectors import organization_qs_visible
 
 Key = tuple[int, str]  # (book_id, account_code)
 LINE_CENTIMES_SQL = """
-SELECT e.book_id, a.code, COALESCE(p.partner_id, 0),
+SELECT {columns},
        SUM(CASE WHEN t.tx_type = 'debit' THEN CAST(ROUND(t.amount * 100) AS BIGINT) ELSE 0 END),
        SUM(CASE WHEN t.tx_type = 'credit' THEN CAST(ROUND(t.amount * 100) AS BIGINT) ELSE 0 END)
 FROM ledger_entry e
@@ -30,8 +30,14 @@ JOIN django_ledger_transactionmodel t ON t.journal_entry_id = e.je_id
 JOIN django_ledger_accountmodel a ON a.uuid = t.account_id
 LEFT JOIN ledger_partnerline p ON p.tx_id = t.uuid
 WHERE e.posted_on >= %s AND e.posted_on <= %s {book_filter}
-GROUP BY e.book_id, a.code, COALESCE(p.partner_id, 0)
+GROUP BY {columns}
 """
+#: grouping → (balance-table fields, line-query columns)
+GROUPINGS = {
+    "book": (("book_id", "account_code"), "e.book_id, a.code"),
+    "partner": (("book_id", "account_code", "partner_id"), "e.book_id, a.code, COALESCE(p.partner_id, 0)"),
+    "account": (("account_code",), "a.code"),
+}
 
 
 def last_day(year: int, month: int) -> date:
@@ -60,23 +66,31 @@ def movement_centimes(
 
     Whole months come from the balance table; a partial first or last month from the lines of those days only.
     """
+    return _movements(book_ids=book_ids, start=start, end=end, grouping="partner" if by_partner else "book")
+
+
+def account_totals(*, book_ids: Sequence[int] | None, start: date | None, end: date) -> dict[str, list[int]]:
+    """Debit and credit centimes per account summed over books (book_ids None: every book), in one grouped query."""
+    return {
+        key[0]: value for key, value in _movements(book_ids=book_ids, start=start, end=end, grouping="account").items()
+    }
+
+
+def _movements(
+    *, book_ids: Sequence[int] | None, start: date | None, end: date, grouping: str
+) -> dict[tuple[Any, ...], list[int]]:
+    fields, columns = GROUPINGS[grouping]
     totals: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
-
-    def add(book_id: int, code: str, partner: int, debit: int, credit: int) -> None:
-        key = (book_id, code, partner) if by_partner else (book_id, code)
-        cell = totals[key]
-        cell[0] += int(debit)
-        cell[1] += int(credit)
-
     full, partial = split_months(start, end)
     if full is not None:
         qs = Balance.objects.filter(_month_q(*full))
         if book_ids is not None:
             qs = qs.filter(book_id__in=book_ids)
-        fields = ("book_id", "account_code", "partner_id") if by_partner else ("book_id", "account_code")
         rows = qs.values(*fields).annotate(debit_sum=Sum("debit"), credit_sum=Sum("credit")).order_by()
-        for row in rows:
-            add(row["book_id"], row["account_code"], row.get("partner_id", 0), row["debit_sum"], row["credit_sum"])
+        for row in rows.values_list(*fields, "debit_sum", "credit_sum"):
+            cell = totals[tuple(row[:-2])]
+            cell[0] += int(row[-2] or 0)
+            cell[1] += int(row[-1] or 0)
     for low, high in partial:
         book_filter = ""
         params: list[Any] = [low, high]
@@ -84,9 +98,11 @@ def movement_centimes(
             book_filter = f"AND e.book_id IN ({', '.join(['%s'] * len(book_ids))})"
             params += list(book_ids)
         with connection.cursor() as cursor:
-            cursor.execute(LINE_CENTIMES_SQL.format(book_filter=book_filter), params)
-            for book_id, code, partner, debit, credit in cursor.fetchall():
-                add(book_id, code, partner, debit or 0, credit or 0)
+            cursor.execute(LINE_CENTIMES_SQL.format(columns=columns, book_filter=book_filter), params)
+            for row in cursor.fetchall():
+                cell = totals[tuple(row[:-2])]
+                cell[0] += int(row[-2] or 0)
+                cell[1] += int(row[-1] or 0)
     return dict(totals)
 
 

@@ -173,3 +173,17 @@ def test_exported_journal_passes_hledger_and_agrees_with_trial_balance(march: di
 def test_an_entry_in_the_other_book_does_not_move_this_one(march: dict[str, Any], book_b: Any) -> None:
     post(book_b, date(2026, 3, 3), "b1", dr("5161", "77.00"), cr("7121", "77.00"))
     assert rows(march["a"], M1, M31) == COOP_A_MARCH
+
+
+def test_account_totals_over_books_equal_the_sum_of_each_book(march: dict[str, Any]) -> None:
+    from ledger.selectors import account_totals
+
+    for start, end in ((M1, M31), (date(2026, 3, 10), date(2026, 3, 20)), (None, date(2026, 4, 30))):
+        summed: dict[str, list[int]] = {}
+        for row in trial_balance(book_ids=None, start=start, end=end):
+            cell = summed.setdefault(row.account_code, [0, 0])
+            cell[0] += int(row.debit * 100)
+            cell[1] += int(row.credit * 100)
+        totals = {code: value for code, value in account_totals(book_ids=None, start=start, end=end).items() if any(value)}
+        assert totals == summed
+    assert account_totals(book_ids=None, start=M1, end=M31)["5141"] == [7528000, 1360500]
