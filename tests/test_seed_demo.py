@@ -51,3 +51,31 @@ def test_representative_login_switches_to_arabic(client: Any) -> None:
     body = response.content.decode()
     assert 'dir="rtl"' in body
     assert "تعاونية الزيتون شفشاون لزيت الزيتون" in body
+
+
+@pytest.mark.django_db
+def test_demo_books_pass_hledger_and_agree_with_trial_balance(tmp_path: Any) -> None:
+    """The exported journal of the demo books passes `hledger check`; its balances equal `trial_balance all`'s."""
+    import csv
+    import subprocess
+    from decimal import Decimal
+
+    seed_demo()
+    journal, tb = tmp_path / "demo.journal", tmp_path / "tb.csv"
+    call_command("export_journal", "--book", "all", "--format", "hledger", "--out", str(journal))
+    call_command("trial_balance", "--book", "all", "--from", "2026-01-01", "--to", "2026-12-31", "--csv", str(tb))
+    subprocess.run(["hledger", "-f", str(journal), "check"], check=True, capture_output=True)
+    out = subprocess.run(
+        ["hledger", "-f", str(journal), "bal", "--flat", "--no-total", "-O", "csv"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    theirs = {}
+    for line in out.splitlines()[1:]:
+        account, amount = (part.strip('"') for part in line.split('","'))
+        theirs[account] = Decimal(amount.replace(" MAD", "").replace(",", ""))
+    with tb.open(encoding="utf-8") as handle:
+        ours = {f"{r['book']}:{r['account_code']}": Decimal(r["balance"]) for r in csv.DictReader(handle) if r["book"] != "*"}
+    ours = {account: value for account, value in ours.items() if value}
+    assert theirs == ours
+    assert len(ours) > 60
+    call_command("ledger_verify")
