@@ -5,8 +5,9 @@ fixed handful of statements: existing keys, locks, sequences, then one multi-row
 PostgreSQL) and one upsert of the monthly balance table. Every rule of the single path applies to every entry.
 """
 
+import contextlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -69,6 +70,15 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
+def _pipeline(*, small: bool) -> Any:
+    """psycopg's pipeline mode sends the statements of a small posting in one network round trip (COPY cannot run
+    in a pipeline, so large batches go without)."""
+    if connection.vendor == "postgresql" and small:
+        connection.ensure_connection()
+        return connection.connection.pipeline()
+    return contextlib.nullcontext()
+
+
 def _write_rows(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
@@ -101,17 +111,30 @@ def _upsert_balances(deltas: dict[tuple[int, str, int, int, int], list[int]]) ->
         cursor.executemany(sql, rows)
 
 
-def _reserve_numbers(book_id: int, journal: str, year: int, count: int) -> int:
-    """Reserve ``count`` consecutive numbers; returns the first. The row lock serialises writers of one journal."""
+def _reserve_numbers(needed: dict[tuple[int, str, int], int]) -> dict[tuple[int, str, int], int]:
+    """Reserve consecutive numbers for every (book, journal, year) in one statement; returns the first of each.
+
+    The upsert locks each sequence row until commit, so concurrent writers of one journal queue up (rows are sorted:
+    no deadlock between two batches).
+    """
+    keys = sorted(needed)
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(keys))
+    params: list[Any] = []
+    for key in keys:
+        params += [*key, needed[key]]
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO ledger_journalsequence (book_id, journal, year, last_number) VALUES (%s, %s, %s, %s) "
-            "ON CONFLICT (book_id, journal, year) DO UPDATE "
-            "SET last_number = ledger_journalsequence.last_number + excluded.last_number RETURNING last_number",
-            [book_id, journal, year, count],
+            "INSERT INTO ledger_journalsequence (book_id, journal, year, last_number) VALUES "  # noqa: S608
+            f"{values} ON CONFLICT (book_id, journal, year) DO UPDATE "
+            "SET last_number = ledger_journalsequence.last_number + excluded.last_number "
+            "RETURNING book_id, journal, year, last_number",
+            params,
         )
-        last = int(cursor.fetchone()[0])
-    return last - count + 1
+        rows = cursor.fetchall()
+    return {
+        (book_id, journal, year): int(last) - needed[(book_id, journal, year)] + 1
+        for book_id, journal, year, last in rows
+    }
 
 
 def locked_periods(periods: Iterable[tuple[int, int, int]]) -> set[tuple[int, int, int]]:
@@ -131,15 +154,30 @@ def post_drafts(
     today: date,
     actor_id: int | None = None,
     reversal_of: dict[str, UUID] | None = None,
+    after: Callable[[list[PostedRef]], None] | None = None,
 ) -> list[PostedRef]:
-    """Post every draft or none. Replayed keys with the same content return the first entry; all rules checked."""
-    with transaction.atomic():
-        try:
-            with transaction.atomic():  # a savepoint: a concurrent writer of the same key shows as IntegrityError
-                return _post(drafts, today=today, actor_id=actor_id, reversal_of=reversal_of or {})
-        except IntegrityError:
-            # someone committed one of our keys between our check and our insert: run again, it is now a replay
-            return _post(drafts, today=today, actor_id=actor_id, reversal_of=reversal_of or {})
+    """Post every draft or none. Replayed keys with the same content return the first entry; all rules checked.
+
+    Inside a caller's transaction this costs one savepoint (the caller may catch a refusal and go on). Outside, it
+    opens its own transaction and, if a concurrent writer committed one of the same keys first (a unique-constraint
+    error), runs once more: the key is then a replay. ``after`` runs inside the same transaction (audit rows).
+    """
+
+    def run() -> list[PostedRef]:
+        refs = _post(drafts, today=today, actor_id=actor_id, reversal_of=reversal_of or {})
+        if after is not None:
+            after(refs)
+        return refs
+
+    if connection.in_atomic_block:
+        with transaction.atomic():
+            return run()
+    try:
+        with transaction.atomic():
+            return run()
+    except IntegrityError:
+        with transaction.atomic():
+            return run()
 
 
 def _post(
@@ -151,14 +189,13 @@ def _post(
         digests.append(draft_digest(draft))
 
     # idempotency: keys already posted return their entry; the same key twice in one batch must agree too
-    keys_by_book: dict[int, set[str]] = defaultdict(set)
-    for draft in drafts:
-        keys_by_book[draft.book_id].add(draft.idempotency_key)
+    wanted = {(draft.book_id, draft.idempotency_key) for draft in drafts}
     existing: dict[tuple[int, str], tuple[UUID, str, str]] = {}
-    for book_id, keys in keys_by_book.items():
-        for je_id, key, digest, number in Entry.objects.filter(book_id=book_id, idempotency_key__in=keys).values_list(
-            "je_id", "idempotency_key", "digest", "number"
-        ):
+    found = Entry.objects.filter(
+        book_id__in={book for book, _ in wanted}, idempotency_key__in={key for _, key in wanted}
+    ).values_list("book_id", "je_id", "idempotency_key", "digest", "number")
+    for book_id, je_id, key, digest, number in found:
+        if (book_id, key) in wanted:
             existing[(book_id, key)] = (je_id, digest, number)
 
     results: list[PostedRef | None] = [None] * len(drafts)
@@ -203,7 +240,7 @@ def _post(
     for index in fresh:
         draft = drafts[index]
         needed[(draft.book_id, str(draft.journal), draft.posted_on.year)] += 1
-    next_number = {key: _reserve_numbers(*key, count) for key, count in sorted(needed.items())}
+    next_number = _reserve_numbers(needed)
 
     now = timezone.now()
     je_rows: list[tuple[Any, ...]] = []
@@ -256,11 +293,12 @@ def _post(
         )  # fmt: skip
         results[index] = PostedRef(je_id=je_id, number=number, created=True)
 
-    _write_rows("django_ledger_journalentrymodel", JE_COLUMNS, je_rows)
-    _write_rows("django_ledger_transactionmodel", TX_COLUMNS, tx_rows)
-    _write_rows("ledger_entry", ENTRY_COLUMNS, entry_rows)
-    _write_rows("ledger_partnerline", PARTNER_COLUMNS, partner_rows)
-    _upsert_balances(deltas)
+    with _pipeline(small=len(tx_rows) <= COPY_THRESHOLD):
+        _write_rows("django_ledger_journalentrymodel", JE_COLUMNS, je_rows)
+        _write_rows("django_ledger_transactionmodel", TX_COLUMNS, tx_rows)
+        _write_rows("ledger_entry", ENTRY_COLUMNS, entry_rows)
+        _write_rows("ledger_partnerline", PARTNER_COLUMNS, partner_rows)
+        _upsert_balances(deltas)
     return _one_per_draft(results, drafts)
 
 

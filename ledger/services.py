@@ -20,7 +20,6 @@ def _actor_id(acting_user: Any) -> int | None:
     return getattr(acting_user, "pk", None)
 
 
-@transaction.atomic
 def journal_entry_post(
     *,
     book: Book,
@@ -33,7 +32,7 @@ def journal_entry_post(
     acting_user: Any = None,
     today: date | None = None,
 ) -> PostedRef:
-    """Post one balanced entry exactly once per (book, idempotency_key); joins the caller's transaction."""
+    """Post one balanced entry exactly once per (book, idempotency_key); joins the caller's transaction if any."""
     draft = EntryDraft(
         book_id=book.pk,
         posted_on=posted_on,
@@ -47,16 +46,17 @@ def journal_entry_post(
     return ref
 
 
-@transaction.atomic
 def journal_entries_post(
     *, drafts: Sequence[EntryDraft], acting_user: Any = None, today: date | None = None
 ) -> list[PostedRef]:
     """Post many entries (any books) all-or-nothing, with every rule of the single path; written in bulk."""
-    refs = post_drafts(drafts, today=today or timezone.localdate(), actor_id=_actor_id(acting_user))
-    created = sum(1 for ref in refs if ref.created)
-    if created:
-        audit_record(actor=acting_user, event="ledger.bulk_posted", data={"entries": created})
-    return refs
+
+    def audit(refs: list[PostedRef]) -> None:
+        created = sum(1 for ref in refs if ref.created)
+        if created:
+            audit_record(actor=acting_user, event="ledger.bulk_posted", data={"entries": created})
+
+    return post_drafts(drafts, today=today or timezone.localdate(), actor_id=_actor_id(acting_user), after=audit)
 
 
 @transaction.atomic
