@@ -9,6 +9,7 @@ STAMP := $(VENV)/.installed
 # poppler-utils (pdftoppm: statement previews), chromium (browser tests, driven by the playwright package: never
 # a downloaded browser).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext hledger poppler-utils chromium
+DEMO_MONTH ?= 2026-10
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -56,7 +57,10 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py seed_demo
+	$(PY) manage.py ledger_verify
+	$(PY) manage.py print_statements --month $(DEMO_MONTH) --out var/statements
 	@echo ""
+	@$(PY) manage.py seed_demo --logins-only
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
 

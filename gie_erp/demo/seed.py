@@ -131,3 +131,9 @@ def seed_demo(*, seed: int = DEFAULT_SEED) -> SeedReport:
     refs = journal_entries_post(drafts=drafts)
     report.entries_posted = sum(ref.created for ref in refs)
     return report
+
+
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(role, username, password) of one demo login per role."""
+    logins = [(role, username, data.DEMO_PASSWORD) for username, role, _first, _last in data.STAFF_USERS]
+    return [*logins, (Role.COOP_REPRESENTATIVE.value, "coop1", data.DEMO_PASSWORD)]
