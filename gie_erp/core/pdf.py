@@ -89,6 +89,7 @@ class _Renderer:
     font_config: object
     base_css: object
     stylesheets: dict[Path, object] = field(default_factory=dict)
+    image_cache: dict[str, object] = field(default_factory=dict)  # images (pictograms) decoded once per process
 
 
 _renderer: _Renderer | None = None
@@ -175,7 +176,7 @@ def render_pdf(
     sheets = [renderer.base_css, *(_stylesheet(renderer, Path(p)) for p in stylesheets)]
     with _fail_on_warnings():
         document = HTML(string=html, base_url=str(base_url)).render(
-            font_config=renderer.font_config, stylesheets=sheets
+            font_config=renderer.font_config, stylesheets=sheets, cache=renderer.image_cache
         )
         if max_pages is not None and len(document.pages) > max_pages:
             raise PageOverflow(len(document.pages), max_pages)
