@@ -14,8 +14,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from ledger.books import book_ensure
 from gie_erp.statements.models import StatementBatch
+from ledger.books import book_ensure
 from ledger.models import EntryAttachment
 from tests.factories.members import CooperatorFactory, RepresentativeFactory
 from tests.ledger.conftest import cr, dr, post

@@ -74,7 +74,8 @@ def test_demo_books_pass_hledger_and_agree_with_trial_balance(tmp_path: Any) -> 
         account, amount = (part.strip('"') for part in line.split('","'))
         theirs[account] = Decimal(amount.replace(" MAD", "").replace(",", ""))
     with tb.open(encoding="utf-8") as handle:
-        ours = {f"{r['book']}:{r['account_code']}": Decimal(r["balance"]) for r in csv.DictReader(handle) if r["book"] != "*"}
+        rows = [r for r in csv.DictReader(handle) if r["book"] != "*"]
+    ours = {f"{r['book']}:{r['account_code']}": Decimal(r["balance"]) for r in rows}
     ours = {account: value for account, value in ours.items() if value}
     assert theirs == ours
     assert len(ours) > 60

@@ -47,7 +47,7 @@ def test_march_figures_worked_out_by_hand(books, coop_a):
 def test_figures_equal_the_trial_balance_of_the_month(books, coop_a, gie):
     figures = figures_in_mad(statement_build(organization=coop_a, year=2026, month=3))
     month = trial_balance(book_ids=[books["a"].pk], start=MARCH[0], end=MARCH[1])
-    net = defaultdict(Decimal)  # credit - debit per account over March
+    net: defaultdict[str, Decimal] = defaultdict(Decimal)  # credit - debit per account over March
     for row in month:
         net[row.account_code] += row.credit - row.debit
     assert figures["sales"] == net["7121"]

@@ -6,6 +6,7 @@ import unicodedata
 from datetime import date
 from functools import cache
 from html.parser import HTMLParser
+from typing import Any
 
 import pytest
 from fontTools.ttLib import TTFont
@@ -91,7 +92,8 @@ def test_french_and_arabic_phrases_and_amounts_are_in_the_text(march_pdf):
 
 def test_only_the_shipped_fonts_are_embedded(march_pdf):
     reader, _ = page_text(march_pdf)
-    names = {str(font["/BaseFont"]) for font in reader.pages[0]["/Resources"]["/Font"].values()}
+    fonts: Any = reader.pages[0]["/Resources"]["/Font"]  # type: ignore[index]
+    names = {str(font["/BaseFont"]) for font in fonts.values()}
     assert names
     assert all(SHIPPED_FONT.match(name) for name in names), names
 
@@ -112,7 +114,8 @@ def test_tamazight_labels_when_the_cooperative_asks(books, coop_a):
     reader, text = page_text(statement_pdf(organization=coop_a, year=2026, month=3, printed_on=PRINTED_ON))
     assert len(reader.pages) == 1
     assert "ⴰⵣⵏⵣ" in text
-    names = {str(font["/BaseFont"]) for font in reader.pages[0]["/Resources"]["/Font"].values()}
+    fonts: Any = reader.pages[0]["/Resources"]["/Font"]  # type: ignore[index]
+    names = {str(font["/BaseFont"]) for font in fonts.values()}
     assert any("GIE-Tifinagh" in name for name in names)
     assert all(SHIPPED_FONT.match(name) for name in names), names
 

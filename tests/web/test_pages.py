@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from gie_erp.core.roles import Role
 from invoices.models import VatRate
 from ledger.books import book_ensure
 from ledger.models import Book, PostingRule
@@ -98,7 +99,7 @@ def test_reserved_slugs_are_refused(accountant: Any) -> None:
 def test_gie_admin_edits_posting_rules_and_vat_in_the_admin(client: Any) -> None:
     from members.services import user_upsert
 
-    admin, _ = user_upsert(acting_user=None, username="boss", password="pw-12345678", role="gie_admin")
+    admin, _ = user_upsert(acting_user=None, username="boss", password="pw-12345678", role=Role.GIE_ADMIN)
     client.force_login(admin)
     assert client.get("/admin/ledger/postingrule/").status_code == 200
     assert client.get("/admin/invoices/vatrate/").status_code == 200
@@ -121,7 +122,7 @@ def test_gie_admin_creates_a_representative_and_resets_a_password(client: Any, c
     from members.models import User
     from members.services import user_upsert
 
-    admin, _ = user_upsert(acting_user=None, username="boss", password="pw-12345678", role="gie_admin")
+    admin, _ = user_upsert(acting_user=None, username="boss", password="pw-12345678", role=Role.GIE_ADMIN)
     client.force_login(admin)
     response = client.post(
         "/users/new/",

@@ -63,6 +63,6 @@ class Command(BaseCommand):
                     self.stderr.write(f"{label}: HTTP {response.status_code}")
             results.append((statistics.median(times), label, url))
         books = Book.objects.count()
-        self.stdout.write(f"books: {books}; heaviest book: {slug} ({book.n} entries)")  # type: ignore[attr-defined]
+        self.stdout.write(f"books: {books}; heaviest book: {slug} ({book.n} entries)")
         for median, label, url in sorted(results, reverse=True):
             self.stdout.write(f"{median:8.1f} ms  {label:<36} {url}")
