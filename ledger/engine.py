@@ -97,18 +97,31 @@ def _write_rows(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]])
         cursor.executemany(sql, rows)
 
 
+BALANCE_UPSERT = (
+    "INSERT INTO ledger_balance (book_id, account_code, partner_id, year, month, debit, credit) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (book_id, account_code, partner_id, year, month) DO UPDATE SET "
+    "debit = ledger_balance.debit + excluded.debit, credit = ledger_balance.credit + excluded.credit"
+)
+BALANCE_YEAR_UPSERT = (
+    "INSERT INTO ledger_balanceyear (book_id, account_code, year, debit, credit) VALUES (%s, %s, %s, %s, %s) "
+    "ON CONFLICT (book_id, account_code, year) DO UPDATE SET "
+    "debit = ledger_balanceyear.debit + excluded.debit, credit = ledger_balanceyear.credit + excluded.credit"
+)
+
+
 def _upsert_balances(deltas: dict[tuple[int, str, int, int, int], list[int]]) -> None:
+    """Add the batch's movements to the monthly table and to its yearly fold, rows sorted (stable lock order)."""
     if not deltas:
         return
-    sql = (
-        "INSERT INTO ledger_balance (book_id, account_code, partner_id, year, month, debit, credit) "
-        "VALUES (%s, %s, %s, %s, %s, %s, %s) "
-        "ON CONFLICT (book_id, account_code, partner_id, year, month) DO UPDATE SET "
-        "debit = ledger_balance.debit + excluded.debit, credit = ledger_balance.credit + excluded.credit"
-    )
-    rows = [(*key, dc[0], dc[1]) for key, dc in sorted(deltas.items())]  # sorted: a stable lock order
+    yearly: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0, 0])
+    for (book_id, code, _partner, year, _month), (debit, credit) in deltas.items():
+        cell = yearly[(book_id, code, year)]
+        cell[0] += debit
+        cell[1] += credit
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        cursor.executemany(BALANCE_UPSERT, [(*key, dc[0], dc[1]) for key, dc in sorted(deltas.items())])
+        cursor.executemany(BALANCE_YEAR_UPSERT, [(*key, dc[0], dc[1]) for key, dc in sorted(yearly.items())])
 
 
 def _reserve_numbers(needed: dict[tuple[int, str, int], int]) -> dict[tuple[int, str, int], int]:

@@ -229,3 +229,21 @@ class PostingRule(models.Model):
             code = getattr(self, name)
             if code and code not in chart_by_code():
                 raise ValidationError({name: _("Compte inconnu du plan comptable : %(value)s.") % {"value": code}})
+
+
+class BalanceYear(models.Model):
+    """Yearly movements per (book, account) in integer centimes, partners summed: the same facts as ``Balance``
+    folded by year, so that a whole-year report over every book reads one row per book and account."""
+
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+")
+    account_code = models.CharField(max_length=10)
+    year = models.SmallIntegerField()
+    debit = models.BigIntegerField(default=0)
+    credit = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["book", "account_code", "year"], name="balance_year_key_unique")]
+        indexes = [models.Index(fields=["year", "account_code"], name="balance_year_account")]
+
+    def __str__(self) -> str:
+        return f"{self.book_id} {self.account_code} {self.year}: {self.debit} / {self.credit}"

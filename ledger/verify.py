@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ledger.models import Balance, Book, BookCheck
+from ledger.models import Balance, BalanceYear, Book, BookCheck
 
 RECOMPUTE_SQL = """
 SELECT e.book_id, a.code, COALESCE(p.partner_id, 0), {year}, {month},
@@ -42,6 +42,12 @@ class Difference:
     recomputed: tuple[int, int]  # from the transactions
 
     def __str__(self) -> str:
+        if self.month == 0:  # a cell of the yearly fold
+            return (
+                f"book {self.book_id} account {self.account_code} year {self.year}: yearly table debit "
+                f"{self.table[0]} credit {self.table[1]} ≠ transactions debit {self.recomputed[0]} credit "
+                f"{self.recomputed[1]} (centimes)"
+            )
         return (
             f"book {self.book_id} account {self.account_code} partner {self.partner_id} "
             f"{self.year}-{self.month:02d}: balance table debit {self.table[0]} credit {self.table[1]} "
@@ -77,6 +83,22 @@ def verify_balances(*, book_ids: list[int] | None = None) -> tuple[list[Differen
     differences = []
     for key in sorted(set(table) | set(recomputed)):
         have, want = table.get(key, (0, 0)), recomputed.get(key, (0, 0))
+        if have != want:
+            differences.append(Difference(*key, table=have, recomputed=want))
+    # the yearly fold must equal the transactions summed by year (partners included); month 0 marks its cells
+    folded: dict[Key, tuple[int, int]] = {}
+    for (book_id, code, _partner, tx_year, _month), (debit, credit) in recomputed.items():
+        prev = folded.get((book_id, code, 0, tx_year, 0), (0, 0))
+        folded[(book_id, code, 0, tx_year, 0)] = (prev[0] + debit, prev[1] + credit)
+    yearly_rows = BalanceYear.objects.all()
+    if book_ids is not None:
+        yearly_rows = yearly_rows.filter(book_id__in=book_ids)
+    yearly = {
+        (b, code, 0, y, 0): (d, c)
+        for b, code, y, d, c in yearly_rows.values_list("book_id", "account_code", "year", "debit", "credit")
+    }
+    for key in sorted(set(folded) | set(yearly)):
+        have, want = yearly.get(key, (0, 0)), folded.get(key, (0, 0))
         if have != want:
             differences.append(Difference(*key, table=have, recomputed=want))
     orphans: dict[int, int] = defaultdict(int)

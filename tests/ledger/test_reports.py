@@ -188,3 +188,38 @@ def test_account_totals_over_books_equal_the_sum_of_each_book(march: dict[str, A
         totals = {code: value for code, value in totals.items() if any(value)}
         assert totals == summed
     assert account_totals(book_ids=None, start=M1, end=M31)["5141"] == [7528000, 1360500]
+
+
+def test_ledger_verify_names_a_corrupted_yearly_row(march: dict[str, Any], capsys: Any) -> None:
+    from ledger.models import BalanceYear
+
+    BalanceYear.objects.filter(book=march["a"], account_code="7121", year=2026).update(credit=1)
+    with pytest.raises(CommandError, match="1 differences"):
+        call_command("ledger_verify")
+    err = capsys.readouterr().err
+    assert "account 7121 year 2026: yearly table debit 0 credit 1 ≠ transactions debit 0 credit 1325050" in err
+
+
+def test_whole_years_read_the_yearly_fold_and_agree_with_months(march: dict[str, Any]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    post(march["a"], date(2025, 12, 30), "dec", dr("5161", "7.00"), cr("7121", "7.00"))
+    whole = {
+        (r.account_code, r.debit, r.credit)
+        for r in trial_balance(book_ids=[march["a"].pk], start=date(2025, 1, 1), end=date(2026, 12, 31))
+    }
+    by_parts = {}
+    for start, end in ((date(2025, 1, 1), date(2025, 12, 31)), (date(2026, 1, 1), date(2026, 12, 31))):
+        for r in trial_balance(book_ids=[march["a"].pk], start=start, end=end):
+            cell = by_parts.setdefault(r.account_code, [D("0.00"), D("0.00")])
+            cell[0] += r.debit
+            cell[1] += r.credit
+    assert whole == {(code, d, c) for code, (d, c) in by_parts.items()}
+    with CaptureQueriesContext(connection) as queries:
+        trial_balance(book_ids=None, start=date(2026, 1, 1), end=date(2026, 12, 31))
+    assert len(queries) == 1
+    assert "ledger_balanceyear" in queries[0]["sql"]
+    # a range with a head and a tail: months from the monthly table, the whole year in between from the fold
+    mixed = trial_balance(book_ids=[march["a"].pk], start=date(2025, 12, 1), end=date(2026, 3, 31))
+    assert ("5161", D("3957.50"), D("0.00")) in {(r.account_code, r.debit, r.credit) for r in mixed}
