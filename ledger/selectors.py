@@ -8,13 +8,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django_ledger.models import TransactionModel
 
+from gie_erp.core.errors import DomainError
 from gie_erp.core.money import ZERO, from_centimes
+from ledger.books import account_uuid, book_context
 from ledger.chart import account_name, chart_accounts
 from ledger.models import Balance, BalanceYear, Book, Entry, PartnerLine, PeriodLock
 from ledger.posting import JournalLine
@@ -338,44 +341,46 @@ class LedgerLine:
     balance: Decimal  # running, opening included
 
 
+GENERAL_LEDGER_SQL = """
+SELECT e.je_id, e.number, e.posted_on, e.description, e.source_ref, t.tx_type, CAST(ROUND(t.amount * 100) AS BIGINT)
+FROM django_ledger_transactionmodel t
+JOIN ledger_entry e ON e.je_id = t.journal_entry_id
+WHERE t.account_id = %s AND e.posted_on >= %s AND e.posted_on <= %s
+ORDER BY e.posted_on, e.number
+"""
+
+
 def general_ledger(*, book: Book, code: str, start: date, end: date) -> tuple[Decimal, list[LedgerLine]]:
-    """One account's lines over [start, end] with the opening balance and a running balance (grand livre)."""
+    """One account's lines over [start, end] with the opening balance and a running balance (grand livre).
+
+    One query from the account's own django-ledger id (indexed) joined to our entries; the opening balance comes
+    from the balance tables.
+    """
     opening = ZERO
-    if start > date.min:
-        previous = start.toordinal() - 1
-        opening = account_balance(book=book, code=code, end=date.fromordinal(previous)) if previous > 0 else ZERO
-    rows = (
-        TransactionModel.objects.filter(
-            journal_entry__ledger__entity_id=book.entity_id,
-            account__coa_model_id=book.coa_id,
-            account__code=code,
-            journal_entry_id__in=Entry.objects.filter(book=book, posted_on__gte=start, posted_on__lte=end).values(
-                "je_id"
-            ),
+    if start.toordinal() > 1:
+        opening = account_balance(book=book, code=code, end=date.fromordinal(start.toordinal() - 1))
+    try:
+        account_id = account_uuid(book_context(book.pk), code)
+    except DomainError:
+        return opening, []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            GENERAL_LEDGER_SQL, [account_id.hex if connection.vendor == "sqlite" else account_id, start, end]
         )
-        .values_list("journal_entry_id", "tx_type", "amount")
-        .order_by()
-    )
-    entries = {
-        e.pk: e
-        for e in Entry.objects.filter(pk__in=[r[0] for r in rows]).only(
-            "je_id", "number", "posted_on", "description", "source_ref"
-        )
-    }
+        rows = cursor.fetchall()
     lines: list[LedgerLine] = []
     running = opening
-    for je_id, tx_type, amount in sorted(rows, key=lambda r: (entries[r[0]].posted_on, entries[r[0]].number)):
-        amount = Decimal(amount).quantize(Decimal("0.01"))
+    for je_id, number, posted_on, description, source_ref, tx_type, cents in rows:
+        amount = _centimes_to_mad(int(cents))
         debit, credit = (amount, ZERO) if tx_type == "debit" else (ZERO, amount)
         running += debit - credit
-        entry = entries[je_id]
         lines.append(
             LedgerLine(
-                entry_id=je_id,
-                number=entry.number,
-                posted_on=entry.posted_on,
-                description=entry.description,
-                source_ref=entry.source_ref,
+                entry_id=je_id if isinstance(je_id, UUID) else UUID(str(je_id)),
+                number=number,
+                posted_on=posted_on if isinstance(posted_on, date) else date.fromisoformat(str(posted_on)),
+                description=description,
+                source_ref=source_ref,
                 debit=debit,
                 credit=credit,
                 balance=running,

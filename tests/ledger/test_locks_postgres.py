@@ -36,6 +36,10 @@ def test_a_locked_month_refuses_an_orm_insert(book_a: Any) -> None:
         TransactionModel.objects.filter(journal_entry_id=ref.je_id).update(amount=Decimal("99.00"))
     with pytest.raises(DatabaseError, match="locked"), transaction.atomic():
         Entry.objects.filter(pk=ref.je_id).update(posted_on=date(2026, 3, 11))
+    with pytest.raises(DatabaseError, match="locked"), transaction.atomic():  # moving it out of the locked month
+        Entry.objects.filter(pk=ref.je_id).update(posted_on=date(2026, 4, 11))
+    with pytest.raises(DatabaseError, match="locked"), transaction.atomic():  # deleting a posted line
+        TransactionModel.objects.filter(journal_entry_id=ref.je_id).delete()
     # April stays open to the same ORM write
     april = datetime.combine(date(2026, 4, 1), time(0, 30), tzinfo=CASABLANCA)
     JournalEntryModel.objects.bulk_create(

@@ -197,3 +197,10 @@ def test_a_rolled_back_posting_leaves_no_stale_cache(coop_a: Any) -> None:
     ref = post(book, date(2026, 5, 2), "first", dr("5161", "3.00"), cr("7121", "3.00"))
     assert ref.created
     assert account_balance(book=book, code="5161", end=date(2026, 5, 31)) == Decimal("3.00")
+
+
+def test_a_replay_in_a_month_locked_since_still_returns_its_entry(book_a: Any) -> None:
+    first = post(book_a, date(2026, 3, 10), "before", dr("5161", "8.00"), cr("7121", "8.00"))
+    period_lock(book=book_a, year=2026, month=3, acting_user=None)
+    again = post(book_a, date(2026, 3, 10), "before", dr("5161", "8.00"), cr("7121", "8.00"))
+    assert (again.je_id, again.created) == (first.je_id, False)
