@@ -123,6 +123,15 @@ def users(request: HttpRequest) -> HttpResponse:
     qs = User.objects.select_related("organization").order_by("role", "username")
     if search:
         qs = qs.filter(username__icontains=search) | qs.filter(last_name__icontains=search)
+    fmt = request.GET.get("export")
+    if fmt in {"csv", "xlsx"}:
+        return table_response(
+            filename="utilisateurs",
+            fmt=fmt,
+            headers=["username", "first_name", "last_name", "role", "organization", "language", "is_active"],
+            rows=((u.username, u.first_name, u.last_name, u.role, u.organization.slug if u.organization else "",
+                   u.preferred_language, u.is_active) for u in qs),
+        )  # fmt: skip
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "web/users.html", {"page": page, "q": search})
 

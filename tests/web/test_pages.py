@@ -143,3 +143,21 @@ def test_gie_admin_creates_a_representative_and_resets_a_password(client: Any, c
     from gie_erp.core.models import AuditEvent
 
     assert AuditEvent.objects.filter(event="user.password_reset", target_id=str(rep.pk)).count() == 1
+
+
+def test_lists_export_to_csv_and_xlsx(client: Any, coop_a: Any) -> None:
+    from members.services import user_upsert
+
+    admin, _ = user_upsert(acting_user=None, username="boss", password="pw-12345678", role=Role.GIE_ADMIN)
+    client.force_login(admin)
+    response = client.get("/users/?export=csv")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "boss,,,gie_admin,,fr,True" in response.content.decode("utf-8-sig")
+    response = client.get("/members/?export=xlsx")
+    assert response.content[:2] == b"PK"  # an XLSX is a zip
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("slug", "legal_name_fr", "legal_name_ar")
+    assert ("coop-a", "Coopérative Alpha", "تعاونية ألفا") in [r[:3] for r in rows]
