@@ -316,7 +316,8 @@ def main() -> None:
         f"GL {GL_ACCOUNT} {figures['gl_ms']:.1f} ms ({len(gl_lines)} lines)"
     )
 
-    # --- single path: one transaction per entry, on one book
+    # --- single path: one call per entry, as a form or a task makes it; the service opens and commits its own
+    # transaction (no caller's transaction around it, hence no savepoint)
     templates = (
         (Journal.SALES, (("5161", "D", 120), ("7121", "C", 100), ("4455", "C", 20))),
         (Journal.BANK, (("6147", "D", 100), ("5141", "C", 100))),
@@ -337,7 +338,7 @@ def main() -> None:
                 for code, side, units in shape
             )
             started = time.perf_counter()
-            with transaction.atomic(), connection.execute_wrapper(single_counter):
+            with connection.execute_wrapper(single_counter):
                 journal_entry_post(
                     book=book,
                     posted_on=date.fromordinal(YEAR_START.toordinal() + i % 365),

@@ -1,6 +1,5 @@
-"""The cooperative portal: what came in, what went out, what is left — in the cooperative's cash and bank."""
+"""The cooperative portal: what came in, what went out, what is left — the printed statement's figures."""
 
-import calendar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,36 +10,34 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from gie_erp.core.money import from_centimes
-from ledger import accounts
+from gie_erp.statements.services import statement_build
 from ledger.models import Book, Entry
-from ledger.selectors import movement_centimes
 from members import selectors as member_selectors
-
-MONEY_ACCOUNTS = (accounts.CASH, accounts.BANK)
+from members.models import Organization
 
 
 @dataclass(frozen=True, slots=True)
 class MonthSummary:
+    """The month in four figures, the same as the printed statement's (same mapping, same balance table)."""
+
     month: date
     opening: Decimal
     money_in: Decimal
     money_out: Decimal
-
-    @property
-    def left(self) -> Decimal:
-        return self.opening + self.money_in - self.money_out
+    other: Decimal  # customers, suppliers, capital…: signed
+    left: Decimal
 
 
-def month_summary(*, book: Book, year: int, month: int) -> MonthSummary:
-    """Cash and bank of one month, from the balance table (the same figures as the books)."""
-    first = date(year, month, 1)
-    last = date(year, month, calendar.monthrange(year, month)[1])
-    before = movement_centimes(book_ids=[book.pk], start=None, end=date.fromordinal(first.toordinal() - 1))
-    during = movement_centimes(book_ids=[book.pk], start=first, end=last)
-    opening = sum(d - c for (_, code), (d, c) in before.items() if code.startswith(MONEY_ACCOUNTS))
-    money_in = sum(d for (_, code), (d, _c) in during.items() if code.startswith(MONEY_ACCOUNTS))
-    money_out = sum(c for (_, code), (_d, c) in during.items() if code.startswith(MONEY_ACCOUNTS))
-    return MonthSummary(first, from_centimes(opening), from_centimes(money_in), from_centimes(money_out))
+def month_summary(*, organization: Organization, year: int, month: int) -> MonthSummary:
+    figures = statement_build(organization=organization, year=year, month=month, detail_limit=0).figures
+    return MonthSummary(
+        month=date(year, month, 1),
+        opening=from_centimes(figures.opening),
+        money_in=from_centimes(figures.received),
+        money_out=from_centimes(figures.paid_or_owed),
+        other=from_centimes(figures.other),
+        left=from_centimes(figures.closing),
+    )
 
 
 def _months_with_entries(book: Book) -> list[date]:
@@ -57,7 +54,7 @@ def portal_home(request: HttpRequest) -> HttpResponse:
     if book is not None:
         today = timezone.localdate()
         shown = months[0] if months else date(today.year, today.month, 1)
-        summary = month_summary(book=book, year=shown.year, month=shown.month)
+        summary = month_summary(organization=org, year=shown.year, month=shown.month)
     return render(request, "web/portal.html", {"org": org, "summary": summary, "months": months})
 
 
@@ -69,5 +66,5 @@ def portal_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     book = Book.objects.filter(organization=org).first()
     if book is None:
         raise Http404
-    summary = month_summary(book=book, year=year, month=month)
+    summary = month_summary(organization=org, year=year, month=month)
     return render(request, "web/portal.html", {"org": org, "summary": summary, "months": _months_with_entries(book)})
