@@ -167,17 +167,31 @@ def _existing_and_locked(
     keys = sorted({key for _, key in wanted})
     years = sorted({year for _, year, _ in periods})
 
-    def marks(values: list[Any]) -> str:
-        return ", ".join(["%s"] * len(values))
+    if connection.vendor == "postgresql":  # one array parameter each: no query text grows with the batch
+        entries_sql = (
+            "SELECT book_id, je_id, idempotency_key, digest, number FROM ledger_entry "
+            "WHERE book_id = ANY(%s) AND idempotency_key = ANY(%s)"
+        )
+        locks_sql = "SELECT book_id, year, month FROM ledger_periodlock WHERE book_id = ANY(%s) AND year = ANY(%s)"
+        entries_params: list[Any] = [books, keys]
+        locks_params: list[Any] = [books, years]
+    else:
 
-    entries_sql = (
-        "SELECT book_id, je_id, idempotency_key, digest, number FROM ledger_entry "  # noqa: S608 - placeholders only
-        f"WHERE book_id IN ({marks(books)}) AND idempotency_key IN ({marks(keys)})"
-    )
-    locks_sql = f"SELECT book_id, year, month FROM ledger_periodlock WHERE book_id IN ({marks(books)}) AND year IN ({marks(years)})"  # noqa: S608,E501
+        def marks(values: list[Any]) -> str:
+            return ", ".join(["%s"] * len(values))
+
+        entries_sql = (
+            "SELECT book_id, je_id, idempotency_key, digest, number FROM ledger_entry "  # noqa: S608 - placeholders
+            f"WHERE book_id IN ({marks(books)}) AND idempotency_key IN ({marks(keys)})"
+        )
+        locks_sql = (
+            "SELECT book_id, year, month FROM ledger_periodlock "  # noqa: S608 - placeholders only
+            f"WHERE book_id IN ({marks(books)}) AND year IN ({marks(years)})"
+        )
+        entries_params, locks_params = [*books, *keys], [*books, *years]
     with _pipeline(small=True), connection.cursor() as entries, connection.cursor() as locks:
-        entries.execute(entries_sql, [*books, *keys])
-        locks.execute(locks_sql, [*books, *years])
+        entries.execute(entries_sql, entries_params)
+        locks.execute(locks_sql, locks_params)
         found, locked = entries.fetchall(), locks.fetchall()
     existing = {
         (book_id, key): (je_id if isinstance(je_id, UUID) else UUID(str(je_id)), digest, number)

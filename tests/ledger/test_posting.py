@@ -204,3 +204,23 @@ def test_a_replay_in_a_month_locked_since_still_returns_its_entry(book_a: Any) -
     period_lock(book=book_a, year=2026, month=3, acting_user=None)
     again = post(book_a, date(2026, 3, 10), "before", dr("5161", "8.00"), cr("7121", "8.00"))
     assert (again.je_id, again.created) == (first.je_id, False)
+
+
+def test_a_large_batch_keeps_awkward_text_exactly(book_a: Any) -> None:
+    """Large batches go through COPY on PostgreSQL in our own text format: tabs, newlines, backslashes survive."""
+    from django_ledger.models import TransactionModel
+
+    awkward = "Vente\tfoire\\Tanger\nligne 2 « ok » ٪"
+    drafts = [
+        EntryDraft(book_a.pk, date(2026, 2, 1 + n % 28), Journal.SALES, awkward, f"T\t{n}", f"big-{n}",
+                   (dr("3421", "1.05"), cr("7121", "1.05")))
+        for n in range(150)
+    ]  # fmt: skip
+    journal_entries_post(drafts=drafts, today=TODAY)
+    entry = Entry.objects.get(book=book_a, idempotency_key="big-7")
+    assert entry.description == awkward
+    assert entry.source_ref == "T\t7"
+    assert set(TransactionModel.objects.filter(journal_entry_id=entry.pk).values_list("description", flat=True)) == {
+        awkward
+    }
+    assert account_balance(book=book_a, code="3421", end=date(2026, 2, 28)) == Decimal("157.50")
