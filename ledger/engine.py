@@ -132,35 +132,53 @@ def _upsert_balances(deltas: dict[tuple[int, str, int, int, int], list[int]]) ->
         cursor.executemany(BALANCE_YEAR_UPSERT, [(*key, dc[0], dc[1]) for key, dc in sorted(yearly.items())])
 
 
-def _reserve_numbers(needed: dict[tuple[int, str, int], int]) -> dict[tuple[int, str, int], int]:
-    """Reserve consecutive numbers for every (book, journal, year) in one statement; returns the first of each.
-
-    The upsert locks each sequence row until commit, so concurrent writers of one journal queue up (rows are sorted:
-    no deadlock between two batches).
-    """
-    keys = sorted(needed)
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(keys))
+def _reservation_sql(needed: dict[tuple[int, str, int], int]) -> tuple[str, list[Any]]:
+    keys = sorted(needed)  # sorted: concurrent batches lock sequence rows in the same order (no deadlock)
     params: list[Any] = []
     for key in keys:
         params += [*key, needed[key]]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO ledger_journalsequence (book_id, journal, year, last_number) VALUES "  # noqa: S608
-            f"{values} ON CONFLICT (book_id, journal, year) DO UPDATE "
-            "SET last_number = ledger_journalsequence.last_number + excluded.last_number "
-            "RETURNING book_id, journal, year, last_number",
-            params,
-        )
-        rows = cursor.fetchall()
+    sql = (
+        "INSERT INTO ledger_journalsequence (book_id, journal, year, last_number) VALUES "  # noqa: S608
+        f"{', '.join(['(%s, %s, %s, %s)'] * len(keys))} ON CONFLICT (book_id, journal, year) DO UPDATE "
+        "SET last_number = ledger_journalsequence.last_number + excluded.last_number "
+        "RETURNING book_id, journal, year, last_number"
+    )
+    return sql, params
+
+
+def _first_numbers(
+    needed: dict[tuple[int, str, int], int], rows: list[tuple[Any, ...]]
+) -> dict[tuple[int, str, int], int]:
     return {
         (book_id, journal, year): int(last) - needed[(book_id, journal, year)] + 1
         for book_id, journal, year, last in rows
     }
 
 
+def _reserve_numbers(needed: dict[tuple[int, str, int], int]) -> dict[tuple[int, str, int], int]:
+    """Reserve consecutive numbers for every (book, journal, year) in one statement; returns the first of each.
+
+    The upsert locks each sequence row until commit, so concurrent writers of one journal queue up.
+    """
+    sql, params = _reservation_sql(needed)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _first_numbers(needed, cursor.fetchall())
+
+
+class _Replay(Exception):
+    """A single draft turned out to be a replay after its number was reserved: roll back, return the first entry."""
+
+    def __init__(self, refs: list["PostedRef"]) -> None:
+        super().__init__("replay")
+        self.refs = refs
+
+
 def _existing_and_locked(
-    wanted: set[tuple[int, str]], periods: set[tuple[int, int, int]]
-) -> tuple[dict[tuple[int, str], tuple[UUID, str, str]], set[tuple[int, int, int]]]:
+    wanted: set[tuple[int, str]],
+    periods: set[tuple[int, int, int]],
+    reserve: dict[tuple[int, str, int], int] | None = None,
+) -> tuple[dict[tuple[int, str], tuple[UUID, str, str]], set[tuple[int, int, int]], dict[tuple[int, str, int], int]]:
     """Entries already posted under these keys, and which of these months are locked: both questions in one
     network round trip on PostgreSQL (pipeline), plain SQL everywhere (no ORM compilation on the hot path)."""
     books = sorted({book for book, _ in wanted} | {book for book, _, _ in periods})
@@ -189,16 +207,21 @@ def _existing_and_locked(
             f"WHERE book_id IN ({marks(books)}) AND year IN ({marks(years)})"
         )
         entries_params, locks_params = [*books, *keys], [*books, *years]
+    numbers: dict[tuple[int, str, int], int] = {}
     with _pipeline(small=True), connection.cursor() as entries, connection.cursor() as locks:
         entries.execute(entries_sql, entries_params)
         locks.execute(locks_sql, locks_params)
+        if reserve:
+            with connection.cursor() as sequences:
+                sequences.execute(*_reservation_sql(reserve))
+                numbers = _first_numbers(reserve, sequences.fetchall())
         found, locked = entries.fetchall(), locks.fetchall()
     existing = {
         (book_id, key): (je_id if isinstance(je_id, UUID) else UUID(str(je_id)), digest, number)
         for book_id, je_id, key, digest, number in found
         if (book_id, key) in wanted
     }
-    return existing, periods & {(b, y, m) for b, y, m in locked}
+    return existing, periods & {(b, y, m) for b, y, m in locked}, numbers
 
 
 def post_drafts(
@@ -222,15 +245,18 @@ def post_drafts(
             after(refs)
         return refs
 
-    if connection.in_atomic_block:
-        with transaction.atomic():
-            return run()
     try:
-        with transaction.atomic():
-            return run()
-    except IntegrityError:
-        with transaction.atomic():
-            return run()
+        if connection.in_atomic_block:
+            with transaction.atomic():
+                return run()
+        try:
+            with transaction.atomic():
+                return run()
+        except IntegrityError:
+            with transaction.atomic():
+                return run()
+    except _Replay as replay:  # the block rolled back the speculative number: nothing was written
+        return replay.refs
 
 
 def _post(
@@ -244,7 +270,12 @@ def _post(
     # idempotency: keys already posted return their entry; the same key twice in one batch must agree too
     wanted = {(draft.book_id, draft.idempotency_key) for draft in drafts}
     all_periods = {(draft.book_id, draft.posted_on.year, draft.posted_on.month) for draft in drafts}
-    existing, locked_any = _existing_and_locked(wanted, all_periods)
+    # A single draft (the form, the task) reserves its number in the same round trip as the reads; if it turns out
+    # to be a replay, _Replay rolls the reservation back so the numbering keeps no gap.
+    speculative = (
+        {(drafts[0].book_id, str(drafts[0].journal), drafts[0].posted_on.year): 1} if len(drafts) == 1 else None
+    )
+    existing, locked_any, reserved = _existing_and_locked(wanted, all_periods, reserve=speculative)
 
     results: list[PostedRef | None] = [None] * len(drafts)
     fresh: list[int] = []
@@ -263,6 +294,8 @@ def _post(
             batch_keys[book_key] = (index, digest)
             fresh.append(index)
     if not fresh:
+        if reserved:
+            raise _Replay(_one_per_draft(results, drafts))
         return _one_per_draft(results, drafts)
 
     contexts: dict[int, BookContext] = {}
@@ -288,7 +321,7 @@ def _post(
     for index in fresh:
         draft = drafts[index]
         needed[(draft.book_id, str(draft.journal), draft.posted_on.year)] += 1
-    next_number = _reserve_numbers(needed)
+    next_number = reserved if reserved else _reserve_numbers(needed)
 
     now = timezone.now()
     je_rows: list[tuple[Any, ...]] = []

@@ -224,3 +224,14 @@ def test_a_large_batch_keeps_awkward_text_exactly(book_a: Any) -> None:
         awkward
     }
     assert account_balance(book=book_a, code="3421", end=date(2026, 2, 28)) == Decimal("157.50")
+
+
+def test_replays_leave_no_gap_in_the_numbering(book_a: Any) -> None:
+    """Regression guard for the single path's speculative number reservation: a replay rolls its number back."""
+    post(book_a, date(2026, 5, 4), "g1", dr("5161", "1.00"), cr("7121", "1.00"), journal=Journal.CASH)
+    for _ in range(3):
+        post(book_a, date(2026, 5, 4), "g1", dr("5161", "1.00"), cr("7121", "1.00"), journal=Journal.CASH)
+    with pytest.raises(DomainError):  # refused after its number was reserved: rolled back too
+        post(book_a, date(2026, 5, 5), "g-bad", dr("999999", "1.00"), cr("7121", "1.00"), journal=Journal.CASH)
+    second = post(book_a, date(2026, 5, 6), "g2", dr("5161", "1.00"), cr("7121", "1.00"), journal=Journal.CASH)
+    assert second.number == "CA2026-000002"
