@@ -45,7 +45,9 @@ class Entry(models.Model):
         related_name="+",
         db_column="je_id",
     )
-    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="entries")
+    book = models.ForeignKey(
+        Book, on_delete=models.PROTECT, related_name="entries", db_index=False
+    )  # unique keys lead by book
     journal = models.CharField(_("journal"), max_length=2, choices=Journal.choices)
     number = models.CharField(_("numéro"), max_length=25)
     posted_on = models.DateField(_("date"))
@@ -57,7 +59,7 @@ class Entry(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by"
     )
     created_at = models.DateTimeField()
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, db_index=False)
 
     class Meta:
         verbose_name = _("écriture")
@@ -82,8 +84,8 @@ class PartnerLine(models.Model):
         related_name="+",
         db_column="tx_id",
     )
-    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+")
-    partner = models.ForeignKey("members.Organization", on_delete=models.PROTECT, related_name="+")
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+", db_index=False)  # (book, partner) index
+    partner = models.ForeignKey("members.Organization", on_delete=models.PROTECT, related_name="+", db_index=False)
 
     class Meta:
         indexes = [models.Index(fields=["book", "partner"], name="partnerline_book_partner")]
@@ -99,7 +101,9 @@ class Balance(models.Model):
     Written only by the posting path, in the same transaction as the entry.
     """
 
-    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+")
+    book = models.ForeignKey(
+        Book, on_delete=models.PROTECT, related_name="+", db_index=False
+    )  # unique key leads by book
     account_code = models.CharField(max_length=10)
     partner_id = models.BigIntegerField(default=0)
     year = models.SmallIntegerField()
@@ -235,7 +239,9 @@ class BalanceYear(models.Model):
     """Yearly movements per (book, account) in integer centimes, partners summed: the same facts as ``Balance``
     folded by year, so that a whole-year report over every book reads one row per book and account."""
 
-    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+")
+    book = models.ForeignKey(
+        Book, on_delete=models.PROTECT, related_name="+", db_index=False
+    )  # unique key leads by book
     account_code = models.CharField(max_length=10)
     year = models.SmallIntegerField()
     debit = models.BigIntegerField(default=0)
