@@ -4,7 +4,7 @@ carry the meaning by shape, the colours only repeat it.
 The drawings are written here in SVG and shipped as PNG files rendered from them (``python -m
 gie_erp.statements.pictograms`` rebuilds them with Debian's chromium): WeasyPrint redraws an SVG at every use, which
 took about a quarter of a statement's render time, while a PNG is decoded once per process and placed as one shared
-image. ``manifest.json`` holds the hash of each drawing; a test fails when a drawing changes without a rebuild.
+image (opaque, on a white tile: an alpha channel is re-encoded for every document). ``manifest.json`` holds the hash of each drawing; a test fails when a drawing changes without a rebuild.
 """
 
 import hashlib
@@ -123,6 +123,7 @@ def manifest() -> dict[str, str]:
 
 def build_pngs() -> None:
     """Render every drawing to PNG with Debian's chromium (transparent background) and write the manifest."""
+    from PIL import Image
     from playwright.sync_api import sync_playwright
 
     PNG_DIR.mkdir(exist_ok=True)
@@ -132,9 +133,11 @@ def build_pngs() -> None:
         page = browser.new_page(viewport={"width": PNG_PIXELS, "height": PNG_PIXELS})
         for name, svg in sorted(SOURCES.items()):
             sized = svg.replace("<svg ", f'<svg width="{PNG_PIXELS}" height="{PNG_PIXELS}" ', 1)
-            page.set_content(f'<html><body style="margin:0;background:transparent">{sized}</body></html>')
-            page.screenshot(path=str(PNG_DIR / f"{name}.png"), omit_background=True, clip={
-                "x": 0, "y": 0, "width": PNG_PIXELS, "height": PNG_PIXELS})  # fmt: skip
+            page.set_content(f'<html><body style="margin:0;background:#ffffff">{sized}</body></html>')
+            target = PNG_DIR / f"{name}.png"
+            page.screenshot(path=str(target), clip={"x": 0, "y": 0, "width": PNG_PIXELS, "height": PNG_PIXELS})
+            # opaque RGB on a white tile: WeasyPrint re-encodes an alpha channel separately for every document
+            Image.open(target).convert("RGB").save(target, optimize=True)
         browser.close()
     MANIFEST.write_text(json.dumps(manifest(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
