@@ -4,7 +4,8 @@ carry the meaning by shape, the colours only repeat it.
 The drawings are written here in SVG and shipped as PNG files rendered from them (``python -m
 gie_erp.statements.pictograms`` rebuilds them with Debian's chromium): WeasyPrint redraws an SVG at every use, which
 took about a quarter of a statement's render time, while a PNG is decoded once per process and placed as one shared
-image (opaque, on a white tile: an alpha channel is re-encoded for every document). ``manifest.json`` holds the hash of each drawing; a test fails when a drawing changes without a rebuild.
+image (opaque, on a white tile: an alpha channel is re-encoded for every document). ``manifest.json`` holds the
+hash of each drawing; a test fails when a drawing changes without a rebuild.
 """
 
 import hashlib

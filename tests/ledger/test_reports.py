@@ -209,7 +209,7 @@ def test_whole_years_read_the_yearly_fold_and_agree_with_months(march: dict[str,
         (r.account_code, r.debit, r.credit)
         for r in trial_balance(book_ids=[march["a"].pk], start=date(2025, 1, 1), end=date(2026, 12, 31))
     }
-    by_parts = {}
+    by_parts: dict[str, list[Decimal]] = {}
     for start, end in ((date(2025, 1, 1), date(2025, 12, 31)), (date(2026, 1, 1), date(2026, 12, 31))):
         for r in trial_balance(book_ids=[march["a"].pk], start=start, end=end):
             cell = by_parts.setdefault(r.account_code, [D("0.00"), D("0.00")])
