@@ -96,8 +96,13 @@ def chart_sync(*, book: Book) -> int:
     to_create: list[AccountModel] = []
     for root_role, children in by_root.items():
         root = roots[root_role]
+        # within this chart first (indexed): a bare path prefix scans every book's accounts on SQLite
         last_child = (
-            AccountModel.objects.filter(path__startswith=root.path, depth=root.depth + 1).order_by("path").last()
+            AccountModel.objects.filter(coa_model_id=coa_id, depth=root.depth + 1, path__startswith=root.path)
+            .order_by("path")
+            .last()
+            if root.numchild
+            else None
         )
         next_step = AccountModel._str2int(last_child.path[-AccountModel.steplen :]) + 1 if last_child else 1
         for offset, child in enumerate(children):
