@@ -16,23 +16,22 @@ from ledger.chart import chart_accounts, chart_version
 from ledger.models import Book, Journal
 from members.models import Organization
 
-SYSTEM_USERNAME = "gie-ledger-system"
-ENTITY_NAME_LENGTH = 30  # django-ledger requires an admin user on every entity
+SYSTEM_USERNAME = "gie-ledger-system"  # django-ledger requires an admin user on every entity
+ENTITY_NAME_LENGTH = 30  # django-ledger builds a 50-character slug from the name plus a suffix
 
 #: django-ledger root node of each role family (its own get_root_role returns a list for COGS: we map it here)
-ROOT_OF_ROLE: dict[str, str] = {}
-for _role in dl_roles.GROUP_ASSETS:
-    ROOT_OF_ROLE[_role] = dl_roles.ROOT_ASSETS
-for _role in dl_roles.GROUP_LIABILITIES:
-    ROOT_OF_ROLE[_role] = dl_roles.ROOT_LIABILITIES
-for _role in dl_roles.GROUP_CAPITAL:
-    ROOT_OF_ROLE[_role] = dl_roles.ROOT_CAPITAL
-for _role in dl_roles.GROUP_INCOME:
-    ROOT_OF_ROLE[_role] = dl_roles.ROOT_INCOME
-for _role in dl_roles.GROUP_COGS:
-    ROOT_OF_ROLE[_role] = dl_roles.ROOT_COGS
-for _role in dl_roles.GROUP_EXPENSES:
-    ROOT_OF_ROLE[_role] = dl_roles.ROOT_EXPENSES
+ROOT_OF_ROLE: dict[str, str] = {
+    role: root
+    for group, root in (
+        (dl_roles.GROUP_ASSETS, dl_roles.ROOT_ASSETS),
+        (dl_roles.GROUP_LIABILITIES, dl_roles.ROOT_LIABILITIES),
+        (dl_roles.GROUP_CAPITAL, dl_roles.ROOT_CAPITAL),
+        (dl_roles.GROUP_INCOME, dl_roles.ROOT_INCOME),
+        (dl_roles.GROUP_COGS, dl_roles.ROOT_COGS),
+        (dl_roles.GROUP_EXPENSES, dl_roles.ROOT_EXPENSES),
+    )
+    for role in group
+}
 
 
 def _system_user() -> Any:

@@ -23,7 +23,7 @@ from ledger.models import Balance, BalanceYear, Book, Entry, PartnerLine, Period
 from ledger.posting import JournalLine
 from members.selectors import organization_qs_visible
 
-Key = tuple[int, str]  # (book_id, account_code)
+#: integer centimes summed from django-ledger's lines joined to our entries (also used by ledger_verify)
 LINE_CENTIMES_SQL = """
 SELECT {columns},
        SUM(CASE WHEN t.tx_type = 'debit' THEN CAST(ROUND(t.amount * 100) AS BIGINT) ELSE 0 END),
@@ -32,7 +32,7 @@ FROM ledger_entry e
 JOIN django_ledger_transactionmodel t ON t.journal_entry_id = e.je_id
 JOIN django_ledger_accountmodel a ON a.uuid = t.account_id
 LEFT JOIN ledger_partnerline p ON p.tx_id = t.uuid
-WHERE e.posted_on >= %s AND e.posted_on <= %s {book_filter}
+{where}
 GROUP BY {columns}
 """
 #: grouping → (balance-table fields, line-query columns)
@@ -115,7 +115,8 @@ def _movements(
             book_filter = f"AND e.book_id IN ({', '.join(['%s'] * len(book_ids))})"
             params += list(book_ids)
         with connection.cursor() as cursor:
-            cursor.execute(LINE_CENTIMES_SQL.format(columns=columns, book_filter=book_filter), params)
+            where = f"WHERE e.posted_on >= %s AND e.posted_on <= %s {book_filter}"
+            cursor.execute(LINE_CENTIMES_SQL.format(columns=columns, where=where), params)
             add_rows(cursor.fetchall())
     return dict(totals)
 

@@ -7,18 +7,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ledger.models import Balance, BalanceYear, Book, BookCheck
+from ledger.selectors import LINE_CENTIMES_SQL
 
-RECOMPUTE_SQL = """
-SELECT e.book_id, a.code, COALESCE(p.partner_id, 0), {year}, {month},
-       SUM(CASE WHEN t.tx_type = 'debit' THEN CAST(ROUND(t.amount * 100) AS BIGINT) ELSE 0 END),
-       SUM(CASE WHEN t.tx_type = 'credit' THEN CAST(ROUND(t.amount * 100) AS BIGINT) ELSE 0 END)
-FROM ledger_entry e
-JOIN django_ledger_transactionmodel t ON t.journal_entry_id = e.je_id
-JOIN django_ledger_accountmodel a ON a.uuid = t.account_id
-LEFT JOIN ledger_partnerline p ON p.tx_id = t.uuid
-{where}
-GROUP BY e.book_id, a.code, COALESCE(p.partner_id, 0), {year}, {month}
-"""
 ORPHANS_SQL = """
 SELECT b.id, COUNT(*) FROM django_ledger_journalentrymodel j
 JOIN django_ledger_ledgermodel l ON l.uuid = j.ledger_id
@@ -71,7 +61,8 @@ def verify_balances(*, book_ids: list[int] | None = None) -> tuple[list[Differen
         params = list(book_ids)
     recomputed: dict[Key, tuple[int, int]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(RECOMPUTE_SQL.format(year=year, month=month, where=where), params)
+        columns = f"e.book_id, a.code, COALESCE(p.partner_id, 0), {year}, {month}"
+        cursor.execute(LINE_CENTIMES_SQL.format(columns=columns, where=where), params)
         for book_id, code, partner, y, m, debit, credit in cursor.fetchall():
             recomputed[(book_id, code, int(partner), int(y), int(m))] = (int(debit or 0), int(credit or 0))
     table: dict[Key, tuple[int, int]] = {}

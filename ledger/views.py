@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from gie_erp.core.access import role_required
 from gie_erp.core.errors import DomainError
 from gie_erp.core.exports import table_response
-from gie_erp.core.imports import ImportRefused
+from gie_erp.core.imports import import_with_report
 from gie_erp.core.money import from_centimes
 from gie_erp.core.roles import Role
 from ledger import selectors, services
@@ -448,16 +448,15 @@ def opening_import(request: HttpRequest) -> HttpResponse:
         if upload is None or opened_on is None:
             messages.error(request, _("Choisissez un fichier et une date d'ouverture."))
         else:
-            try:
-                refs = opening_balances_import(
-                    filename=upload.name or "", content=upload.read(), opened_on=opened_on, acting_user=request.user
-                )
-            except ImportRefused as refused:
-                context["errors"] = refused.report.as_rows()
-                messages.error(request, _("Import refusé : aucune ligne n'a été enregistrée."))
-            except DomainError as error:
-                messages.error(request, error.message())
-            else:
+            name, content = upload.name or "", upload.read()
+            refs = import_with_report(
+                request,
+                context,
+                lambda: opening_balances_import(
+                    filename=name, content=content, opened_on=opened_on, acting_user=request.user
+                ),
+            )
+            if refs is not None:
                 created = sum(1 for r in refs if r.created)
                 messages.success(request, _("%(count)d écritures d'ouverture enregistrées.") % {"count": created})
     return render(request, "ledger/opening_import.html", context)

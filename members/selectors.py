@@ -44,11 +44,6 @@ def organization_get(*, user: Any, slug: str) -> Organization:
         raise Http404 from None
 
 
-def gie_get() -> Organization:
-    """The GIE's own organization (exactly one exists once seeded)."""
-    return Organization.objects.get(kind=Organization.Kind.GIE)
-
-
 def cooperator_list(*, user: Any, organization: Organization, search: str = "") -> QuerySet[Cooperator]:
     visible = organization_qs_visible(user=user)
     qs = Cooperator.objects.filter(organization__in=visible, organization=organization)

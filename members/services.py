@@ -1,7 +1,5 @@
 """Writes of member data: one function per business action, each in its own transaction with an audit row."""
 
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
@@ -9,7 +7,7 @@ from django.db import transaction
 
 from gie_erp.core.audit import audit_record
 from gie_erp.core.roles import Role
-from members.models import AllocationKey, AllocationKeyValue, Cooperator, Organization, User
+from members.models import Organization, User
 
 
 @transaction.atomic
@@ -33,39 +31,6 @@ def organization_upsert(*, acting_user: Any, slug: str, defaults: dict[str, Any]
             tenant_id=org.pk,
         )
     return org, created
-
-
-@transaction.atomic
-def cooperator_add(*, acting_user: Any, organization: Organization, **fields: Any) -> Cooperator:
-    """Add one cooperator to a cooperative."""
-    cooperator = Cooperator(organization=organization, **fields)
-    cooperator.full_clean()
-    cooperator.save()
-    audit_record(actor=acting_user, event="cooperator.added", target=cooperator, tenant_id=organization.pk)
-    return cooperator
-
-
-@transaction.atomic
-def allocation_value_set(
-    *, acting_user: Any, organization: Organization, key: AllocationKey, year: int, month: int, value: Decimal
-) -> AllocationKeyValue:
-    """Record a member's weight under a key for a period (replaces the previous value for that period)."""
-    row, _ = AllocationKeyValue.objects.update_or_create(
-        organization=organization, key=key, year=year, month=month, defaults={"value": value}
-    )
-    audit_record(
-        actor=acting_user,
-        event="allocation_value.set",
-        target=row,
-        tenant_id=organization.pk,
-        data={"key": key, "year": year, "month": month, "value": str(value)},
-    )
-    return row
-
-
-def cooperators_count_on(*, organization: Organization, on: date) -> int:
-    """Active cooperators who had joined by that date (the default 'cooperators' allocation key)."""
-    return organization.cooperators.filter(is_active=True).exclude(joined_on__gt=on).count()
 
 
 ADMIN_GROUP = "GIE administrators"

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
@@ -108,4 +109,20 @@ def parse_date(report: ImportReport, row: int, field_name: str, value: str) -> d
         except ValueError:
             continue
     report.add(row, field_name, ErrorCode.IMPORT_BAD_DATE, value=value)
+    return None
+
+
+def import_with_report(request: Any, context: dict[str, Any], run: Callable[[], Any]) -> Any | None:
+    """Run an import for a page: on refusal put the row-by-row report in ``context["errors"]`` and say that nothing
+    was written; on another refusal show its message. Returns the import's result, or None when refused."""
+    from django.contrib import messages
+    from django.utils.translation import gettext
+
+    try:
+        return run()
+    except ImportRefused as refused:
+        context["errors"] = refused.report.as_rows()
+        messages.error(request, gettext("Import refusé : aucune ligne n'a été enregistrée."))
+    except DomainError as error:
+        messages.error(request, error.message())
     return None

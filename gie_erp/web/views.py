@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 from gie_erp.core.access import role_required
 from gie_erp.core.errors import DomainError
 from gie_erp.core.exports import table_response
-from gie_erp.core.imports import ImportRefused
+from gie_erp.core.imports import import_with_report
 from gie_erp.core.roles import Role, sees_all_books
 from gie_erp.jobs.onboarding import members_import_with_books
 from gie_erp.web.dashboard import dashboard_rows, dashboard_totals
@@ -192,19 +192,18 @@ def member_import(request: HttpRequest) -> HttpResponse:
         if upload is None:
             messages.error(request, _("Choisissez un fichier CSV ou XLSX."))
             return render(request, "members/import.html", context)
-        try:
-            if context["kind"] == "cooperators":
-                result = cooperators_import(filename=upload.name or "", content=upload.read(), acting_user=request.user)
-            else:
-                result = members_import_with_books(
-                    filename=upload.name or "", content=upload.read(), acting_user=request.user
-                )
-        except ImportRefused as refused:
-            context["errors"] = refused.report.as_rows()
-            messages.error(request, _("Import refusé : aucune ligne n'a été enregistrée."))
-        except DomainError as error:
-            messages.error(request, error.message())
+        name, content = upload.name or "", upload.read()
+        if context["kind"] == "cooperators":
+            result = import_with_report(
+                request, context, lambda: cooperators_import(filename=name, content=content, acting_user=request.user)
+            )
         else:
+            result = import_with_report(
+                request,
+                context,
+                lambda: members_import_with_books(filename=name, content=content, acting_user=request.user),
+            )
+        if result is not None:
             messages.success(request, _("%(count)d lignes importées.") % {"count": result.created})
             return redirect("members:list")
     return render(request, "members/import.html", context)
