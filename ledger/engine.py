@@ -5,20 +5,23 @@ fixed handful of statements: existing keys, locks, sequences, then one multi-row
 PostgreSQL) and one upsert of the monthly balance table. Every rule of the single path applies to every entry.
 """
 
-import contextlib
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import psycopg
+from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gie_erp.core.errors import DomainError, ErrorCode, IdempotencyConflict
+from gie_erp.core.ids import uuid7
 from gie_erp.core.money import to_centimes
 from ledger.books import BookContext, account_uuid, book_context, ledger_uuid
 from ledger.posting import EntryDraft, check_draft, draft_digest
@@ -26,7 +29,7 @@ from members.models import Organization
 
 LOCAL_TZ = ZoneInfo(settings.TIME_ZONE)
 NOON = time(12, 0)  # entries are stamped at local noon: the same calendar day in UTC, whatever the DST offset
-COPY_THRESHOLD = 200  # rows: above this, PostgreSQL gets COPY instead of a multi-row INSERT
+COPY_THRESHOLD = 200  # entry rows: above this, PostgreSQL writes the entry tables with COPY
 
 JE_COLUMNS = (
     "uuid", "je_number", "timestamp", "description", "entity_unit_id", "activity", "origin", "posted", "locked",
@@ -69,81 +72,162 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
-def _pipeline(*, small: bool) -> Any:
-    """psycopg's pipeline mode sends the statements of a small posting in one network round trip (COPY cannot run
-    in a pipeline, so large batches go without)."""
-    if connection.vendor == "postgresql" and small:
-        connection.ensure_connection()
-        return connection.connection.pipeline()
-    return contextlib.nullcontext()
+class _PreparedCursor(psycopg.Cursor):  # type: ignore[type-arg]
+    """Server-side binding, every statement prepared. The engine's PostgreSQL statements have a constant text
+    (one array parameter per column, see `_unnest_sql`), so each is parsed and planned once per connection."""
+
+    def execute(
+        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
+    ) -> Any:
+        return super().execute(query, params, prepare=True, binary=binary)
 
 
-def _write_rows(table: str, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+def _execute_prepared(sql: str, params: list[Any], *, fetch: bool = False) -> list[tuple[Any, ...]]:
+    """Run one statement prepared (PostgreSQL), through Django's cursor wrapper: errors are translated
+    (IntegrityError → retry), execute wrappers and query logging see it."""
+    connection.ensure_connection()
+    with connection.make_cursor(_PreparedCursor(connection.connection)) as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall() if fetch else []
+
+
+@functools.cache
+def _pg_types(table: str, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The PostgreSQL type of each column, from the Django model that owns the table."""
+    model = next(m for m in apps.get_models() if m._meta.db_table == table)
+    fields = {f.column: f for f in model._meta.concrete_fields}
+    return tuple(fields[c].db_type(connection) for c in columns)
+
+
+@functools.cache
+def _unnest_sql(table: str, columns: tuple[str, ...], suffix: str = "") -> str:
+    """INSERT of any number of rows with one array parameter per column: the text never changes with the row
+    count (one prepared statement for every batch) and the parameter count stays small."""
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    arrays = ", ".join(f"%s::{pg_type}[]" for pg_type in _pg_types(table, columns))
+    return f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) SELECT * FROM unnest({arrays}){suffix}"  # noqa: S608 - names are module constants
+
+
+@functools.cache
+def _insert_sql(table: str, columns: tuple[str, ...], suffix: str = "", count: int = 1) -> str:
+    """INSERT of ``count`` rows with one parameter per value."""
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    row = f"({', '.join(['%s'] * len(columns))})"
+    return f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES {', '.join([row] * count)}{suffix}"  # noqa: S608 - names are module constants
+
+
+def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
+    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
+
+
+def _copy_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
     if not rows:
         return
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(rows) > COPY_THRESHOLD:
-            raw = cursor.cursor  # the psycopg cursor behind Django's wrapper
-            with raw.copy(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        if connection.vendor == "sqlite":
-            seen: dict[Any, Any] = {}  # the same `now` and entry stamps recur on every row: convert each once
-
-            def convert(value: Any) -> Any:
-                if value.__class__ in (datetime, date):
-                    if value not in seen:
-                        seen[value] = _sqlite_value(value)
-                    return seen[value]
-                return _sqlite_value(value)
-
-            rows = [tuple(convert(v) for v in row) for row in rows]
-        placeholders = ", ".join(["%s"] * len(columns))
-        sql = f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES ({placeholders})"  # noqa: S608 - names are module constants
-        cursor.executemany(sql, rows)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(  # the psycopg cursor behind Django's wrapper
+            f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
+        ) as copy,
+    ):
+        for row in rows:
+            copy.write_row(row)
 
 
-BALANCE_UPSERT = (
-    "INSERT INTO ledger_balance (book_id, account_code, partner_id, year, month, debit, credit) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s) "
-    "ON CONFLICT (book_id, account_code, partner_id, year, month) DO UPDATE SET "
-    "debit = ledger_balance.debit + excluded.debit, credit = ledger_balance.credit + excluded.credit"
-)
-BALANCE_YEAR_UPSERT = (
-    "INSERT INTO ledger_balanceyear (book_id, account_code, year, debit, credit) VALUES (%s, %s, %s, %s, %s) "
-    "ON CONFLICT (book_id, account_code, year) DO UPDATE SET "
-    "debit = ledger_balanceyear.debit + excluded.debit, credit = ledger_balanceyear.credit + excluded.credit"
-)
+def _sqlite_rows(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    seen: dict[Any, Any] = {}  # the same `now` and entry stamps recur on every row: convert each once
+
+    def convert(value: Any) -> Any:
+        if value.__class__ in (datetime, date):
+            if value not in seen:
+                seen[value] = _sqlite_value(value)
+            return seen[value]
+        return _sqlite_value(value)
+
+    return [tuple(convert(v) for v in row) for row in rows]
 
 
-def _upsert_balances(deltas: dict[tuple[int, str, int, int, int], list[int]]) -> None:
-    """Add the batch's movements to the monthly table and to its yearly fold, rows sorted (stable lock order)."""
-    if not deltas:
-        return
+BALANCE_TABLE = "ledger_balance"
+BALANCE_COLUMNS = ("book_id", "account_code", "partner_id", "year", "month", "debit", "credit")
+BALANCE_YEAR_TABLE = "ledger_balanceyear"
+BALANCE_YEAR_COLUMNS = ("book_id", "account_code", "year", "debit", "credit")
+SEQUENCE_TABLE = "ledger_journalsequence"
+SEQUENCE_COLUMNS = ("book_id", "journal", "year", "last_number")
+UPSERTS = {  # what an insert into these tables does when the row exists: add to it
+    BALANCE_TABLE: (
+        " ON CONFLICT (book_id, account_code, partner_id, year, month) DO UPDATE SET "
+        "debit = ledger_balance.debit + excluded.debit, credit = ledger_balance.credit + excluded.credit"
+    ),
+    BALANCE_YEAR_TABLE: (
+        " ON CONFLICT (book_id, account_code, year) DO UPDATE SET "
+        "debit = ledger_balanceyear.debit + excluded.debit, credit = ledger_balanceyear.credit + excluded.credit"
+    ),
+    SEQUENCE_TABLE: (
+        " ON CONFLICT (book_id, journal, year) DO UPDATE "
+        "SET last_number = ledger_journalsequence.last_number + excluded.last_number "
+        "RETURNING book_id, journal, year, last_number"
+    ),
+}
+
+Plan = list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]
+
+
+def _balance_rows(
+    deltas: dict[tuple[int, str, int, int, int], list[int]],
+) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    """The batch's movements as rows of the monthly table and of its yearly fold, sorted (stable lock order)."""
     yearly: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0, 0])
     for (book_id, code, _partner, year, _month), (debit, credit) in deltas.items():
         cell = yearly[(book_id, code, year)]
         cell[0] += debit
         cell[1] += credit
-    with connection.cursor() as cursor:
-        cursor.executemany(BALANCE_UPSERT, [(*key, dc[0], dc[1]) for key, dc in sorted(deltas.items())])
-        cursor.executemany(BALANCE_YEAR_UPSERT, [(*key, dc[0], dc[1]) for key, dc in sorted(yearly.items())])
+    monthly_rows = [(*key, dc[0], dc[1]) for key, dc in sorted(deltas.items())]
+    yearly_rows = [(*key, dc[0], dc[1]) for key, dc in sorted(yearly.items())]
+    return monthly_rows, yearly_rows
+
+
+def _write_batch(plan: Plan, deltas: dict[tuple[int, str, int, int, int], list[int]], *, single: bool) -> None:
+    """Write the rows of every table and add the movements to both balance tables.
+
+    PostgreSQL writes a posting as ONE prepared statement, each table's insert a data-modifying CTE of it: a single
+    entry with one parameter per value (the statement text depends only on the entry's shape, so the few shapes of
+    forms are planned once per connection), a batch with one array parameter per column (one text for every
+    batch). Above COPY_THRESHOLD rows the entry tables go by COPY first. SQLite: executemany per table.
+    """
+    monthly_rows, yearly_rows = _balance_rows(deltas)
+    statements = [
+        *plan,
+        (BALANCE_TABLE, BALANCE_COLUMNS, monthly_rows),
+        (BALANCE_YEAR_TABLE, BALANCE_YEAR_COLUMNS, yearly_rows),
+    ]
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            for table, columns, rows in statements:
+                if rows:
+                    cursor.executemany(_insert_sql(table, columns, UPSERTS.get(table, "")), _sqlite_rows(rows))
+        return
+    if sum(len(rows) for _, _, rows in plan) > COPY_THRESHOLD:
+        for table, columns, rows in plan:
+            _copy_rows(table, columns, rows)
+        statements = statements[len(plan) :]
+    statements = [(table, columns, rows) for table, columns, rows in statements if rows]
+    if single:
+        parts = [_insert_sql(table, columns, UPSERTS.get(table, ""), len(rows)) for table, columns, rows in statements]
+        params = [value for _, _, rows in statements for row in rows for value in row]
+    else:
+        parts = [_unnest_sql(table, columns, UPSERTS.get(table, "")) for table, columns, _ in statements]
+        params = [column for _, columns, rows in statements for column in _columns(rows, len(columns))]
+    ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(parts[:-1]))
+    _execute_prepared(f"WITH {ctes} {parts[-1]}" if ctes else parts[-1], params)
 
 
 def _reservation_sql(needed: dict[tuple[int, str, int], int]) -> tuple[str, list[Any]]:
-    keys = sorted(needed)  # sorted: concurrent batches lock sequence rows in the same order (no deadlock)
-    params: list[Any] = []
-    for key in keys:
-        params += [*key, needed[key]]
-    sql = (
-        "INSERT INTO ledger_journalsequence (book_id, journal, year, last_number) VALUES "  # noqa: S608
-        f"{', '.join(['(%s, %s, %s, %s)'] * len(keys))} ON CONFLICT (book_id, journal, year) DO UPDATE "
-        "SET last_number = ledger_journalsequence.last_number + excluded.last_number "
-        "RETURNING book_id, journal, year, last_number"
-    )
-    return sql, params
+    """Upsert of the sequence rows, sorted (concurrent batches lock them in the same order: no deadlock)."""
+    rows = [(*key, needed[key]) for key in sorted(needed)]
+    suffix = UPSERTS[SEQUENCE_TABLE]
+    if connection.vendor == "postgresql":
+        return _unnest_sql(SEQUENCE_TABLE, SEQUENCE_COLUMNS, suffix), _columns(rows, len(SEQUENCE_COLUMNS))
+    return _insert_sql(SEQUENCE_TABLE, SEQUENCE_COLUMNS, suffix, len(rows)), [v for row in rows for v in row]
 
 
 def _first_numbers(
@@ -161,6 +245,8 @@ def _reserve_numbers(needed: dict[tuple[int, str, int], int]) -> dict[tuple[int,
     The upsert locks each sequence row until commit, so concurrent writers of one journal queue up.
     """
     sql, params = _reservation_sql(needed)
+    if connection.vendor == "postgresql":
+        return _first_numbers(needed, _execute_prepared(sql, params, fetch=True))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return _first_numbers(needed, cursor.fetchall())
@@ -179,43 +265,70 @@ def _existing_and_locked(
     periods: set[tuple[int, int, int]],
     reserve: dict[tuple[int, str, int], int] | None = None,
 ) -> tuple[dict[tuple[int, str], tuple[UUID, str, str]], set[tuple[int, int, int]], dict[tuple[int, str, int], int]]:
-    """Entries already posted under these keys, and which of these months are locked: both questions in one
-    network round trip on PostgreSQL (pipeline), plain SQL everywhere (no ORM compilation on the hot path)."""
+    """Entries already posted under these keys, which of these months are locked and, if asked, a reservation of
+    numbers: on PostgreSQL one prepared statement (the reservation is a data-modifying CTE, the answers one UNION
+    ALL). Plain SQL everywhere (no ORM on the hot path)."""
     books = sorted({book for book, _ in wanted} | {book for book, _, _ in periods})
     keys = sorted({key for _, key in wanted})
     years = sorted({year for _, year, _ in periods})
+    found: list[tuple[Any, ...]] = []
+    locked: list[tuple[Any, ...]] = []
+    numbers: dict[tuple[int, str, int], int] = {}
 
-    if connection.vendor == "postgresql":  # one array parameter each: no query text grows with the batch
-        entries_sql = (
-            "SELECT book_id, je_id, idempotency_key, digest, number FROM ledger_entry "
-            "WHERE book_id = ANY(%s) AND idempotency_key = ANY(%s)"
+    if connection.vendor == "postgresql":
+        if len(wanted) == 1 and len(periods) == 1:  # a form, a task: scalar parameters, a generic plan
+            ((book_id, key),), ((_, year, _),) = wanted, periods
+            entries_where, locks_where = "book_id = %s AND idempotency_key = %s", "book_id = %s AND year = %s"
+            params: list[Any] = [book_id, key, book_id, year]
+        else:  # a batch: one array per column (the text does not grow with the batch), exact (book, key) pairs
+            entries_where = "(book_id, idempotency_key) IN (SELECT * FROM unnest(%s::bigint[], %s::text[]))"
+            locks_where = "book_id = ANY(%s) AND year = ANY(%s)"
+            pairs = sorted(wanted)
+            params = [[book for book, _ in pairs], [key for _, key in pairs], books, years]
+        sql = (
+            "SELECT 'e', book_id, je_id::text, idempotency_key, digest, number, NULL::bigint, NULL::bigint "  # noqa: S608
+            f"FROM ledger_entry WHERE {entries_where} "
+            "UNION ALL SELECT 'l', book_id, NULL, NULL, NULL, NULL, year, month "
+            f"FROM ledger_periodlock WHERE {locks_where}"
         )
-        locks_sql = "SELECT book_id, year, month FROM ledger_periodlock WHERE book_id = ANY(%s) AND year = ANY(%s)"
-        entries_params: list[Any] = [books, keys]
-        locks_params: list[Any] = [books, years]
+        if reserve:
+            reservation, reservation_params = _reservation_sql(reserve)
+            sql = (
+                f"WITH seq AS ({reservation}) {sql} "  # noqa: S608 - constant fragments
+                "UNION ALL SELECT 's', book_id, journal, NULL, NULL, NULL, year, last_number FROM seq"
+            )
+            params = reservation_params + params
+        rows = _execute_prepared(sql, params, fetch=True)
+        sequences = []
+        for kind, book_id, a, key, digest, number, n1, n2 in rows:
+            if kind == "e":
+                found.append((book_id, a, key, digest, number))
+            elif kind == "l":
+                locked.append((book_id, n1, n2))
+            else:
+                sequences.append((book_id, a, n1, n2))
+        if reserve:
+            numbers = _first_numbers(reserve, sequences)
     else:
 
         def marks(values: list[Any]) -> str:
             return ", ".join(["%s"] * len(values))
 
-        entries_sql = (
-            "SELECT book_id, je_id, idempotency_key, digest, number FROM ledger_entry "  # noqa: S608 - placeholders
-            f"WHERE book_id IN ({marks(books)}) AND idempotency_key IN ({marks(keys)})"
-        )
-        locks_sql = (
-            "SELECT book_id, year, month FROM ledger_periodlock "  # noqa: S608 - placeholders only
-            f"WHERE book_id IN ({marks(books)}) AND year IN ({marks(years)})"
-        )
-        entries_params, locks_params = [*books, *keys], [*books, *years]
-    numbers: dict[tuple[int, str, int], int] = {}
-    with _pipeline(small=True), connection.cursor() as entries, connection.cursor() as locks:
-        entries.execute(entries_sql, entries_params)
-        locks.execute(locks_sql, locks_params)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT book_id, je_id, idempotency_key, digest, number FROM ledger_entry "  # noqa: S608 - placeholders
+                f"WHERE book_id IN ({marks(books)}) AND idempotency_key IN ({marks(keys)})",
+                [*books, *keys],
+            )
+            found = cursor.fetchall()
+            cursor.execute(
+                "SELECT book_id, year, month FROM ledger_periodlock "  # noqa: S608 - placeholders only
+                f"WHERE book_id IN ({marks(books)}) AND year IN ({marks(years)})",
+                [*books, *years],
+            )
+            locked = cursor.fetchall()
         if reserve:
-            with connection.cursor() as sequences:
-                sequences.execute(*_reservation_sql(reserve))
-                numbers = _first_numbers(reserve, sequences.fetchall())
-        found, locked = entries.fetchall(), locks.fetchall()
+            numbers = _reserve_numbers(reserve)
     existing = {
         (book_id, key): (je_id if isinstance(je_id, UUID) else UUID(str(je_id)), digest, number)
         for book_id, je_id, key, digest, number in found
@@ -342,7 +455,7 @@ def _post(
         seq_key = (draft.book_id, str(draft.journal), draft.posted_on.year)
         number = f"{draft.journal}{draft.posted_on.year}-{next_number[seq_key]:06d}"
         next_number[seq_key] += 1
-        je_id = uuid4()
+        je_id = uuid7()
         description = draft.description[:120]
         je_rows.append(
             (
@@ -351,7 +464,7 @@ def _post(
             )
         )  # fmt: skip
         for line in draft.lines:
-            tx_id = uuid4()
+            tx_id = uuid7()
             is_debit = line.debit > 0
             amount = line.debit if is_debit else line.credit
             tx_rows.append(
@@ -374,12 +487,13 @@ def _post(
         )  # fmt: skip
         results[index] = PostedRef(je_id=je_id, number=number, created=True)
 
-    with _pipeline(small=len(tx_rows) <= COPY_THRESHOLD):
-        _write_rows("django_ledger_journalentrymodel", JE_COLUMNS, je_rows)
-        _write_rows("django_ledger_transactionmodel", TX_COLUMNS, tx_rows)
-        _write_rows("ledger_entry", ENTRY_COLUMNS, entry_rows)
-        _write_rows("ledger_partnerline", PARTNER_COLUMNS, partner_rows)
-        _upsert_balances(deltas)
+    plan = [
+        ("django_ledger_journalentrymodel", JE_COLUMNS, je_rows),
+        ("django_ledger_transactionmodel", TX_COLUMNS, tx_rows),
+        ("ledger_entry", ENTRY_COLUMNS, entry_rows),
+        ("ledger_partnerline", PARTNER_COLUMNS, partner_rows),
+    ]
+    _write_batch(plan, deltas, single=len(drafts) == 1)
     return _one_per_draft(results, drafts)
 
 

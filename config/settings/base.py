@@ -89,6 +89,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Reports group hundreds of thousands of balance rows: let them hash in memory instead of sorting on disk.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c work_mem={os.environ.get('DB_WORK_MEM', '32MB')}"
+    # The posting engine marks its few hot statements to be prepared (planned once per connection); nothing else
+    # is (Django's cursors bind client-side). DB_PREPARED_STATEMENTS=0 turns it off, e.g. behind a pooler in
+    # transaction mode that does not track prepared statements (PgBouncer < 1.21).
+    if os.environ.get("DB_PREPARED_STATEMENTS", "1") != "0":
+        DATABASES["default"]["OPTIONS"]["prepare_threshold"] = 2**31 - 1
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "members.User"

@@ -235,3 +235,35 @@ def test_replays_leave_no_gap_in_the_numbering(book_a: Any) -> None:
         post(book_a, date(2026, 5, 5), "g-bad", dr("999999", "1.00"), cr("7121", "1.00"), journal=Journal.CASH)
     second = post(book_a, date(2026, 5, 6), "g2", dr("5161", "1.00"), cr("7121", "1.00"), journal=Journal.CASH)
     assert second.number == "CA2026-000002"
+
+
+def test_a_small_batch_writes_partners_text_and_balances_exactly(book_a: Any, book_b: Any, gie: Any) -> None:
+    """A batch under the COPY threshold goes as one statement (one array per column on PostgreSQL): every value,
+    NULL and partner must land where the single path and COPY put them."""
+    from django_ledger.models import TransactionModel
+
+    text = "Foire\tde Tétouan\\2026\n« الحرف »"
+    drafts = [
+        EntryDraft(book_a.pk, date(2026, 4, 3), Journal.SALES, text, "F-1", "s1",
+                   (dr("3488", "1250.40", gie), cr("7121", "1042.00"), cr("4455", "208.40"))),
+        EntryDraft(book_b.pk, date(2026, 4, 9), Journal.CASH, "caisse", "F-2", "s2",
+                   (dr("5161", "99.99"), cr("7121", "99.99"))),
+        EntryDraft(book_a.pk, date(2026, 5, 2), Journal.BANK, "encaissement", "F-3", "s3",
+                   (dr("5141", "1250.40"), cr("3488", "1250.40", gie))),
+    ]  # fmt: skip
+    refs = journal_entries_post(drafts=drafts, today=TODAY)
+    assert [ref.number for ref in refs] == ["VT2026-000001", "CA2026-000001", "BQ2026-000001"]
+    first = Entry.objects.get(pk=refs[0].je_id)
+    assert (first.description, first.source_ref, first.reversal_of_id, first.actor_id) == (text, "F-1", None, None)
+    assert set(TransactionModel.objects.filter(journal_entry_id=first.pk).values_list("description", flat=True)) == {
+        text
+    }
+    assert sorted(PartnerLine.objects.filter(book=book_a).values_list("partner_id", flat=True)) == [gie.pk, gie.pk]
+    # 3488 in A: +1,250.40 in April, -1,250.40 in May, all with the GIE as partner
+    april = Balance.objects.get(book=book_a, account_code="3488", year=2026, month=4)
+    may = Balance.objects.get(book=book_a, account_code="3488", year=2026, month=5)
+    assert (april.partner_id, april.debit, april.credit) == (gie.pk, 125040, 0)
+    assert (may.partner_id, may.debit, may.credit) == (gie.pk, 0, 125040)
+    assert account_balance(book=book_a, code="3488", end=date(2026, 4, 30)) == Decimal("1250.40")
+    assert account_balance(book=book_a, code="3488", end=date(2026, 5, 31)) == Decimal("0.00")
+    assert account_balance(book=book_b, code="7121", end=date(2026, 4, 30)) == Decimal("-99.99")
