@@ -21,7 +21,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from gie_erp.core.errors import DomainError, ErrorCode, IdempotencyConflict
-from gie_erp.core.ids import uuid7
+from gie_erp.core.ids import uuid7_many
 from gie_erp.core.money import to_centimes
 from ledger.books import BookContext, account_uuid, book_context, ledger_uuid
 from ledger.posting import EntryDraft, check_draft, draft_digest
@@ -84,9 +84,11 @@ class _PreparedCursor(psycopg.Cursor):  # type: ignore[type-arg]
 
 def _execute_prepared(sql: str, params: list[Any], *, fetch: bool = False) -> list[tuple[Any, ...]]:
     """Run one statement prepared (PostgreSQL), through Django's cursor wrapper: errors are translated
-    (IntegrityError → retry), execute wrappers and query logging see it."""
+    (IntegrityError → retry); execute wrappers and query logging see it."""
     connection.ensure_connection()
-    with connection.make_cursor(_PreparedCursor(connection.connection)) as cursor:
+    # _prepare_cursor is what connection.cursor() does with the driver's cursor: debug wrapper when queries are
+    # logged (DEBUG, assertNumQueries), thread-sharing check
+    with connection._prepare_cursor(_PreparedCursor(connection.connection)) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if fetch else []
 
@@ -219,6 +221,61 @@ def _write_batch(plan: Plan, deltas: dict[tuple[int, str, int, int, int], list[i
         params = [column for _, columns, rows in statements for column in _columns(rows, len(columns))]
     ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(parts[:-1]))
     _execute_prepared(f"WITH {ctes} {parts[-1]}" if ctes else parts[-1], params)
+
+
+NUMBERED = {"django_ledger_journalentrymodel": "je_number", "ledger_entry": "number"}
+NUMBER_SQL = "%s || CASE WHEN last_number < 1000000 THEN lpad(last_number::text, 6, '0') ELSE last_number::text END"
+
+
+class _Number:
+    """Stands for the entry number in a row until the write statement draws it from the journal's sequence."""
+
+
+PENDING_NUMBER = _Number()
+
+
+def _write_alone(plan: Plan, deltas: dict[tuple[int, str, int, int, int], list[int]], draft: EntryDraft) -> str:
+    """Write one entry outside any transaction as ONE statement, its own transaction: it reserves the number
+    (sequence upsert), formats it, writes every row and both balance tables; returns the number.
+
+    PostgreSQL runs a statement atomically: every CTE commits or none. Rows carry PENDING_NUMBER where the number
+    goes; the journal entry and ``ledger_entry`` rows select it from the ``num`` CTE.
+    """
+    monthly_rows, yearly_rows = _balance_rows(deltas)
+    statements = [
+        *plan,
+        (BALANCE_TABLE, BALANCE_COLUMNS, monthly_rows),
+        (BALANCE_YEAR_TABLE, BALANCE_YEAR_COLUMNS, yearly_rows),
+    ]
+    sequence_sql = _insert_sql(SEQUENCE_TABLE, SEQUENCE_COLUMNS, UPSERTS[SEQUENCE_TABLE])
+    year = draft.posted_on.year
+    params: list[Any] = [draft.book_id, str(draft.journal), year, 1, f"{draft.journal}{year}-"]
+    parts = [f"seq AS ({sequence_sql})", f"num AS (SELECT {NUMBER_SQL} AS number FROM seq)"]  # noqa: S608
+    for table, columns, rows in statements:
+        if not rows:
+            continue
+        if table in NUMBERED:
+            (row,) = rows
+            sql = _insert_numbered_sql(table, columns, NUMBERED[table])
+            params += [value for value in row if value is not PENDING_NUMBER]
+        else:
+            sql = _insert_sql(table, columns, UPSERTS.get(table, ""), len(rows))
+            params += [value for row in rows for value in row]
+        parts.append(f"w{len(parts)} AS ({sql})")
+    sql = f"WITH {', '.join(parts)} SELECT number FROM num"  # noqa: S608 - fragments built here from constants
+    ((number,),) = _execute_prepared(sql, params, fetch=True)
+    return str(number)
+
+
+@functools.cache
+def _insert_numbered_sql(table: str, columns: tuple[str, ...], number_column: str) -> str:
+    """INSERT of one row whose number comes from the ``num`` CTE; the other values are typed parameters."""
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    values = ", ".join(
+        "num.number" if column == number_column else f"%s::{pg_type}"
+        for column, pg_type in zip(columns, _pg_types(table, columns), strict=True)
+    )
+    return f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) SELECT {values} FROM num"  # noqa: S608 - names are module constants
 
 
 def _reservation_sql(needed: dict[tuple[int, str, int], int]) -> tuple[str, list[Any]]:
@@ -358,6 +415,21 @@ def post_drafts(
             after(refs)
         return refs
 
+    if (
+        connection.vendor == "postgresql"
+        and len(drafts) == 1
+        and after is None
+        and not reversal_of
+        and not connection.in_atomic_block
+        and connection.get_autocommit()
+    ):
+        # One entry, no caller's transaction (a form, a task): one read, then one statement that is its own
+        # transaction. A concurrent writer may take the key or lock the month in between: the unique index or
+        # the lock trigger refuses the statement (IntegrityError) and the second run sees why.
+        try:
+            return _post(drafts, today=today, actor_id=actor_id, reversal_of={}, alone=True)
+        except IntegrityError:
+            return _post(drafts, today=today, actor_id=actor_id, reversal_of={}, alone=True)
     try:
         if connection.in_atomic_block:
             with transaction.atomic():
@@ -373,7 +445,12 @@ def post_drafts(
 
 
 def _post(
-    drafts: Sequence[EntryDraft], *, today: date, actor_id: int | None, reversal_of: dict[str, UUID]
+    drafts: Sequence[EntryDraft],
+    *,
+    today: date,
+    actor_id: int | None,
+    reversal_of: dict[str, UUID],
+    alone: bool = False,
 ) -> list[PostedRef]:
     digests = []
     for draft in drafts:
@@ -386,7 +463,9 @@ def _post(
     # A single draft (the form, the task) reserves its number in the same round trip as the reads; if it turns out
     # to be a replay, _Replay rolls the reservation back so the numbering keeps no gap.
     speculative = (
-        {(drafts[0].book_id, str(drafts[0].journal), drafts[0].posted_on.year): 1} if len(drafts) == 1 else None
+        {(drafts[0].book_id, str(drafts[0].journal), drafts[0].posted_on.year): 1}
+        if len(drafts) == 1 and not alone
+        else None
     )
     existing, locked_any, reserved = _existing_and_locked(wanted, all_periods, reserve=speculative)
 
@@ -434,7 +513,7 @@ def _post(
     for index in fresh:
         draft = drafts[index]
         needed[(draft.book_id, str(draft.journal), draft.posted_on.year)] += 1
-    next_number = reserved if reserved else _reserve_numbers(needed)
+    next_number = reserved if reserved or alone else _reserve_numbers(needed)
 
     now = timezone.now()
     je_rows: list[tuple[Any, ...]] = []
@@ -449,13 +528,17 @@ def _post(
         key3 = (draft.book_id, str(draft.journal), draft.posted_on.year)
         if key3 not in ledgers:
             ledgers[key3] = ledger_uuid(contexts[draft.book_id], key3[1], key3[2])
+    keys = iter(uuid7_many(sum(1 + len(drafts[index].lines) for index in ordered)))  # in posting order
     for index in ordered:
         draft = drafts[index]
         context = contexts[draft.book_id]
         seq_key = (draft.book_id, str(draft.journal), draft.posted_on.year)
-        number = f"{draft.journal}{draft.posted_on.year}-{next_number[seq_key]:06d}"
-        next_number[seq_key] += 1
-        je_id = uuid7()
+        if alone:
+            number: Any = PENDING_NUMBER
+        else:
+            number = f"{draft.journal}{draft.posted_on.year}-{next_number[seq_key]:06d}"
+            next_number[seq_key] += 1
+        je_id = next(keys)
         description = draft.description[:120]
         je_rows.append(
             (
@@ -464,7 +547,7 @@ def _post(
             )
         )  # fmt: skip
         for line in draft.lines:
-            tx_id = uuid7()
+            tx_id = next(keys)
             is_debit = line.debit > 0
             amount = line.debit if is_debit else line.credit
             tx_rows.append(
@@ -493,7 +576,12 @@ def _post(
         ("ledger_entry", ENTRY_COLUMNS, entry_rows),
         ("ledger_partnerline", PARTNER_COLUMNS, partner_rows),
     ]
-    _write_batch(plan, deltas, single=len(drafts) == 1)
+    if alone:
+        ref = results[0]
+        assert ref is not None
+        results[0] = PostedRef(je_id=ref.je_id, number=_write_alone(plan, deltas, drafts[0]), created=True)
+    else:
+        _write_batch(plan, deltas, single=len(drafts) == 1)
     return _one_per_draft(results, drafts)
 
 

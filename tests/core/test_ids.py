@@ -31,3 +31,12 @@ def test_a_clock_stepping_back_does_not_make_a_smaller_key(monkeypatch: object) 
     second, third = uuid7(), uuid7()
     assert first < second < third
     assert uuid7_time_ms(second) == uuid7_time_ms(first)  # keeps counting within the last millisecond seen
+
+
+def test_many_at_once_continue_the_same_order() -> None:
+    before = uuid7()
+    batch = ids.uuid7_many(5_000)
+    after = uuid7()
+    assert [before, *batch, after] == sorted({before, *batch, after})  # increasing and all distinct
+    assert {value.version for value in batch} == {7}
+    assert ids.uuid7_many(0) == []

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 from django.db import connection, transaction
-from django_ledger.models import TransactionModel
+from django_ledger.models import JournalEntryModel, TransactionModel
 
-from gie_erp.core.errors import DomainError
+from gie_erp.core.errors import DomainError, ErrorCode
 from ledger.models import Entry, Journal
 from ledger.selectors import account_balance
 from ledger.services import period_lock
@@ -68,3 +68,74 @@ def test_prepared_statements_survive_refusals_and_rollbacks_in_the_callers_trans
     # 10 + 20 + (3 + 4 + ... + 8) = 63.00 in cash
     assert account_balance(book=book_a, code="5161", end=date(2026, 2, 28)) == Decimal("63.00")
     assert account_balance(book=book_a, code="4455", end=date(2026, 2, 28)) == Decimal("-3.00")  # n = 3, 5, 7
+
+
+@pytest.mark.django_db(transaction=True)
+def test_alone_an_entry_is_one_read_and_one_statement_and_numbers_stay_gapless(coop_a: Any) -> None:
+    """Outside any transaction a single entry costs two statements; its number comes from the sequence inside the
+    write statement, formatted like the batch path's."""
+    from django.test.utils import CaptureQueriesContext
+
+    from ledger.books import book_ensure
+
+    book = book_ensure(organization=coop_a)
+    post(book, date(2026, 2, 1), "warm", dr("5161", "1.00"), cr("7121", "1.00"), journal=Journal.CASH)
+    with CaptureQueriesContext(connection) as queries:
+        ref = post(book, date(2026, 2, 2), "one", dr("5161", "2.50"), cr("7121", "2.50"), journal=Journal.CASH)
+    assert len(queries) == 2
+    assert ref.number == "CA2026-000002"
+    assert Entry.objects.get(pk=ref.je_id).number == "CA2026-000002"
+    assert JournalEntryModel.objects.get(uuid=ref.je_id).je_number == "CA2026-000002"
+    assert account_balance(book=book, code="5161", end=date(2026, 2, 28)) == Decimal("3.50")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_alone_a_key_taken_between_the_read_and_the_write_becomes_a_replay(coop_a: Any, monkeypatch: Any) -> None:
+    """Regression guard for the race of the two-statement path: another writer commits the same key after our
+    read. The unique index refuses our statement (nothing of it stays) and the second run returns that entry."""
+    from ledger import engine
+    from ledger.books import book_ensure
+
+    book = book_ensure(organization=coop_a)
+    first = post(book, date(2026, 2, 2), "race", dr("5161", "4.00"), cr("7121", "4.00"), journal=Journal.CASH)
+    real = engine._existing_and_locked
+    calls = []
+
+    def blind_once(*args: Any, **kwargs: Any) -> Any:
+        existing, locked, numbers = real(*args, **kwargs)
+        calls.append(len(existing))
+        return ({} if len(calls) == 1 else existing), locked, numbers  # the first read misses the other's commit
+
+    monkeypatch.setattr(engine, "_existing_and_locked", blind_once)
+    again = post(book, date(2026, 2, 2), "race", dr("5161", "4.00"), cr("7121", "4.00"), journal=Journal.CASH)
+    assert calls == [1, 1]
+    assert (again.je_id, again.number, again.created) == (first.je_id, first.number, False)
+    assert Entry.objects.filter(book=book).count() == 1
+    assert account_balance(book=book, code="5161", end=date(2026, 2, 28)) == Decimal("4.00")
+    monkeypatch.undo()
+    nxt = post(book, date(2026, 2, 3), "after", dr("5161", "1.00"), cr("7121", "1.00"), journal=Journal.CASH)
+    assert nxt.number == "CA2026-000002"  # the refused statement's reservation rolled back with it
+
+
+@pytest.mark.django_db(transaction=True)
+def test_alone_a_month_locked_between_the_read_and_the_write_is_refused(coop_a: Any, monkeypatch: Any) -> None:
+    from ledger import engine
+    from ledger.books import book_ensure
+
+    book = book_ensure(organization=coop_a)
+    period_lock(book=book, year=2026, month=2, acting_user=None)
+    real = engine._existing_and_locked
+    calls = []
+
+    def blind_once(*args: Any, **kwargs: Any) -> Any:
+        existing, locked, numbers = real(*args, **kwargs)
+        calls.append(sorted(locked))
+        return existing, (set() if len(calls) == 1 else locked), numbers  # the first read misses the lock
+
+    monkeypatch.setattr(engine, "_existing_and_locked", blind_once)
+    with pytest.raises(DomainError) as refused:
+        post(book, date(2026, 2, 2), "late", dr("5161", "4.00"), cr("7121", "4.00"), journal=Journal.CASH)
+    assert refused.value.code == ErrorCode.PERIOD_LOCKED
+    assert len(calls) == 2  # the trigger refused the statement, the second run saw the lock
+    assert not Entry.objects.filter(book=book).exists()
+    assert not JournalEntryModel.objects.filter(ledger__entity_id=book.entity_id).exists()
