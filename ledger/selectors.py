@@ -308,14 +308,30 @@ class TrialBalanceRow:
 
 def trial_balance(*, book_ids: Sequence[int] | None, start: date | None, end: date) -> list[TrialBalanceRow]:
     """Movements per book and account over [start, end] (balance générale), sorted by book then code."""
-    totals = movement_centimes(book_ids=book_ids, start=start, end=end)
     names = {account.code: account.name_fr for account in chart_accounts()}
     to_mad = _centimes_to_mad
+    year = _one_calendar_year(start, end)
+    if year is not None:  # the yearly fold has exactly these rows: read them in order, nothing to add up or sort
+        qs = BalanceYear.objects.filter(year=year).exclude(debit=0, credit=0)
+        if book_ids is not None:
+            qs = qs.filter(book_id__in=book_ids)
+        rows = qs.order_by("book_id", "account_code").values_list("book_id", "account_code", "debit", "credit")
+        return [
+            TrialBalanceRow(book_id, code, names.get(code, code), to_mad(debit), to_mad(credit))
+            for book_id, code, debit, credit in rows.iterator(chunk_size=10_000)
+        ]
+    totals = movement_centimes(book_ids=book_ids, start=start, end=end)
     return [
         TrialBalanceRow(book_id, code, names.get(code, code), to_mad(debit), to_mad(credit))
         for (book_id, code), (debit, credit) in sorted(totals.items())
         if debit or credit
     ]
+
+
+def _one_calendar_year(start: date | None, end: date) -> int | None:
+    if start is not None and (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return start.year
+    return None
 
 
 def _centimes_to_mad(centimes: int) -> Decimal:

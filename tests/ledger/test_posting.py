@@ -1,5 +1,6 @@
 """The one posting path: exact, idempotent, tenant-safe, lock-aware."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -267,3 +268,35 @@ def test_a_small_batch_writes_partners_text_and_balances_exactly(book_a: Any, bo
     assert account_balance(book=book_a, code="3488", end=date(2026, 4, 30)) == Decimal("1250.40")
     assert account_balance(book=book_a, code="3488", end=date(2026, 5, 31)) == Decimal("0.00")
     assert account_balance(book=book_b, code="7121", end=date(2026, 4, 30)) == Decimal("-99.99")
+
+
+def test_a_batch_opens_each_journal_of_each_book_once(book_a: Any, book_b: Any) -> None:
+    """Ledgers (one per book, journal and year) are resolved and created together for a batch, not one by one."""
+    from django_ledger.models import JournalEntryModel, LedgerModel
+
+    from ledger.books import ledger_uuids
+
+    existing = ledger_uuids([(book_a.entity_id, "CA", 2026)])[(book_a.entity_id, "CA", 2026)]  # made before
+    plan = [
+        (book_a, Journal.CASH, 1),
+        (book_a, Journal.SALES, 2),
+        (book_b, Journal.CASH, 3),
+        (book_b, Journal.MISC, 4),
+        (book_b, Journal.MISC, 5),
+    ]
+    lines = (dr("5161", "1.00"), cr("7121", "1.00"))
+    drafts = [
+        EntryDraft(book.pk, date(2026, 3, day), journal, "x", f"L{n}", f"l{n}", lines)
+        for n, (book, journal, day) in enumerate(plan)
+    ]
+    journal_entries_post(drafts=drafts, today=TODAY)
+    journal_entries_post(drafts=[replace(d, idempotency_key=d.idempotency_key + "b") for d in drafts], today=TODAY)
+    ledgers = set(LedgerModel._base_manager.values_list("entity_id", "ledger_xid", "posted"))
+    assert ledgers == {
+        (book_a.entity_id, "ca-2026", True),
+        (book_a.entity_id, "vt-2026", True),
+        (book_b.entity_id, "ca-2026", True),
+        (book_b.entity_id, "od-2026", True),
+    }
+    first = Entry.objects.get(book=book_a, idempotency_key="l0")
+    assert JournalEntryModel.objects.get(uuid=first.pk).ledger_id == existing
