@@ -74,7 +74,7 @@ def _sqlite_value(value: Any) -> Any:
     return value
 
 
-class _PreparedCursor(psycopg.Cursor):  # type: ignore[type-arg]
+class _PreparedCursor(psycopg.Cursor):
     """Server-side binding, every statement prepared: each text the engine sends (one per shape of entry, one for
     all batches: see `_unnest_sql`) is parsed and planned once per connection."""
 
@@ -90,7 +90,7 @@ def _execute_prepared(sql: str, params: list[Any], *, fetch: bool = False) -> li
     connection.ensure_connection()
     # _prepare_cursor is what connection.cursor() does with the driver's cursor: debug wrapper when queries are
     # logged (DEBUG, assertNumQueries), thread-sharing check
-    with connection._prepare_cursor(_PreparedCursor(connection.connection)) as cursor:
+    with connection._prepare_cursor(_PreparedCursor(connection.connection)) as cursor:  # type: ignore[attr-defined]
         cursor.execute(sql, params)
         return cursor.fetchall() if fetch else []
 
@@ -100,7 +100,7 @@ def _pg_types(table: str, columns: tuple[str, ...]) -> tuple[str, ...]:
     """The PostgreSQL type of each column, from the Django model that owns the table."""
     model = next(m for m in apps.get_models() if m._meta.db_table == table)
     fields = {f.column: f for f in model._meta.concrete_fields}
-    return tuple(fields[c].db_type(connection) for c in columns)
+    return tuple(str(fields[c].db_type(connection)) for c in columns)
 
 
 @functools.cache
@@ -477,10 +477,10 @@ def _post(
     for index, (draft, digest) in enumerate(zip(drafts, digests, strict=True)):
         book_key = (draft.book_id, draft.idempotency_key)
         if book_key in existing:
-            je_id, old_digest, number = existing[book_key]
+            je_id, old_digest, old_number = existing[book_key]
             if old_digest != digest:
                 raise IdempotencyConflict(draft.idempotency_key)
-            results[index] = PostedRef(je_id=je_id, number=number, created=False)
+            results[index] = PostedRef(je_id=je_id, number=old_number, created=False)
         elif book_key in batch_keys:
             if batch_keys[book_key][1] != digest:
                 raise IdempotencyConflict(draft.idempotency_key)

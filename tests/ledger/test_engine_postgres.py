@@ -10,6 +10,7 @@ from django_ledger.models import JournalEntryModel, TransactionModel
 
 from gie_erp.core.errors import DomainError, ErrorCode
 from ledger.models import Entry, Journal
+from ledger.posting import JournalLine
 from ledger.selectors import account_balance
 from ledger.services import period_lock
 from tests.ledger.conftest import cr, dr, post
@@ -56,7 +57,7 @@ def test_prepared_statements_survive_refusals_and_rollbacks_in_the_callers_trans
             post(book_a, date(2026, 2, 3), "p-bad", dr("999999", "1.00"), cr("7121", "1.00"), journal=Journal.CASH)
         two = post(book_a, date(2026, 2, 4), "p2", dr("5161", "20.00"), cr("7121", "20.00"), journal=Journal.CASH)
         for n in range(3, 9):  # past psycopg's point of preparing, with two shapes of entry
-            lines = (dr("5161", f"{n}.00"), cr("7121", f"{n}.00"))
+            lines: tuple[JournalLine, ...] = (dr("5161", f"{n}.00"), cr("7121", f"{n}.00"))
             if n % 2:
                 lines = (dr("5161", f"{n}.00"), cr("7121", f"{n - 1}.00"), cr("4455", "1.00"))
             post(book_a, date(2026, 2, 4), f"p{n}", *lines, journal=Journal.CASH)
