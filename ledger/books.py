@@ -198,11 +198,6 @@ def account_uuid(context: BookContext, code: str) -> UUID:
     return found
 
 
-def ledger_uuid(context: BookContext, journal: str, year: int) -> UUID:
-    """The posted django-ledger ledger of this book for a journal and year (e.g. ``vt-2026``), created once."""
-    return ledger_uuids([(context.entity_id, journal, year)])[(context.entity_id, journal, year)]
-
-
 def ledger_uuids(keys: Iterable[tuple[UUID, str, int]]) -> dict[tuple[UUID, str, int], UUID]:
     """The ledger of each (entity, journal, year); the ones not cached are read, and the missing ones created,
     together: a batch that opens the year of 1,600 books costs three statements, not 8,000 ``get_or_create``."""
