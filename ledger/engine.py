@@ -176,10 +176,9 @@ UPSERTS = {  # what an insert into these tables does when the row exists: add to
 Plan = list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]
 
 
-def _balance_rows(
-    deltas: dict[tuple[int, str, int, int, int], list[int]],
-) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
-    """The batch's movements as rows of the monthly table and of its yearly fold, sorted (stable lock order)."""
+def _with_balances(plan: Plan, deltas: dict[tuple[int, str, int, int, int], list[int]]) -> Plan:
+    """The plan's tables, then the batch's movements as rows of the monthly balance table and of its yearly fold,
+    sorted (concurrent writers lock balance rows in the same order)."""
     yearly: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0, 0])
     for (book_id, code, _partner, year, _month), (debit, credit) in deltas.items():
         cell = yearly[(book_id, code, year)]
@@ -187,7 +186,11 @@ def _balance_rows(
         cell[1] += credit
     monthly_rows = [(*key, dc[0], dc[1]) for key, dc in sorted(deltas.items())]
     yearly_rows = [(*key, dc[0], dc[1]) for key, dc in sorted(yearly.items())]
-    return monthly_rows, yearly_rows
+    return [
+        *plan,
+        (BALANCE_TABLE, BALANCE_COLUMNS, monthly_rows),
+        (BALANCE_YEAR_TABLE, BALANCE_YEAR_COLUMNS, yearly_rows),
+    ]
 
 
 def _write_batch(plan: Plan, deltas: dict[tuple[int, str, int, int, int], list[int]], *, single: bool) -> None:
@@ -198,12 +201,7 @@ def _write_batch(plan: Plan, deltas: dict[tuple[int, str, int, int, int], list[i
     forms are planned once per connection), a batch with one array parameter per column (one text for every
     batch). Above COPY_THRESHOLD rows the entry tables go by COPY first. SQLite: executemany per table.
     """
-    monthly_rows, yearly_rows = _balance_rows(deltas)
-    statements = [
-        *plan,
-        (BALANCE_TABLE, BALANCE_COLUMNS, monthly_rows),
-        (BALANCE_YEAR_TABLE, BALANCE_YEAR_COLUMNS, yearly_rows),
-    ]
+    statements = _with_balances(plan, deltas)
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             for table, columns, rows in statements:
@@ -243,12 +241,7 @@ def _write_alone(plan: Plan, deltas: dict[tuple[int, str, int, int, int], list[i
     PostgreSQL runs a statement atomically: every CTE commits or none. Rows carry PENDING_NUMBER where the number
     goes; the journal entry and ``ledger_entry`` rows select it from the ``num`` CTE.
     """
-    monthly_rows, yearly_rows = _balance_rows(deltas)
-    statements = [
-        *plan,
-        (BALANCE_TABLE, BALANCE_COLUMNS, monthly_rows),
-        (BALANCE_YEAR_TABLE, BALANCE_YEAR_COLUMNS, yearly_rows),
-    ]
+    statements = _with_balances(plan, deltas)
     sequence_sql = _insert_sql(SEQUENCE_TABLE, SEQUENCE_COLUMNS, UPSERTS[SEQUENCE_TABLE])
     year = draft.posted_on.year
     params: list[Any] = [draft.book_id, str(draft.journal), year, 1, f"{draft.journal}{year}-"]
