@@ -62,10 +62,10 @@ demo: migrate
 	@echo ""
 	@$(PY) manage.py seed_demo --logins-only
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT) --noreload
 
 serve: migrate
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install
 	@set +e; $(VENV)/bin/pytest $(PYTEST_ARGS); rc=$$?; \

@@ -1,5 +1,10 @@
 #!/usr/bin/env python
-"""Django's command-line utility for gie_erp."""
+"""Django's command-line utility for gie_erp.
+
+Without DJANGO_SETTINGS_MODULE this is the embedded default (config.settings.base: SQLite under var/, eager Celery).
+Debug is on only when DEBUG=1 is set, as `make demo` and `make serve` do for the development server. On a server,
+commands run with DJANGO_SETTINGS_MODULE=config.settings.production (README, "Configuration (production)").
+"""
 
 import os
 import sys

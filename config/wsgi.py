@@ -1,8 +1,8 @@
-"""WSGI entry point."""
+"""WSGI entry point. Production settings unless told otherwise: a server started from here is never in debug."""
 
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 application = get_wsgi_application()

@@ -36,3 +36,10 @@ class BookCheckAdmin(admin.ModelAdmin[BookCheck]):
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
         return False
+
+
+# django-ledger's own admin (entities, charts, ledgers: post, unpost and lock actions) bypasses our posting rules,
+# audit and period locks. Books change only through ledger/services.py, so none of its models is on our admin site.
+# Admin modules load in INSTALLED_APPS order and django_ledger comes before ledger: its models are registered here.
+for _model in [model for model in admin.site._registry if model._meta.app_label == "django_ledger"]:
+    admin.site.unregister(_model)

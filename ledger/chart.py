@@ -3,6 +3,7 @@
 import csv
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -76,3 +77,47 @@ def account_name(code: str, language: str = "fr") -> str:
     if account is None:
         return code
     return account.name_ar if language == "ar" else account.name_fr
+
+
+def _fold(text: str) -> str:
+    """Lower case without accents (``Dépôts`` and ``depots`` match); Arabic letters are kept as they are."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+@cache
+def _search_index() -> tuple[tuple[ChartAccount, str], ...]:
+    return tuple((a, _fold(f"{a.code} {a.name_fr} {a.name_ar}")) for a in chart_accounts())
+
+
+def account_search(text: str, *, limit: int = 20) -> list[ChartAccount]:
+    """Accounts whose code starts with the text or whose French or Arabic name contains every word of it."""
+    words = _fold(text).split()
+    if not words:
+        return list(chart_accounts()[:limit])
+    found: list[ChartAccount] = []
+    for account, folded in _search_index():
+        if account.code.startswith(words[0]) or all(word in folded for word in words):
+            found.append(account)
+            if len(found) >= limit:
+                break
+    return found
+
+
+def account_resolve(text: str) -> tuple[ChartAccount | None, list[ChartAccount]]:
+    """What a person typed in an account field: a code (``5141``), a picked option (``5141 Banques``) or a name
+    (``banques``) that only one account matches. Returns the account, or None and the candidates (none or several)."""
+    typed = " ".join(text.split())
+    if not typed:
+        return None, []
+    first = typed.split(" ", 1)[0]
+    if first in chart_by_code():
+        return chart_by_code()[first], []
+    words = _fold(typed).split()
+    candidates = [account for account, folded in _search_index() if all(word in folded for word in words)]
+    exact = [account for account in candidates if _fold(account.name_fr) == _fold(typed) or account.name_ar == typed]
+    if len(exact) == 1:
+        return exact[0], []
+    if len(candidates) == 1:
+        return candidates[0], []
+    return None, candidates[:5]

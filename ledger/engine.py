@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from gie_erp.core.dates import earliest_date
 from gie_erp.core.errors import DomainError, ErrorCode, IdempotencyConflict
 from gie_erp.core.ids import uuid7_many
 from gie_erp.core.money import to_centimes
@@ -448,8 +449,9 @@ def _post(
     alone: bool = False,
 ) -> list[PostedRef]:
     digests = []
+    earliest = earliest_date()
     for draft in drafts:
-        check_draft(draft, today=today)
+        check_draft(draft, today=today, earliest=earliest)
         digests.append(draft_digest(draft))
 
     # idempotency: keys already posted return their entry; the same key twice in one batch must agree too

@@ -8,16 +8,34 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from gie_erp.core.dates import earliest_date, latest_date
 from gie_erp.core.forms import AmountField
 from gie_erp.core.money import is_mad
-from ledger.chart import chart_by_code
+from gie_erp.core.uploads import ScanField
+from ledger.chart import account_resolve
 from ledger.models import Journal
 from members.models import Organization
 
 
+class BoundedDateField(forms.DateField):
+    """A date between the GIE's earliest date and the last year pages may ask for (``0001-01-01`` is a typo)."""
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        if value and not earliest_date() <= value <= latest_date():
+            raise ValidationError(
+                _("Date hors des limites : entre le %(first)s et le %(last)s."),
+                params={"first": f"{earliest_date():%d/%m/%Y}", "last": f"{latest_date():%d/%m/%Y}"},
+            )
+
+
+def _date_widget() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
 class DateRangeForm(forms.Form):
-    start = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label=_("Du"), required=False, widget=_date_widget())
+    end = BoundedDateField(label=_("Au"), required=False, widget=_date_widget())
 
     def range(self, today: date) -> tuple[date, date]:
         """The chosen range, defaulting to the current year up to today."""
@@ -28,8 +46,8 @@ class DateRangeForm(forms.Form):
 
 
 class EntryFilterForm(forms.Form):
-    start = forms.DateField(label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    start = BoundedDateField(label=_("Du"), required=False, widget=_date_widget())
+    end = BoundedDateField(label=_("Au"), required=False, widget=_date_widget())
     journal = forms.ChoiceField(label=_("Journal"), required=False, choices=[("", "—"), *Journal.choices])
     account = forms.CharField(label=_("Compte"), required=False, max_length=10)
     amount = AmountField(label=_("Montant"), required=False)
@@ -40,11 +58,11 @@ class EntryFilterForm(forms.Form):
 
 
 class EntryForm(forms.Form):
-    posted_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    posted_on = BoundedDateField(label=_("Date"), widget=_date_widget())
     journal = forms.ChoiceField(label=_("Journal"), choices=Journal.choices, initial=Journal.MISC)
     description = forms.CharField(label=_("Libellé"), max_length=120)
     source_ref = forms.CharField(label=_("Pièce (référence)"), max_length=120)
-    attachment = forms.FileField(label=_("Pièce justificative (scan)"), required=False)
+    attachment = ScanField(label=_("Pièce justificative (scan PDF, JPEG ou PNG)"), required=False)
 
 
 def _amount(value: Decimal | None) -> Decimal:
@@ -56,23 +74,35 @@ def _amount(value: Decimal | None) -> Decimal:
 
 
 class LineForm(forms.Form):
-    account_code = forms.CharField(label=_("Compte"), max_length=10, required=False)
-    debit = AmountField(label=_("Débit"), required=False, min_value=0)
-    credit = AmountField(label=_("Crédit"), required=False, min_value=0)
+    account_code = forms.CharField(label=_("Compte"), max_length=200, required=False)
+    debit = AmountField(label=_("Débit"), required=False)
+    credit = AmountField(label=_("Crédit"), required=False)
     partner = forms.ModelChoiceField(
         label=_("Partenaire"), required=False, queryset=Organization.objects.all(), to_field_name="slug"
     )
 
     def clean_account_code(self) -> str:
-        code = (self.cleaned_data.get("account_code") or "").split(" ")[0].strip()
-        if code and code not in chart_by_code():
-            raise ValidationError(_("Compte inconnu du plan comptable : %(value)s."), params={"value": code})
-        return code
+        """A code, a picked option (``5141 Banques``) or a name only one account matches."""
+        typed = self.cleaned_data.get("account_code") or ""
+        if not typed.strip():
+            return ""
+        account, candidates = account_resolve(typed)
+        if account is not None:
+            return account.code
+        shown = typed.strip()[:40]
+        if not candidates:
+            raise ValidationError(_("Compte %(value)s inconnu du plan comptable."), params={"value": shown})
+        raise ValidationError(
+            _("Plusieurs comptes correspondent à « %(value)s » : %(choices)s. Tapez le numéro."),
+            params={"value": shown, "choices": ", ".join(f"{a.code} {a.name_fr}" for a in candidates)},
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         debit, credit = _amount(data.get("debit")), _amount(data.get("credit"))
         data["debit"], data["credit"] = debit, credit
+        if self.has_error("account_code") or self.has_error("debit") or self.has_error("credit"):
+            return data  # the field already says what is wrong: no second message for the same line
         if data.get("account_code") and (debit > 0) == (credit > 0):
             raise ValidationError(_("Chaque ligne porte un débit ou un crédit, pas les deux."))
         if not data.get("account_code") and (debit or credit):

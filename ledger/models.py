@@ -123,8 +123,15 @@ class Balance(models.Model):
         return f"{self.book_id} {self.account_code} {self.year}-{self.month:02d}: {self.debit} / {self.credit}"
 
 
+PERIOD_FIRST_YEAR, PERIOD_LAST_YEAR = 2000, 2100  # the years a month can be locked in (a CHECK constraint too)
+
+
 class PeriodLock(models.Model):
-    """A locked month of a book: postings dated in it are refused (on PostgreSQL by a trigger too)."""
+    """A locked month of a book: postings dated in it are refused (on PostgreSQL by a trigger too).
+
+    Months lock in order (``period_lock``) and reopen from the latest (``period_unlock``); on PostgreSQL a lock row
+    is deleted or changed only by ``period_unlock`` (migration 0012).
+    """
 
     book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="locks")
     year = models.SmallIntegerField()
@@ -135,7 +142,14 @@ class PeriodLock(models.Model):
     class Meta:
         verbose_name = _("période verrouillée")
         verbose_name_plural = _("périodes verrouillées")
-        constraints = [models.UniqueConstraint(fields=["book", "year", "month"], name="period_lock_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["book", "year", "month"], name="period_lock_unique"),
+            models.CheckConstraint(condition=models.Q(month__gte=1, month__lte=12), name="period_lock_month_valid"),
+            models.CheckConstraint(
+                condition=models.Q(year__gte=PERIOD_FIRST_YEAR, year__lte=PERIOD_LAST_YEAR),
+                name="period_lock_year_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.book} {self.year}-{self.month:02d}"
@@ -182,6 +196,10 @@ class BookCheck(models.Model):
     checked_at = models.DateTimeField()
     differences = models.IntegerField(default=0)
     bypassed_entries = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("contrôle du livre")
+        verbose_name_plural = _("contrôles des livres")
 
     def __str__(self) -> str:
         return f"{self.book} {self.checked_at:%Y-%m-%d %H:%M} {'ok' if self.is_ok else 'KO'}"

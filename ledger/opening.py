@@ -2,15 +2,16 @@
 
 from collections import defaultdict
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
+from gie_erp.core.amounts import AmountError, parse_amount
 from gie_erp.core.audit import audit_record
-from gie_erp.core.errors import ErrorCode
-from gie_erp.core.imports import ImportRefused, ImportReport, read_table
-from gie_erp.core.money import ZERO, is_mad
+from gie_erp.core.dates import earliest_date
+from gie_erp.core.errors import DomainError, ErrorCode
+from gie_erp.core.idempotency import retry_once_on_conflict
+from gie_erp.core.imports import MB, ImportLimits, ImportRefused, ImportReport, read_table
+from gie_erp.core.money import ZERO
 from ledger.books import book_ensure
 from ledger.chart import chart_by_code
 from ledger.engine import PostedRef
@@ -20,29 +21,31 @@ from ledger.services import journal_entries_post
 from members.models import Organization
 
 REQUIRED = ("book", "account_code")
+#: the opening balances of a whole region: 1,631 books × ~30 lines
+OPENING_LIMITS = ImportLimits(max_bytes=8 * MB, max_rows=60_000)
 
 
 def _amount(report: ImportReport, row_no: int, name: str, text: str) -> Decimal:
     if not text:
         return ZERO
     try:
-        value = Decimal(text.replace("\u202f", "").replace(" ", "").replace(",", "."))
-    except InvalidOperation:
-        report.add(row_no, name, ErrorCode.IMPORT_BAD_AMOUNT, value=text)
+        return parse_amount(text)
+    except AmountError as error:
+        report.add(row_no, name, error.code, **error.params)
         return ZERO
-    if value < 0 or not is_mad(value):
-        report.add(row_no, name, ErrorCode.IMPORT_BAD_AMOUNT, value=text)
-        return ZERO
-    return value
 
 
-@transaction.atomic
 def opening_balances_import(
     *, filename: str, content: bytes, opened_on: date, acting_user: Any, today: date | None = None
 ) -> list[PostedRef]:
-    """Rows ``book, account_code, debit, credit[, partner]``; each book's rows must balance; none written on error."""
-    rows = read_table(filename, content)
-    report = ImportReport(rows_read=len(rows))
+    """Rows ``book, account_code, debit, credit[, partner]``; each book's rows must balance; none written on error.
+
+    The file is parsed and checked before the write transaction opens; the books are posted in one durable
+    transaction (a double submit writes once: the second run finds the ``opening:`` keys and replays them)."""
+    if opened_on < earliest_date():
+        raise DomainError(ErrorCode.DATE_TOO_EARLY, date=opened_on.isoformat(), earliest=earliest_date().isoformat())
+    rows = read_table(filename, content, OPENING_LIMITS)
+    report = ImportReport(rows_read=len(rows), max_errors=OPENING_LIMITS.max_errors)
     orgs = {org.slug: org for org in Organization.objects.all()}
     chart = chart_by_code()
     lines: dict[str, list[JournalLine]] = defaultdict(list)
@@ -59,8 +62,11 @@ def opening_balances_import(
             report.add(row_no, "book", ErrorCode.IMPORT_UNKNOWN_MEMBER, value=slug)
         if code not in chart:
             report.add(row_no, "account_code", ErrorCode.IMPORT_UNKNOWN_ACCOUNT, value=code)
+        errors_before = report.error_count
         debit = _amount(report, row_no, "debit", row.get("debit", ""))
         credit = _amount(report, row_no, "credit", row.get("credit", ""))
+        if report.error_count > errors_before:
+            continue
         if (debit > 0) == (credit > 0):
             report.add(row_no, "debit", ErrorCode.IMPORT_BAD_VALUE, value=f"{debit} / {credit}")
             continue
@@ -93,6 +99,13 @@ def opening_balances_import(
                 lines=tuple(book_lines),
             )
         )
-    refs = journal_entries_post(drafts=drafts, acting_user=acting_user, today=today)
-    audit_record(actor=acting_user, event="ledger.opening_imported", data={"books": len(drafts), "file": filename})
-    return refs
+
+    def post(attempt: int) -> list[PostedRef]:
+        refs = journal_entries_post(drafts=drafts, acting_user=acting_user, today=today)
+        if any(ref.created for ref in refs):
+            audit_record(
+                actor=acting_user, event="ledger.opening_imported", data={"books": len(drafts), "file": filename}
+            )
+        return refs
+
+    return retry_once_on_conflict(post)

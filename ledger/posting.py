@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from gie_erp.core.dates import earliest_date
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.idempotency import content_digest
-from gie_erp.core.money import ZERO, is_mad
+from gie_erp.core.money import MAX_AMOUNT, ZERO, is_mad
 from ledger.models import Journal
 
 
@@ -25,6 +26,8 @@ class JournalLine:
         for amount in (self.debit, self.credit):
             if not isinstance(amount, Decimal) or not is_mad(amount):
                 raise DomainError(ErrorCode.BAD_LINE, detail=f"{self.account_code}: {amount!r} (Decimal, 2 places)")
+            if amount > MAX_AMOUNT:
+                raise DomainError(ErrorCode.AMOUNT_TOO_LARGE, value=str(amount), limit=str(MAX_AMOUNT))
         if min(self.debit, self.credit) != 0 or max(self.debit, self.credit) <= 0:
             raise DomainError(ErrorCode.BAD_LINE, detail=f"{self.account_code}: one positive debit or credit")
 
@@ -55,13 +58,16 @@ def check_balanced(lines: Sequence[JournalLine]) -> None:
         raise DomainError(ErrorCode.UNBALANCED_ENTRY, debit=str(debit), credit=str(credit))
 
 
-def check_draft(draft: EntryDraft, *, today: date) -> None:
-    """Every rule that needs no database."""
+def check_draft(draft: EntryDraft, *, today: date, earliest: date | None = None) -> None:
+    """Every rule that needs no database. ``earliest`` defaults to the GIE's earliest date (settings)."""
     check_balanced(draft.lines)
     if not draft.source_ref.strip():
         raise DomainError(ErrorCode.MISSING_SOURCE)
     if draft.posted_on > today:
         raise DomainError(ErrorCode.FUTURE_DATE, date=draft.posted_on.isoformat())
+    first = earliest or earliest_date()
+    if draft.posted_on < first:
+        raise DomainError(ErrorCode.DATE_TOO_EARLY, date=draft.posted_on.isoformat(), earliest=first.isoformat())
 
 
 def draft_digest(draft: EntryDraft) -> str:

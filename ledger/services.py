@@ -4,14 +4,17 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from gie_erp.core.audit import audit_record
+from gie_erp.core.dates import LATEST_YEAR, earliest_date
 from gie_erp.core.errors import DomainError, ErrorCode
+from gie_erp.core.idempotency import is_reserved_key, retry_once_on_conflict
 from gie_erp.core.roles import Role
 from ledger.engine import PostedRef, post_drafts
-from ledger.models import Book, Entry, Journal, PeriodLock
+from ledger.models import PERIOD_FIRST_YEAR, PERIOD_LAST_YEAR, Book, Entry, EntryAttachment, Journal, PeriodLock
 from ledger.posting import EntryDraft, JournalLine, reversed_lines
 from ledger.selectors import entry_lines
 
@@ -102,38 +105,124 @@ def journal_entry_reverse(
     return ref
 
 
+def _period(year: int, month: int) -> str:
+    return f"{year}-{month:02d}"
+
+
+def _earlier_open_month(*, book: Book, year: int, month: int) -> tuple[int, int] | None:
+    """The first month from the book's first entry up to the one before (year, month) that is not locked."""
+    first = Entry.objects.filter(book=book).aggregate(first=Min("posted_on"))["first"]
+    if first is None:
+        return None
+    locked = set(PeriodLock.objects.filter(book=book, year__lte=year).values_list("year", "month"))
+    current = (first.year, first.month)
+    while current < (year, month):
+        if current not in locked:
+            return current
+        current = (current[0] + 1, 1) if current[1] == 12 else (current[0], current[1] + 1)
+    return None
+
+
 @transaction.atomic
 def period_lock(*, book: Book, year: int, month: int, acting_user: Any) -> PeriodLock:
-    """Lock a month of a book: nothing dated in it can be posted any more. Locking twice is a no-op."""
-    lock, created = PeriodLock.objects.get_or_create(
-        book=book, year=year, month=month, defaults={"locked_by": acting_user if _actor_id(acting_user) else None}
+    """Lock a month of a book: nothing dated in it can be posted any more. Months lock in order from the book's
+    first entry (an earlier open month is refused); locking twice is a no-op."""
+    first_year = max(earliest_date().year, PERIOD_FIRST_YEAR)
+    last_year = min(LATEST_YEAR, PERIOD_LAST_YEAR)
+    if not (1 <= month <= 12 and first_year <= year <= last_year):
+        raise DomainError(ErrorCode.BAD_PERIOD, period=f"{year}-{month}", first=first_year, last=last_year)
+    Book.objects.select_for_update().filter(pk=book.pk).first()  # one lock or unlock per book at a time
+    lock = PeriodLock.objects.filter(book=book, year=year, month=month).first()
+    if lock is not None:
+        return lock
+    earlier = _earlier_open_month(book=book, year=year, month=month)
+    if earlier is not None:
+        raise DomainError(ErrorCode.EARLIER_MONTH_OPEN, period=_period(*earlier))
+    lock = PeriodLock.objects.create(
+        book=book, year=year, month=month, locked_by=acting_user if _actor_id(acting_user) else None
     )
-    if created:
-        audit_record(
-            actor=acting_user,
-            event="ledger.period_locked",
-            target=lock,
-            tenant_id=book.organization_id,
-            data={"period": f"{year}-{month:02d}"},
-        )
+    audit_record(
+        actor=acting_user,
+        event="ledger.period_locked",
+        target=lock,
+        tenant_id=book.organization_id,
+        data={"period": _period(year, month)},
+    )
     return lock
 
 
 @transaction.atomic
 def period_unlock(*, book: Book, year: int, month: int, acting_user: Any, reason: str) -> None:
-    """Reopen a locked month: GIE administrators only, with a reason kept in the audit log."""
+    """Reopen a locked month: GIE administrators only, with a reason kept in the audit log, the latest locked month
+    first. On PostgreSQL the lock row's trigger lets only this deletion through (``gie.period_unlock``)."""
     if not (getattr(acting_user, "is_superuser", False) or getattr(acting_user, "role", "") == Role.GIE_ADMIN):
         raise DomainError(ErrorCode.PERMISSION_DENIED)
     if not reason.strip():
         raise DomainError(ErrorCode.UNLOCK_REASON_REQUIRED)
-    lock = PeriodLock.objects.select_for_update().filter(book=book, year=year, month=month).first()
+    Book.objects.select_for_update().filter(pk=book.pk).first()  # one lock or unlock per book at a time
+    lock = PeriodLock.objects.filter(book=book, year=year, month=month).first()
     if lock is None:
-        raise DomainError(ErrorCode.NOT_LOCKED, period=f"{year}-{month:02d}")
+        raise DomainError(ErrorCode.NOT_LOCKED, period=_period(year, month))
+    later = (
+        PeriodLock.objects.filter(book=book)
+        .filter(Q(year__gt=year) | Q(year=year, month__gt=month))
+        .order_by("-year", "-month")
+        .first()
+    )
+    if later is not None:
+        raise DomainError(ErrorCode.LATER_MONTH_LOCKED, period=_period(later.year, later.month))
     audit_record(
         actor=acting_user,
         event="ledger.period_unlocked",
         target=lock,
         tenant_id=book.organization_id,
-        data={"period": f"{year}-{month:02d}", "reason": reason},
+        data={"period": _period(year, month), "reason": reason},
     )
-    lock.delete()
+    if connection.vendor != "postgresql":
+        lock.delete()
+        return
+    with connection.cursor() as cursor:  # migration 0012: the lock row's trigger lets this row go, this once
+        cursor.execute("SELECT set_config('gie.period_unlock', %s, true)", [f"{book.pk}-{year}-{month}"])
+        lock.delete()
+        cursor.execute("SELECT set_config('gie.period_unlock', '', true)")
+
+
+def journal_entry_post_with_scan(
+    *,
+    book: Book,
+    posted_on: date,
+    journal: Journal,
+    lines: Sequence[JournalLine],
+    description: str,
+    source_ref: str,
+    idempotency_key: str,
+    scan: Any = None,
+    acting_user: Any = None,
+    today: date | None = None,
+) -> PostedRef:
+    """The entry form's command: post one entry and store its scan in one transaction, exactly once per key.
+
+    Owns its transaction (a view opens none): when a double submit loses the race for the key, the unique index
+    refuses its insert, the transaction rolls back and the second run answers as a replay (the first entry, no second
+    scan). Form keys may not use a service's reserved prefix (``reversal:``, ``opening:``…).
+    """
+    if is_reserved_key(idempotency_key):
+        raise DomainError(ErrorCode.RESERVED_KEY, key=idempotency_key[:60])
+
+    def run(attempt: int) -> PostedRef:
+        ref = journal_entry_post(
+            book=book,
+            posted_on=posted_on,
+            journal=journal,
+            lines=lines,
+            description=description,
+            source_ref=source_ref,
+            idempotency_key=idempotency_key,
+            acting_user=acting_user,
+            today=today,
+        )
+        if scan is not None and ref.created:
+            EntryAttachment.objects.create(entry_id=ref.je_id, book=book, file=scan)
+        return ref
+
+    return retry_once_on_conflict(run)

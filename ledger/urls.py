@@ -6,6 +6,7 @@ app_name = "ledger"
 urlpatterns = [
     path("trial-balance/", views.all_books_trial_balance, name="all_trial_balance"),
     path("opening-import/", views.opening_import, name="opening_import"),
+    path("accounts/search/", views.account_search_options, name="account_search"),
     path("<slug:org_slug>/", views.book_home, name="book"),
     path("<slug:org_slug>/entries/", views.entry_list, name="entries"),
     path("<slug:org_slug>/entries/new/", views.entry_new, name="entry_new"),

@@ -4,13 +4,13 @@ Views parse, call one selector or service, and render. Every page is for GIE sta
 see is a 404 (selectors), a role that may not act is a 403.
 """
 
+import uuid
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,20 +20,32 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from gie_erp.core.access import role_required
-from gie_erp.core.errors import DomainError
-from gie_erp.core.exports import table_response
-from gie_erp.core.imports import import_with_report
+from gie_erp.core.audit import audit_history
+from gie_erp.core.dates import earliest_date, is_plausible_year
+from gie_erp.core.errors import DomainError, ErrorCode, error_message
+from gie_erp.core.exports import safe_filename, table_response
+from gie_erp.core.idempotency import form_key
+from gie_erp.core.imports import import_with_report, upload_content
 from gie_erp.core.money import from_centimes
 from gie_erp.core.roles import Role
 from ledger import selectors, services
-from ledger.chart import account_name, chart_accounts
+from ledger.chart import account_name, account_search, chart_by_code
 from ledger.forms import DateRangeForm, EntryFilterForm, EntryForm, LineFormSet, UnlockForm
 from ledger.models import EntryAttachment, Journal
-from ledger.opening import opening_balances_import
+from ledger.opening import OPENING_LIMITS, opening_balances_import
 from ledger.posting import JournalLine
 from ledger.statements import build_bilan, build_cpc
 from members.models import Organization
 
+AMOUNT_CODES = (
+    ErrorCode.AMOUNT_NOT_A_NUMBER,
+    ErrorCode.AMOUNT_EXPONENT,
+    ErrorCode.AMOUNT_DECIMALS,
+    ErrorCode.AMOUNT_AMBIGUOUS,
+    ErrorCode.AMOUNT_GROUPING,
+    ErrorCode.AMOUNT_TOO_LARGE,
+    ErrorCode.AMOUNT_NEGATIVE,
+)
 READ = (Role.GIE_ADMIN, Role.GIE_ACCOUNTANT, Role.AUDITOR)
 WRITE = (Role.GIE_ADMIN, Role.GIE_ACCOUNTANT)
 PAGE_SIZE = 50
@@ -42,6 +54,21 @@ EXPORTS = {"csv", "xlsx"}
 
 def _today() -> date:
     return timezone.localdate()
+
+
+def _parse_int(value: str | None) -> int | None:
+    """An integer query or form value; anything else (``abc``, ``1e3``, 40 digits) is None."""
+    text = (value or "").strip()
+    return int(text) if text.isascii() and text.lstrip("-").isdigit() and len(text) <= 6 else None
+
+
+def _parse_date(value: str) -> date | None:
+    """An ISO date from a form, within the GIE's dates; anything else is None."""
+    try:
+        day = date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return day if day >= earliest_date() else None
 
 
 @role_required(*READ)
@@ -86,18 +113,24 @@ def entry_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             for ln in lines[e.pk]
         )  # fmt: skip
         headers = [
-            "date",
-            "numero",
-            "journal",
-            "compte",
-            "intitule",
-            "libelle",
-            "piece",
-            "debit",
-            "credit",
-            "partenaire",
+            _("Date"),
+            _("Numéro"),
+            _("Journal"),
+            _("Compte"),
+            _("Intitulé"),
+            _("Libellé"),
+            _("Pièce"),
+            _("Débit"),
+            _("Crédit"),
+            _("Partenaire"),
         ]
-        return table_response(filename=f"ecritures-{book.organization.slug}", fmt=fmt, headers=headers, rows=rows)
+        return table_response(
+            filename=f"ecritures-{book.organization.slug}",
+            fmt=fmt,
+            headers=headers,
+            rows=rows,
+            sheet_name=_("Écritures"),
+        )
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     lines = selectors.entry_line_views(list(page.object_list))
     query = request.GET.copy()
@@ -105,7 +138,14 @@ def entry_list(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(
         request,
         "ledger/entry_list.html",
-        {"book": book, "form": form, "page": page, "lines": lines, "query": query.urlencode()},
+        {
+            "book": book,
+            "form": form,
+            "page": page,
+            "lines": lines,
+            "query": query.urlencode(),
+            "print": _print(_org_label(book.organization), _("Écritures"), _entries_period(form)),
+        },
     )
 
 
@@ -127,6 +167,7 @@ def entry_detail(request: HttpRequest, org_slug: str, entry_id: str) -> HttpResp
             "reversed_by": reversed_by,
             "attachments": entry.attachments.all(),
             "today": _today(),
+            "history": audit_history(user=request.user, target_type="ledger.entry", target_id=entry.pk),
         },
     )
 
@@ -136,10 +177,7 @@ def entry_detail(request: HttpRequest, org_slug: str, entry_id: str) -> HttpResp
 def entry_reverse(request: HttpRequest, org_slug: str, entry_id: str) -> HttpResponse:
     book = selectors.book_get(user=request.user, org_slug=org_slug)
     entry = selectors.entry_get(user=request.user, book=book, je_id=entry_id)
-    try:
-        reversed_on = date.fromisoformat(request.POST.get("reversed_on", ""))
-    except ValueError:
-        reversed_on = _today()
+    reversed_on = _parse_date(request.POST.get("reversed_on", "")) or _today()
     try:
         ref = services.journal_entry_reverse(
             entry=entry, reversed_on=reversed_on, acting_user=request.user, reason=request.POST.get("reason", "")
@@ -158,7 +196,7 @@ def attachment_download(request: HttpRequest, org_slug: str, attachment_id: int)
         attachment = EntryAttachment.objects.get(pk=attachment_id, book=book)
     except EntryAttachment.DoesNotExist:
         raise Http404 from None
-    name = (attachment.file.name or "piece").rsplit("/", 1)[-1]
+    name = safe_filename((attachment.file.name or "piece").rsplit("/", 1)[-1], default="piece")
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
 
 
@@ -180,22 +218,18 @@ def entry_new(request: HttpRequest, org_slug: str) -> HttpResponse:
             for data in lines.cleaned_data
             if data.get("account_code")
         ]
-        key = request.POST.get("idempotency_key") or f"form:{request.user.pk}:{timezone.now().timestamp()}"
         try:
-            with transaction.atomic():
-                ref = services.journal_entry_post(
-                    book=book,
-                    posted_on=form.cleaned_data["posted_on"],
-                    journal=Journal(form.cleaned_data["journal"]),
-                    lines=journal_lines,
-                    description=form.cleaned_data["description"],
-                    source_ref=form.cleaned_data["source_ref"],
-                    idempotency_key=key[:200],
-                    acting_user=request.user,
-                )
-                upload = form.cleaned_data.get("attachment")
-                if upload is not None and ref.created:
-                    EntryAttachment.objects.create(entry_id=ref.je_id, book=book, file=upload)
+            ref = services.journal_entry_post_with_scan(
+                book=book,
+                posted_on=form.cleaned_data["posted_on"],
+                journal=Journal(form.cleaned_data["journal"]),
+                lines=journal_lines,
+                description=form.cleaned_data["description"],
+                source_ref=form.cleaned_data["source_ref"],
+                idempotency_key=form_key(user_id=request.user.pk, token=request.POST.get("idempotency_key", "")),
+                scan=form.cleaned_data.get("attachment"),
+                acting_user=request.user,
+            )
         except DomainError as error:
             messages.error(request, error.message())
         else:
@@ -213,18 +247,72 @@ def entry_new(request: HttpRequest, org_slug: str) -> HttpResponse:
             "book": book,
             "form": form,
             "lines": lines,
-            "accounts": chart_accounts(),
+            "accounts": account_search("", limit=20),
+            "messages_js": _entry_form_messages(),
             "partners": partners,
-            "idempotency_key": request.POST.get("idempotency_key")
-            or f"form:{request.user.pk}:{timezone.now().timestamp()}",
+            "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
         },
     )
 
 
+def _entry_form_messages() -> dict[str, str]:
+    """What the entry form's script says when it cannot post, in the page's language (same texts as the server)."""
+    texts = {code.value: error_message(code, {"value": "%(value)s", "plain": "%(plain)s", "limit": "999 999 999,99"})
+             for code in AMOUNT_CODES}  # fmt: skip
+    return {
+        **texts,
+        "line": _("Ligne %(line)s, %(side)s :"),
+        "debit": _("débit"),
+        "credit": _("crédit"),
+        "empty": _("Saisissez les montants : l'écriture est vide."),
+        "unbalanced": _("Écriture déséquilibrée : écart de %(difference)s (le débit doit égaler le crédit)."),
+    }
+
+
+@role_required(*READ)
+def account_search_options(request: HttpRequest) -> HttpResponse:
+    """The accounts matching what is typed in an entry line (code, French or Arabic name): datalist options."""
+    query = request.GET.get("q", "")[:60]
+    return render(request, "ledger/_account_options.html", {"accounts": account_search(query, limit=20)})
+
+
 def _range(request: HttpRequest) -> tuple[DateRangeForm, date, date]:
-    form = DateRangeForm(request.GET or None)
-    start, end = form.range(_today())
-    return form, start, end
+    """The period asked for (the current year to date by default); the returned form shows the period displayed,
+    with the refusal of any date that could not be used."""
+    asked = DateRangeForm(request.GET or None)
+    start, end = asked.range(_today())
+    shown = DateRangeForm({"start": start.isoformat(), "end": end.isoformat()})
+    shown.is_valid()
+    for name, errors in (asked.errors if asked.is_bound else {}).items():
+        for error in errors:
+            shown.add_error(name if name in shown.fields else None, error)
+    return shown, start, end
+
+
+def _print(who: str, title: str, period: str) -> dict[str, str]:
+    """What every printed page of a report repeats (margin boxes): whose books, which report, which period."""
+    return {"who": who, "title": title, "period": period}
+
+
+def _org_label(organization: Organization) -> str:
+    return (
+        organization.legal_name_ar
+        if get_language() == "ar" and organization.legal_name_ar
+        else (organization.legal_name_fr)
+    )
+
+
+def _entries_period(form: EntryFilterForm) -> str:
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    if not (data.get("start") or data.get("end")):
+        return _("toutes dates")
+    first = f"{data['start']:%d/%m/%Y}" if data.get("start") else "…"
+    last = f"{data['end']:%d/%m/%Y}" if data.get("end") else "…"
+    return f"{first} – {last}"
+
+
+def _period(start: date, end: date) -> str:
+    return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
 
 
 @role_required(*READ)
@@ -262,14 +350,14 @@ def trial_balance(request: HttpRequest, org_slug: str) -> HttpResponse:
     fmt = request.GET.get("export")
     if fmt in EXPORTS:
         headers = [
-            "compte",
-            "intitule",
-            "ouverture_debit",
-            "ouverture_credit",
-            "debit",
-            "credit",
-            "solde_debit",
-            "solde_credit",
+            _("Compte"),
+            _("Intitulé"),
+            _("Ouverture débit"),
+            _("Ouverture crédit"),
+            _("Débit"),
+            _("Crédit"),
+            _("Solde débiteur"),
+            _("Solde créditeur"),
         ]
         data = [
             (r["code"], r["name"], r["opening_debit"], r["opening_credit"], r["debit"], r["credit"],
@@ -277,12 +365,24 @@ def trial_balance(request: HttpRequest, org_slug: str) -> HttpResponse:
             for r in table
         ]  # fmt: skip
         return table_response(
-            filename=f"balance-{book.organization.slug}-{start}-{end}", fmt=fmt, headers=headers, rows=data
+            filename=f"balance-{book.organization.slug}-{start}-{end}",
+            fmt=fmt,
+            headers=headers,
+            rows=data,
+            sheet_name=_("Balance générale"),
         )
     return render(
         request,
         "ledger/trial_balance.html",
-        {"book": book, "form": form, "rows": table, "totals": totals, "start": start, "end": end},
+        {
+            "book": book,
+            "form": form,
+            "rows": table,
+            "totals": totals,
+            "start": start,
+            "end": end,
+            "print": _print(_org_label(book.organization), _("Balance générale"), _period(start, end)),
+        },
     )
 
 
@@ -293,6 +393,8 @@ def _day_before(day: date) -> date:
 @role_required(*READ)
 def general_ledger(request: HttpRequest, org_slug: str, account_code: str) -> HttpResponse:
     book = selectors.book_get(user=request.user, org_slug=org_slug)
+    if account_code not in chart_by_code():  # a code not in the chart (or with a line break) names no page
+        raise Http404
     form, start, end = _range(request)
     opening, lines = selectors.general_ledger(book=book, code=account_code, start=start, end=end)
     fmt = request.GET.get("export")
@@ -303,8 +405,9 @@ def general_ledger(request: HttpRequest, org_slug: str, account_code: str) -> Ht
         return table_response(
             filename=f"grand-livre-{book.organization.slug}-{account_code}",
             fmt=fmt,
-            headers=["date", "numero", "libelle", "piece", "debit", "credit", "solde"],
+            headers=[_("Date"), _("Numéro"), _("Libellé"), _("Pièce"), _("Débit"), _("Crédit"), _("Solde")],
             rows=[("", "", _("Solde d'ouverture"), "", "", "", opening), *rows],
+            sheet_name=f"{_('Grand livre')} {account_code}",
         )
     page = Paginator(lines, 200).get_page(request.GET.get("page"))
     return render(
@@ -320,6 +423,11 @@ def general_ledger(request: HttpRequest, org_slug: str, account_code: str) -> Ht
             "closing": lines[-1].balance if lines else opening,
             "start": start,
             "end": end,
+            "print": _print(
+                _org_label(book.organization),
+                f"{_('Grand livre')} {account_code} {account_name(account_code, get_language())}",
+                _period(start, end),
+            ),
         },
     )
 
@@ -355,8 +463,10 @@ def bilan(request: HttpRequest, org_slug: str) -> HttpResponse:
     if fmt in EXPORTS:
         data = [("ACTIF", r.get("label"), r.get("gross"), r.get("contra"), r.get("net")) for r in actif]
         data += [("PASSIF", r.get("label"), r.get("gross"), None, r.get("net")) for r in passif]
-        headers = ["cote", "rubrique", "brut", "amortissements_provisions", "net"]
-        return table_response(filename=f"bilan-{book.organization.slug}-{end}", fmt=fmt, headers=headers, rows=data)
+        headers = [_("Côté"), _("Rubrique"), _("Brut"), _("Amortissements et provisions"), _("Net")]
+        return table_response(
+            filename=f"bilan-{book.organization.slug}-{end}", fmt=fmt, headers=headers, rows=data, sheet_name=_("Bilan")
+        )
     return render(
         request,
         "ledger/bilan.html",
@@ -369,6 +479,7 @@ def bilan(request: HttpRequest, org_slug: str) -> HttpResponse:
             "total_actif": from_centimes(report.total_actif),
             "total_passif": from_centimes(report.total_passif),
             "unclassified": report.unclassified,
+            "print": _print(_org_label(book.organization), _("Bilan"), _("au %(day)s") % {"day": f"{end:%d/%m/%Y}"}),
         },
     )
 
@@ -391,8 +502,9 @@ def cpc(request: HttpRequest, org_slug: str) -> HttpResponse:
     if fmt in EXPORTS:
         data = [(key, r.get("label"), r.get("net")) for key, rows in sections.items() for r in rows]
         data += [(key, label, from_centimes(value)) for key, label, value in results]
-        return table_response(filename=f"cpc-{book.organization.slug}-{start}-{end}", fmt=fmt,
-                              headers=["poste", "rubrique", "montant"], rows=data)  # fmt: skip
+        headers = [_("Poste"), _("Rubrique"), _("Montant")]
+        filename = f"cpc-{book.organization.slug}-{start}-{end}"
+        return table_response(filename=filename, fmt=fmt, headers=headers, rows=data, sheet_name="CPC")
     return render(
         request,
         "ledger/cpc.html",
@@ -403,6 +515,7 @@ def cpc(request: HttpRequest, org_slug: str) -> HttpResponse:
             "end": end,
             "sections": sections,
             "results": [(key, label, from_centimes(value)) for key, label, value in results],
+            "print": _print(_org_label(book.organization), _("Compte de produits et charges"), _period(start, end)),
         },
     )
 
@@ -412,12 +525,18 @@ def cpc(request: HttpRequest, org_slug: str) -> HttpResponse:
 def periods(request: HttpRequest, org_slug: str) -> HttpResponse:
     """Lock or unlock months; unlocking is for the GIE administrator, with a reason."""
     book = selectors.book_get(user=request.user, org_slug=org_slug)
-    year = int(request.GET.get("year") or request.POST.get("year") or _today().year)
+    asked = (request.GET.get("year") or request.POST.get("year") or "").strip()
+    year = _parse_int(asked) if asked else _today().year
+    if year is None or not is_plausible_year(year):
+        messages.error(request, _("Année invalide : %(year)s.") % {"year": asked[:12]})
+        year = _today().year
+        if request.method == "POST":
+            return redirect(f"{reverse('ledger:periods', kwargs={'org_slug': org_slug})}?year={year}")
     if request.method == "POST":
         user: Any = request.user
         if user.role not in WRITE and not user.is_superuser:
             raise Http404
-        month = int(request.POST.get("month", "0"))
+        month = _parse_int(request.POST.get("month")) or 0  # the service refuses a month outside 1..12
         try:
             if request.POST.get("action") == "unlock":
                 form = UnlockForm(request.POST)
@@ -441,19 +560,19 @@ def opening_import(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {}
     if request.method == "POST":
         upload = request.FILES.get("file")
-        try:
-            opened_on = date.fromisoformat(request.POST.get("opened_on", ""))
-        except ValueError:
-            opened_on = None
+        opened_on = _parse_date(request.POST.get("opened_on", ""))
         if upload is None or opened_on is None:
             messages.error(request, _("Choisissez un fichier et une date d'ouverture."))
         else:
-            name, content = upload.name or "", upload.read()
+            name = upload.name or ""
             refs = import_with_report(
                 request,
                 context,
                 lambda: opening_balances_import(
-                    filename=name, content=content, opened_on=opened_on, acting_user=request.user
+                    filename=name,
+                    content=upload_content(upload, OPENING_LIMITS),
+                    opened_on=opened_on,
+                    acting_user=request.user,
                 ),
             )
             if refs is not None:
@@ -474,8 +593,14 @@ def all_books_trial_balance(request: HttpRequest) -> HttpResponse:
         slugs = dict(visible.values_list("pk", "organization__slug"))
         rows = selectors.trial_balance(book_ids=book_ids, start=start, end=end)
         data = ((slugs[r.book_id], r.account_code, r.account_name, r.debit, r.credit, r.balance) for r in rows)
-        headers = ["book", "account_code", "account_name", "debit", "credit", "balance"]
-        return table_response(filename=f"balance-tous-livres-{start}-{end}", fmt=fmt, headers=headers, rows=data)
+        headers = [_("Livre"), _("Compte"), _("Intitulé"), _("Débit"), _("Crédit"), _("Solde")]
+        return table_response(
+            filename=f"balance-tous-livres-{start}-{end}",
+            fmt=fmt,
+            headers=headers,
+            rows=data,
+            sheet_name=_("Balance de tous les livres"),
+        )
     language = get_language()
     table: list[dict[str, Any]] = []
     for code, (debit, credit) in sorted(selectors.account_totals(book_ids=book_ids, start=start, end=end).items()):
@@ -488,5 +613,13 @@ def all_books_trial_balance(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "ledger/all_books_trial_balance.html",
-        {"form": form, "rows": table, "totals": totals, "books": visible.count(), "start": start, "end": end},
+        {
+            "form": form,
+            "rows": table,
+            "totals": totals,
+            "books": visible.count(),
+            "start": start,
+            "end": end,
+            "print": _print(_("Tous les livres"), _("Balance de tous les livres"), _period(start, end)),
+        },
     )

@@ -1,18 +1,25 @@
 """Import of member cooperatives and cooperators from CSV/XLSX: all rows valid, or nothing written."""
 
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
+from gie_erp.core.amounts import AmountError, parse_amount
 from gie_erp.core.audit import audit_record
 from gie_erp.core.errors import ErrorCode
-from gie_erp.core.imports import ImportRefused, ImportReport, parse_date, read_table
-from gie_erp.core.money import is_mad
+from gie_erp.core.idempotency import retry_once_on_conflict
+from gie_erp.core.imports import (
+    MEMBER_LIMITS,
+    ImportRefused,
+    ImportReport,
+    parse_date,
+    read_table,
+    validation_reason,
+)
 from members.legal_ids import normalize_ice
-from members.models import RESERVED_SLUGS, Commune, Cooperator, Organization
+from members.models import Commune, Cooperator, Organization
 
 MEMBER_REQUIRED = ("slug", "legal_name_fr", "legal_name_ar", "ice", "commune")
 MEMBER_COLUMNS = (
@@ -75,8 +82,16 @@ def _boolean(report: ImportReport, row_no: int, name: str, value: str) -> bool:
     return False
 
 
+def _model_errors(report: ImportReport, row_no: int, row: dict[str, str], error: ValidationError) -> None:
+    """Every field the model refuses becomes a row error that says why (length, characters, format…)."""
+    for name, errors in error.error_dict.items():
+        for problem in errors:
+            value = row.get(name, "")[:80]
+            report.add(row_no, name, ErrorCode.IMPORT_INVALID_FIELD, value=value, reason=validation_reason(problem))
+
+
 def _validate_members(rows: list[dict[str, str]]) -> tuple[ImportReport, list[Organization]]:
-    report = ImportReport(rows_read=len(rows))
+    report = ImportReport(rows_read=len(rows), max_errors=MEMBER_LIMITS.max_errors)
     communes = _commune_index()
     taken_ice = set(Organization.objects.values_list("ice", flat=True))
     taken_slug = set(Organization.objects.values_list("slug", flat=True))
@@ -96,8 +111,6 @@ def _validate_members(rows: list[dict[str, str]]) -> tuple[ImportReport, list[Or
             report.add(row_no, "ice", ErrorCode.IMPORT_DUPLICATE, value=ice)
         seen_ice.add(ice)
         slug = row["slug"]
-        if slug in RESERVED_SLUGS:
-            report.add(row_no, "slug", ErrorCode.IMPORT_BAD_VALUE, value=slug)
         if slug in taken_slug or slug in seen_slug:
             report.add(row_no, "slug", ErrorCode.IMPORT_DUPLICATE, value=slug)
         seen_slug.add(slug)
@@ -107,11 +120,9 @@ def _validate_members(rows: list[dict[str, str]]) -> tuple[ImportReport, list[Or
         capital = Decimal("0.00")
         if row.get("capital_share"):
             try:
-                capital = Decimal(row["capital_share"].replace(" ", "").replace(",", "."))
-                if capital < 0 or not is_mad(capital):
-                    raise InvalidOperation
-            except InvalidOperation:
-                report.add(row_no, "capital_share", ErrorCode.IMPORT_BAD_VALUE, value=row["capital_share"])
+                capital = parse_amount(row["capital_share"])
+            except AmountError as error:
+                report.add(row_no, "capital_share", error.code, **error.params)
         org = Organization(
             kind=Organization.Kind.COOPERATIVE,
             slug=slug,
@@ -134,17 +145,16 @@ def _validate_members(rows: list[dict[str, str]]) -> tuple[ImportReport, list[Or
             capital_share=capital,
             phone=row.get("phone", ""),
         )
-        try:
-            org.full_clean(exclude=["ice", "slug", "commune"], validate_unique=False)
+        try:  # every field the model validates (the slug's characters and length included); uniqueness was above
+            org.full_clean(exclude=["ice", "commune"], validate_unique=False)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                report.add(row_no, name, ErrorCode.IMPORT_BAD_VALUE, value=row.get(name, "; ".join(errors)))
+            _model_errors(report, row_no, row, exc)
         objects.append(org)
     return report, objects
 
 
 def _validate_cooperators(rows: list[dict[str, str]]) -> tuple[ImportReport, list[Cooperator]]:
-    report = ImportReport(rows_read=len(rows))
+    report = ImportReport(rows_read=len(rows), max_errors=MEMBER_LIMITS.max_errors)
     members: dict[str, Organization] = {}
     for org in Organization.objects.filter(kind=Organization.Kind.COOPERATIVE):
         members[org.slug] = org
@@ -177,19 +187,27 @@ def _validate_cooperators(rows: list[dict[str, str]]) -> tuple[ImportReport, lis
         try:
             cooperator.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                report.add(row_no, name, ErrorCode.IMPORT_BAD_VALUE, value=row.get(name, "; ".join(errors)))
+            _model_errors(report, row_no, row, exc)
         objects.append(cooperator)
     return report, objects
 
 
-@transaction.atomic
-def members_import(*, filename: str, content: bytes, acting_user: Any) -> ImportResult:
-    """Create member cooperatives from a sheet: every row valid, or none written (ImportRefused)."""
-    rows = read_table(filename, content)
+def members_rows(*, filename: str, content: bytes) -> list[dict[str, str]]:
+    """The rows of a sheet of cooperatives, within the members' import limits (no database)."""
+    return read_table(filename, content, MEMBER_LIMITS)
+
+
+def members_validate(rows: list[dict[str, str]]) -> tuple[ImportReport, list[Organization]]:
+    """Check every row of cooperatives (reads only, no transaction); ImportRefused when any row is wrong."""
     report, objects = _validate_members(rows)
     if not report.ok:
         raise ImportRefused(report)
+    return report, objects
+
+
+def members_write(*, report: ImportReport, objects: list[Organization], acting_user: Any) -> ImportResult:
+    """Write checked cooperatives inside the caller's transaction; a slug or ICE taken meanwhile breaks a unique
+    constraint (IntegrityError) and the caller checks again."""
     for org in objects:
         org.save()
         audit_record(actor=acting_user, event="member.imported", target=org, tenant_id=org.pk)
@@ -197,14 +215,120 @@ def members_import(*, filename: str, content: bytes, acting_user: Any) -> Import
     return ImportResult(report=report, created=len(objects))
 
 
-@transaction.atomic(durable=True)
+def members_import(*, filename: str, content: bytes, acting_user: Any) -> ImportResult:
+    """Create member cooperatives from a sheet: every row valid, or none written (ImportRefused)."""
+    rows = members_rows(filename=filename, content=content)
+    checked = members_validate(rows)  # parsed and checked before the write transaction opens
+
+    def run(attempt: int) -> ImportResult:
+        report, objects = checked if attempt == 1 else members_validate(rows)
+        return members_write(report=report, objects=objects, acting_user=acting_user)
+
+    return retry_once_on_conflict(run)
+
+
 def cooperators_import(*, filename: str, content: bytes, acting_user: Any) -> ImportResult:
-    """Create cooperators from a sheet: every row valid, or none written (ImportRefused)."""
-    rows = read_table(filename, content)
-    report, objects = _validate_cooperators(rows)
-    if not report.ok:
-        raise ImportRefused(report)
-    Cooperator.objects.bulk_create(objects)
-    audit_record(actor=acting_user, event="cooperators.imported", data={"count": len(objects), "file": filename})
-    report.rows_written = len(objects)
-    return ImportResult(report=report, created=len(objects))
+    """Create cooperators from a sheet: every row valid, or none written (ImportRefused). Parsed and checked before
+    the write transaction opens; checked again only if a concurrent import took a CIN first."""
+    rows = read_table(filename, content, MEMBER_LIMITS)
+
+    def checked() -> tuple[ImportReport, list[Cooperator]]:
+        report, objects = _validate_cooperators(rows)
+        if not report.ok:
+            raise ImportRefused(report)
+        return report, objects
+
+    first = checked()
+
+    def run(attempt: int) -> ImportResult:
+        report, objects = first if attempt == 1 else checked()
+        Cooperator.objects.bulk_create(objects)
+        audit_record(actor=acting_user, event="cooperators.imported", data={"count": len(objects), "file": filename})
+        report.rows_written = len(objects)
+        return ImportResult(report=report, created=len(objects))
+
+    return retry_once_on_conflict(run)
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnGuide:
+    """One column of an import sheet, as the import page explains it."""
+
+    name: str
+    required: bool
+    meaning: Any  # a lazy translated text
+    values: tuple[tuple[str, Any], ...] = ()  # (value to type, its meaning) when the column takes a fixed list
+    example: str = ""
+
+
+def column_guide(kind: str) -> list[ColumnGuide]:
+    """The columns of the cooperatives' or the cooperators' sheet, with the values each accepts and an example."""
+    from django.utils.translation import gettext_lazy as _
+
+    dates = _("date AAAA-MM-JJ ou JJ/MM/AAAA")
+    if kind == "cooperators":
+        return [
+            ColumnGuide(
+                "member", required=True, meaning=_("nom court (slug) ou ICE de la coopérative"), example="coop-miel"
+            ),
+            ColumnGuide("first_name_fr", required=True, meaning=_("prénom (français)"), example="Fatima"),
+            ColumnGuide("last_name_fr", required=True, meaning=_("nom (français)"), example="El Amrani"),
+            ColumnGuide(
+                "gender", required=True, meaning=_("sexe"), values=tuple(Cooperator.Gender.choices), example="f"
+            ),
+            ColumnGuide("full_name_ar", required=False, meaning=_("nom complet (arabe)"), example="فاطمة العمراني"),
+            ColumnGuide(
+                "function",
+                required=False,
+                meaning=_("fonction (adhérent(e) si vide)"),
+                values=tuple(Cooperator.Function.choices),
+                example="member",
+            ),
+            ColumnGuide("cin", required=False, meaning=_("numéro de CIN"), example="K123456"),
+            ColumnGuide("phone", required=False, meaning=_("téléphone"), example="0612345678"),
+            ColumnGuide("joined_on", required=False, meaning=dates, example="2024-01-15"),
+        ]
+    return [
+        ColumnGuide(
+            "slug",
+            required=True,
+            example="coop-miel",
+            meaning=_("nom court : lettres sans accent, chiffres et tirets, 60 caractères au plus"),
+        ),
+        ColumnGuide(
+            "legal_name_fr", required=True, meaning=_("raison sociale (français)"), example="Coopérative Miel du Rif"
+        ),
+        ColumnGuide("legal_name_ar", required=True, meaning=_("raison sociale (arabe)"), example="تعاونية عسل الريف"),
+        ColumnGuide("ice", required=True, meaning=_("ICE : 15 chiffres avec sa clé"), example="001561191000066"),
+        ColumnGuide(
+            "commune", required=True, meaning=_("commune de la région (nom français ou arabe)"), example="Targuist"
+        ),
+        ColumnGuide("if_number", required=False, meaning=_("identifiant fiscal (IF)"), example="40123456"),
+        ColumnGuide(
+            "rc_number", required=False, meaning=_("registre (RC ou registre des coopératives)"), example="1234"
+        ),
+        ColumnGuide("tp_number", required=False, meaning=_("taxe professionnelle (TP)"), example="51234567"),
+        ColumnGuide("odco_number", required=False, meaning=_("numéro ODCO"), example=""),
+        ColumnGuide("address", required=False, meaning=_("adresse"), example=""),
+        ColumnGuide(
+            "vat_status",
+            required=False,
+            meaning=_("TVA (exonérée si vide)"),
+            values=tuple(Organization.VatStatus.choices),
+            example="exempt",
+        ),
+        ColumnGuide("vat_legal_reference", required=False, meaning=_("texte de l'exonération"), example="art. 91"),
+        ColumnGuide(
+            "sector",
+            required=False,
+            meaning=_("secteur (agriculture si vide)"),
+            values=tuple(Organization.Sector.choices),
+            example="beekeeping",
+        ),
+        ColumnGuide(
+            "is_women_cooperative", required=False, meaning=_("coopérative de femmes : oui ou non"), example="oui"
+        ),
+        ColumnGuide("joined_on", required=False, meaning=dates, example="15/03/2023"),
+        ColumnGuide("capital_share", required=False, meaning=_("part de capital au GIE (MAD)"), example="1 500,00"),
+        ColumnGuide("phone", required=False, meaning=_("téléphone"), example="0539123456"),
+    ]

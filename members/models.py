@@ -18,6 +18,7 @@ class Province(models.Model):
 
     class Meta:
         verbose_name = _("province")
+        verbose_name_plural = _("provinces")
         ordering = ["name_fr"]
 
     def __str__(self) -> str:
@@ -32,6 +33,7 @@ class Commune(models.Model):
 
     class Meta:
         verbose_name = _("commune")
+        verbose_name_plural = _("communes")
         ordering = ["name_fr"]
         constraints = [models.UniqueConstraint(fields=["province", "name_fr"], name="commune_unique_per_province")]
 
@@ -40,7 +42,7 @@ class Commune(models.Model):
 
 
 #: slugs that would shadow a page under /members/<slug>/ or /books/<slug>/
-RESERVED_SLUGS = frozenset({"import", "cooperators", "trial-balance", "opening-import", "new", "all"})
+RESERVED_SLUGS = frozenset({"import", "cooperators", "trial-balance", "opening-import", "new", "all", "accounts"})
 
 
 def validate_slug_not_reserved(value: str) -> None:

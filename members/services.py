@@ -1,11 +1,14 @@
 """Writes of member data: one function per business action, each in its own transaction with an audit row."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from gie_erp.core.audit import audit_record
+from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.roles import Role
 from members.models import Organization, User
 
@@ -47,10 +50,93 @@ def _admin_group() -> Group:
 
 
 def _sync_admin_rights(user: User) -> None:
+    """The role decides the Django-admin rights: staff and the admin group for a GIE administrator only."""
     if user.role == Role.GIE_ADMIN:
         user.groups.add(_admin_group())
     else:
         user.groups.remove(*Group.objects.filter(name=ADMIN_GROUP))
+
+
+def _username_taken(username: str) -> DomainError:
+    return DomainError(ErrorCode.IMPORT_DUPLICATE, field=_("identifiant"), value=username)
+
+
+@transaction.atomic
+def user_create(
+    *,
+    acting_user: Any,
+    username: str,
+    password: str,
+    role: Role,
+    organization: Organization | None = None,
+    first_name: str = "",
+    last_name: str = "",
+    preferred_language: str = "fr",
+) -> User:
+    """Create a new login with its role; an existing username (in any letter case) is refused, never changed."""
+    if User.objects.filter(username__iexact=username).exists():
+        raise _username_taken(username)
+    user, created = User.objects.get_or_create(  # unique username: a concurrent creation loses here
+        username=username,
+        defaults={
+            "role": role,
+            "organization": organization,
+            "first_name": first_name,
+            "last_name": last_name,
+            "preferred_language": preferred_language,
+            "is_staff": role == Role.GIE_ADMIN,
+            "is_superuser": False,
+        },
+    )
+    if not created:
+        raise _username_taken(username)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    _sync_admin_rights(user)
+    audit_record(actor=acting_user, event="user.created", target=user, data={"role": role})
+    return user
+
+
+def _user_apply(*, acting_user: Any, user: User, changes: dict[str, Any]) -> list[str]:
+    """Set the fields that differ, keep staff and the admin group in step with the role, audit; the changed names."""
+    changed = [name for name, value in changes.items() if getattr(user, name) != value]
+    if changed:
+        for name in changed:
+            setattr(user, name, changes[name])
+        user.is_staff = user.role == Role.GIE_ADMIN or user.is_superuser
+        user.save(update_fields=[*changed, "is_staff"])
+        _sync_admin_rights(user)
+        audit_record(actor=acting_user, event="user.updated", target=user, data={"role": user.role, "fields": changed})
+    return changed
+
+
+@transaction.atomic
+def user_update(
+    *,
+    acting_user: Any,
+    user: User,
+    role: Role,
+    organization: Organization | None,
+    first_name: str,
+    last_name: str,
+    preferred_language: str,
+    password: str = "",
+) -> User:
+    """Change the role, names and language of an existing login (never its username); a password resets it."""
+    _user_apply(
+        acting_user=acting_user,
+        user=user,
+        changes={
+            "role": role,
+            "organization": organization,
+            "first_name": first_name,
+            "last_name": last_name,
+            "preferred_language": preferred_language,
+        },
+    )
+    if password:
+        user_password_reset(acting_user=acting_user, user=user, password=password)
+    return user
 
 
 @transaction.atomic
@@ -65,41 +151,72 @@ def user_upsert(
     last_name: str = "",
     preferred_language: str = "fr",
 ) -> tuple[User, bool]:
-    """Create a login with its role, or bring an existing one to the given role (password set only on creation)."""
-    user, created = User.objects.get_or_create(
-        username=username,
-        defaults={
-            "role": role,
-            "organization": organization,
-            "first_name": first_name,
-            "last_name": last_name,
-            "preferred_language": preferred_language,
-            "is_staff": role == Role.GIE_ADMIN,
-            "is_superuser": False,
-        },
-    )
-    if created:
-        user.set_password(password)
-        user.save(update_fields=["password"])
+    """Seeding only (``seed_demo``): create the login, or bring an existing one to the given role, idempotently.
+
+    The password is set only on creation. People's logins are created with ``user_create`` (which refuses a taken
+    username) and changed with ``user_update``.
+    """
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        return user_create(
+            acting_user=acting_user,
+            username=username,
+            password=password,
+            role=role,
+            organization=organization,
+            first_name=first_name,
+            last_name=last_name,
+            preferred_language=preferred_language,
+        ), True
+    changes = {
+        "role": role,
+        "organization": organization,
+        "first_name": first_name or user.first_name,
+        "last_name": last_name or user.last_name,
+        "preferred_language": preferred_language,
+    }
+    _user_apply(acting_user=acting_user, user=user, changes=changes)
+    return user, False
+
+
+@transaction.atomic
+def user_admin_saved(*, acting_user: Any, user: User, changed_fields: Sequence[str], created: bool) -> None:
+    """After the Django admin saved a user: the role decides staff and the admin group, and the change is audited.
+
+    Called once the form and its many-to-many fields are saved, in the admin's transaction. Superusers keep staff
+    (the admin site is theirs); everyone else is staff exactly when a GIE administrator.
+    """
+    if created or "role" in changed_fields:
+        is_staff = user.role == Role.GIE_ADMIN or user.is_superuser
+        if user.is_staff != is_staff:
+            user.is_staff = is_staff
+            user.save(update_fields=["is_staff"])
         _sync_admin_rights(user)
-        audit_record(actor=acting_user, event="user.created", target=user, data={"role": role})
-    else:
-        changes = {
-            "role": role,
-            "organization": organization,
-            "first_name": first_name or user.first_name,
-            "last_name": last_name or user.last_name,
-            "preferred_language": preferred_language,
-        }
-        changed = [name for name, value in changes.items() if getattr(user, name) != value]
-        if changed:
-            for name in changed:
-                setattr(user, name, changes[name])
-            user.is_staff = user.role == Role.GIE_ADMIN
-            user.save(update_fields=[*changed, "is_staff"])
-            _sync_admin_rights(user)
-            audit_record(actor=acting_user, event="user.updated", target=user, data={"role": role, "fields": changed})
-    return user, created
+    if created or changed_fields:
+        audit_record(
+            actor=acting_user,
+            event="user.created" if created else "user.updated",
+            target=user,
+            data={
+                "fields": sorted(changed_fields),
+                "role": user.role,
+                "is_staff": user.is_staff,
+                "is_superuser": user.is_superuser,
+                "via": "admin",
+            },
+        )
+
+
+@transaction.atomic
+def user_locked_out_record(*, username: str, ip_address: str | None, failures: int) -> None:
+    """Audit a login lockout (too many failed passwords): the account if it exists, the username and address tried."""
+    user = User.objects.filter(username=username).first() if username else None
+    audit_record(
+        actor=None,
+        event="auth.locked_out",
+        target=user,
+        data={"username": username, "ip_address": ip_address or "", "failures": failures},
+    )
 
 
 @transaction.atomic

@@ -1,11 +1,19 @@
+import re
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.http import HttpRequest
 from stdnum.ma import ice
 
 from gie_erp.core.roles import Role
 from gie_erp.demo.seed import seed_demo
+from ledger import accounts
+from ledger.models import Book
+from ledger.selectors import account_balance, last_day, signed_balances
+from ledger.statements import build_bilan
 from members.models import Cooperator, Organization, User
 
 
@@ -27,10 +35,12 @@ def test_seed_is_complete_deterministic_and_idempotent(client: Any) -> None:
 
     second = seed_demo()
     assert (second.organizations_created, second.cooperators_created, second.users_created) == (0, 0, 0)
+    assert first.entries_posted > 900
+    assert second.entries_posted == 0  # the same drafts under the same keys: nothing new to post
     assert list(Cooperator.objects.order_by("pk").values_list("cin", "first_name_fr", "full_name_ar")) == snapshot
 
     for role, username, password in first.logins:
-        assert client.login(username=username, password=password), role
+        assert client.login(request=HttpRequest(), username=username, password=password), role  # axes: a request
         assert client.get("/").status_code == 200
         client.logout()
 
@@ -80,3 +90,51 @@ def test_demo_books_pass_hledger_and_agree_with_trial_balance(tmp_path: Any) -> 
     assert theirs == ours
     assert len(ours) > 60
     call_command("ledger_verify")
+
+
+GIE_CASH_CEILING = Decimal("10000.00")  # a GIE banks its takings: only petty cash stays in the box
+
+
+@pytest.mark.django_db
+def test_the_gie_books_are_plausible() -> None:
+    """Positive bank at every month end, small cash, non-negative equity, a result about zero, nothing left owed."""
+    seed_demo()
+    book = Book.objects.get(organization__kind=Organization.Kind.GIE)
+    end = date(2026, 10, 31)
+    assert account_balance(book=book, code=accounts.BANK, end=end) > 0
+    assert Decimal("0.00") <= account_balance(book=book, code=accounts.CASH, end=end) < GIE_CASH_CEILING
+    for month in range(1, 11):
+        month_end = last_day(2026, month)
+        assert account_balance(book=book, code=accounts.BANK, end=month_end) > 0, month_end  # never overdrawn
+        assert account_balance(book=book, code=accounts.CASH, end=month_end) < GIE_CASH_CEILING, month_end
+    balances = signed_balances(book_ids=[book.pk], start=None, end=end)
+    equity = build_bilan(balances).passif[0].lines[0].net  # capitaux propres, the year's result included
+    assert equity >= 0
+    costs = sum(amount for code, amount in balances.items() if code.startswith("6"))
+    result = -sum(amount for code, amount in balances.items() if code[0] in "67")
+    assert abs(result) <= costs // 10  # fees recharged to the members: about break-even
+    # the members were paid their fair takings and paid their fees, the quarter's VAT went to the State
+    for code in (accounts.PARTNER_CURRENT_CREDIT, accounts.PARTNER_CURRENT_DEBIT, accounts.VAT_COLLECTED):
+        assert account_balance(book=book, code=code, end=end) == Decimal("0.00"), code
+
+
+@pytest.mark.django_db
+def test_every_member_has_its_legal_ids_and_one_is_vat_registered() -> None:
+    seed_demo()
+    for org in Organization.objects.all():
+        assert re.fullmatch(r"\d{7,8}", org.if_number), org
+        assert re.fullmatch(r"\d{8}", org.tp_number), org
+        assert re.fullmatch(r"\d{3,6} [A-Z][A-Za-zé ]+", org.rc_number), org  # number and city of the register
+    coops = Organization.objects.filter(kind=Organization.Kind.COOPERATIVE)
+    registered = coops.get(vat_status=Organization.VatStatus.REGISTERED)
+    assert registered.slug == "coop-nahl-rif"
+    assert registered.vat_legal_reference
+    end = date(2026, 10, 31)
+    assert account_balance(book=registered.book, code=accounts.VAT_COLLECTED, end=end) < 0  # October's, owed
+    return_day = date(2026, 10, 20)
+    declared = account_balance(book=registered.book, code=accounts.VAT_COLLECTED, end=return_day, start=return_day)
+    assert declared > 0  # the third quarter's VAT was declared and paid on 20 October
+    assert account_balance(book=registered.book, code=accounts.VAT_RECOVERABLE_ON_CHARGES, end=end) > 0
+    for org in coops.exclude(pk=registered.pk):
+        assert org.vat_status == Organization.VatStatus.EXEMPT
+        assert account_balance(book=org.book, code=accounts.VAT_COLLECTED, end=end) == Decimal("0.00")

@@ -1,11 +1,14 @@
 """Settings shared by every deployment, read from the environment.
 
 With no environment at all this is the *embedded default*: a SQLite file under ``var/`` and Celery in eager
-mode, so a newcomer runs everything with no server. Production sets ``DATABASE_URL``, ``REDIS_URL``,
-``SECRET_KEY`` and ``ALLOWED_HOSTS`` (see ``config.settings.production``).
+mode, so a newcomer runs everything with no server. Debug is off unless ``DEBUG=1``, which only ``make demo`` and
+``make serve`` set (the development server). Production is ``config.settings.production``, the default of
+``config/wsgi.py`` and ``config/celery.py``: it requires ``SECRET_KEY``, ``ALLOWED_HOSTS``, ``DATABASE_URL``,
+``REDIS_URL`` and ``SITE_URL`` (README, "Configuration (production)").
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -19,8 +22,14 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("GIE_VAR_DIR", BASE_DIR / "var"))
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "embedded-default-not-secret-change-me-in-production-0123456789")
-DEBUG = os.environ.get("DEBUG", "1") == "1"
+DEBUG = os.environ.get("DEBUG", "0") == "1"  # off unless asked for: debug pages show settings and source
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+#: Public address of the site (QR codes and links in monthly statements); production requires an https:// one.
+SITE_URL = os.environ.get("SITE_URL", "")
+# Nothing is posted, opened or reported before this day (a typo such as 0001-01-01 is refused): gie_erp/core/dates.py.
+GIE_EARLIEST_DATE = os.environ.get("GIE_EARLIEST_DATE", "2000-01-01")
+# Scanned source documents (PDF, JPEG, PNG) are refused above this size: gie_erp/core/uploads.py.
+GIE_MAX_SCAN_BYTES = int(os.environ.get("GIE_MAX_SCAN_BYTES", str(10 * 1024 * 1024)))
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -30,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_ledger",
     "gie_erp.core",
     "members",
@@ -51,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout flagged by the login into the lockout page
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -101,9 +112,24 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- login throttling (django-axes) ----------------------------------------------------------------------------
+# The axes backend comes first: it refuses a locked-out username or address before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = 10  # failures within the cool-off window; the 10th shows the lockout page
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Each parameter counts on its own: one account guessed from many addresses, or one address trying many accounts.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Not axes' reset on success: it clears every failure of the address too, so an insider logging into their own
+# account would wipe the count of guesses they made at another one. LoginView clears only the failures of the
+# account that logged in, from the address it logged in from.
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "gie_erp.web.views.login_locked_out"  # the page in French / Arabic, and the audit row
 
 # --- language and time ---------------------------------------------------------------------------------------
 LANGUAGE_CODE = "fr"

@@ -1,10 +1,26 @@
-"""Writing the audit log. Call inside the service's transaction so the row and the change commit together."""
+"""Writing the audit log. Call inside the service's transaction so the row and the change commit together.
 
+Reading it: ``audit_search`` (the audit page) and ``audit_history`` (one object's history), both for GIE staff and
+auditors only, and ``audit_rows``, which gives each event a label people read (French or Arabic) and its data as
+(label, value) pairs.
+"""
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.apps import apps
 from django.db import models
+from django.db.models import QuerySet
+from django.template.defaultfilters import yesno
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
 
 from gie_erp.core.models import AuditEvent
+from gie_erp.core.roles import Role, sees_all_books
 
 
 def audit_record(
@@ -25,3 +41,163 @@ def audit_record(
         target_id=str(target.pk) if target is not None else target_id,
         data=data or {},
     )
+
+
+#: What each event code means to a person; a code missing here is shown as it is.
+EVENT_LABELS: dict[str, Any] = {
+    "auth.locked_out": _("Connexion bloquée (trop d'échecs)"),
+    "book.created": _("Livre comptable ouvert"),
+    "cooperators.imported": _("Coopérateurs importés"),
+    "ledger.bulk_posted": _("Écritures passées en lot"),
+    "ledger.entry_reversed": _("Écriture contre-passée"),
+    "ledger.opening_imported": _("Soldes d'ouverture importés"),
+    "ledger.period_locked": _("Période verrouillée"),
+    "ledger.period_unlocked": _("Période déverrouillée"),
+    "member.imported": _("Membre importé"),
+    "organization.created": _("Organisation créée"),
+    "organization.updated": _("Organisation modifiée"),
+    "statements.batch_created": _("Lot de relevés créé"),
+    "user.created": _("Utilisateur créé"),
+    "user.password_reset": _("Mot de passe réinitialisé"),
+    "user.updated": _("Utilisateur modifié"),
+    "worker.heartbeat": _("Test du worker"),
+}
+
+#: What the keys of an event's data mean; an unknown key is shown as it is.
+DATA_LABELS: dict[str, Any] = {
+    "books": _("livres"),
+    "count": _("nombre"),
+    "entries": _("écritures"),
+    "failures": _("échecs"),
+    "fields": _("champs"),
+    "file": _("fichier"),
+    "ip_address": _("adresse IP"),
+    "is_staff": _("accès aux paramètres"),
+    "is_superuser": _("superutilisateur"),
+    "members": _("membres"),
+    "period": _("période"),
+    "reason": _("motif"),
+    "reversal": _("contre-passation"),
+    "role": _("rôle"),
+    "username": _("identifiant"),
+    "via": _("par"),
+}
+
+#: The most events an object's history shows (newest first).
+HISTORY_LIMIT = 50
+
+
+def audit_event_label(code: str) -> str:
+    """The label of an event code in the active language, or the code itself when it has none."""
+    label = EVENT_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def audit_target_label(target_type: str) -> str:
+    """ "ledger.entry" → "Écriture": the target model's own name, or the type as written when no model has it."""
+    if not target_type:
+        return ""
+    try:
+        model = apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return target_type
+    return capfirst(str(model._meta.verbose_name))
+
+
+def _data_value(key: str, value: Any) -> str:
+    if isinstance(value, bool):
+        return str(yesno(value))
+    if key == "role" and value in Role.values:
+        return str(Role(value).label)
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return "" if value is None else str(value)
+
+
+def audit_details(data: Any) -> tuple[tuple[str, str], ...]:
+    """An event's data as (label, value) pairs in key order; data that is not an object is one unlabelled value."""
+    if not isinstance(data, dict):
+        return () if data in (None, "") else (("", _data_value("", data)),)
+    return tuple((str(DATA_LABELS.get(key, key)), _data_value(key, data[key])) for key in sorted(data, key=str))
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRow:
+    """An audit event as people read it."""
+
+    record: AuditEvent
+    label: str
+    target_label: str
+    details: tuple[tuple[str, str], ...]
+
+    @property
+    def details_text(self) -> str:
+        """The details on one line (exports): "motif : erreur ; période : 2026-03"."""
+        return " ; ".join(f"{label} : {value}" if label else value for label, value in self.details)
+
+
+def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
+    """Label each event for display; no query beyond what ``events`` costs (select its actor with it)."""
+    return [
+        AuditRow(
+            record=event,
+            label=audit_event_label(event.event),
+            target_label=audit_target_label(event.target_type),
+            details=audit_details(event.data),
+        )
+        for event in events
+    ]
+
+
+def reads_audit(user: Any) -> bool:
+    """The audit log is for the GIE's staff and its auditor (and superusers), never for a cooperative's people."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser) or sees_all_books(getattr(user, "role", ""))
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight of ``day`` in the current time zone (Africa/Casablanca)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def audit_search(
+    *,
+    user: Any,
+    actor_id: int | None = None,
+    event: str = "",
+    tenant_id: int | None = None,
+    occurred_from: date | None = None,
+    occurred_to: date | None = None,
+) -> QuerySet[AuditEvent]:
+    """The events ``user`` may read, newest first, with their actor; dates are whole days in local time, both ends
+    included. Anyone but GIE staff, auditors and superusers gets nothing."""
+    events = AuditEvent.objects.select_related("actor").order_by("-occurred_at", "-id")
+    if not reads_audit(user):
+        return events.none()
+    if actor_id is not None:
+        events = events.filter(actor_id=actor_id)
+    if event:
+        events = events.filter(event=event)
+    if tenant_id is not None:
+        events = events.filter(tenant_id=tenant_id)
+    if occurred_from is not None:
+        events = events.filter(occurred_at__gte=_day_start(occurred_from))
+    if occurred_to is not None and occurred_to < date.max:
+        events = events.filter(occurred_at__lt=_day_start(occurred_to + timedelta(days=1)))
+    return events
+
+
+def audit_history(*, user: Any, target_type: str, target_id: Any, limit: int = HISTORY_LIMIT) -> list[AuditRow]:
+    """What happened to one object ("ledger.entry", its pk), newest first, at most ``limit`` events; empty for
+    anyone who may not read the audit log. Two queries at most, whatever the number of events."""
+    if not reads_audit(user):
+        return []
+    events = (
+        AuditEvent.objects.select_related("actor")
+        .filter(target_type=target_type, target_id=str(target_id))
+        .order_by("-occurred_at", "-id")[:limit]
+    )
+    return audit_rows(events)

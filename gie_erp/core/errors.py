@@ -29,6 +29,24 @@ class ErrorCode(StrEnum):
     IMPORT_BAD_AMOUNT = "import_bad_amount"
     IMPORT_UNKNOWN_ACCOUNT = "import_unknown_account"
     IMPORT_UNBALANCED = "import_unbalanced"
+    IMPORT_TOO_LARGE = "import_too_large"
+    IMPORT_TOO_MANY_ROWS = "import_too_many_rows"
+    IMPORT_DUPLICATE_COLUMN = "import_duplicate_column"
+    IMPORT_NUL = "import_nul"
+    IMPORT_INVALID_FIELD = "import_invalid_field"
+    # amounts (one grammar for every form and import: gie_erp/core/amounts.py)
+    AMOUNT_NOT_A_NUMBER = "amount_not_a_number"
+    AMOUNT_EXPONENT = "amount_exponent"
+    AMOUNT_DECIMALS = "amount_decimals"
+    AMOUNT_AMBIGUOUS = "amount_ambiguous"
+    AMOUNT_GROUPING = "amount_grouping"
+    AMOUNT_TOO_LARGE = "amount_too_large"
+    AMOUNT_NEGATIVE = "amount_negative"
+    # dates, keys and uploads
+    DATE_TOO_EARLY = "date_too_early"
+    RESERVED_KEY = "reserved_key"
+    UPLOAD_TOO_LARGE = "upload_too_large"
+    UPLOAD_BAD_TYPE = "upload_bad_type"
     # ledger
     UNBALANCED_ENTRY = "unbalanced_entry"
     BAD_LINE = "bad_line"
@@ -42,6 +60,10 @@ class ErrorCode(StrEnum):
     REVERSAL_OF_REVERSAL = "reversal_of_reversal"
     UNLOCK_REASON_REQUIRED = "unlock_reason_required"
     NOT_LOCKED = "not_locked"
+    # period locks
+    BAD_PERIOD = "bad_period"
+    EARLIER_MONTH_OPEN = "earlier_month_open"
+    LATER_MONTH_LOCKED = "later_month_locked"
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
@@ -56,13 +78,35 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.IMPORT_UNKNOWN_COMMUNE: _("Commune inconnue : %(value)s."),
     ErrorCode.IMPORT_UNKNOWN_MEMBER: _("Coopérative inconnue : %(value)s."),
     ErrorCode.IMPORT_BAD_VALUE: _("Valeur invalide pour %(field)s : %(value)s."),
-    ErrorCode.IMPORT_BAD_DATE: _("Date invalide pour %(field)s : %(value)s (attendu AAAA-MM-JJ)."),
+    ErrorCode.IMPORT_BAD_DATE: _("Date invalide pour %(field)s : %(value)s (attendu AAAA-MM-JJ ou JJ/MM/AAAA)."),
     ErrorCode.IMPORT_EMPTY: _("Le fichier ne contient aucune ligne."),
     ErrorCode.IMPORT_BAD_AMOUNT: _("Montant invalide pour %(field)s : %(value)s (2 décimales au plus)."),
     ErrorCode.IMPORT_UNKNOWN_ACCOUNT: _("Compte inconnu du plan comptable : %(value)s."),
     ErrorCode.IMPORT_UNBALANCED: _(
         "Les soldes d'ouverture de %(value)s ne sont pas équilibrés : débit %(debit)s, crédit %(credit)s."
     ),
+    ErrorCode.IMPORT_TOO_LARGE: _("Fichier trop gros : %(size)s Mo, au plus %(limit)s Mo pour cet import."),
+    ErrorCode.IMPORT_TOO_MANY_ROWS: _(
+        "Trop de lignes : au plus %(limit)s lignes pour cet import (découpez le fichier)."
+    ),
+    ErrorCode.IMPORT_DUPLICATE_COLUMN: _("La colonne %(value)s apparaît deux fois dans l'en-tête."),
+    ErrorCode.IMPORT_NUL: _("Ligne %(row)s : caractère nul interdit (enregistrez le fichier en CSV UTF-8 ou en XLSX)."),
+    ErrorCode.IMPORT_INVALID_FIELD: _("Valeur refusée pour %(field)s : %(value)s — %(reason)s"),
+    ErrorCode.AMOUNT_NOT_A_NUMBER: _("« %(value)s » n'est pas un montant : écrivez par exemple 1234,50."),
+    ErrorCode.AMOUNT_EXPONENT: _(
+        "« %(value)s » : la notation scientifique n'est pas acceptée, écrivez le montant en chiffres."
+    ),
+    ErrorCode.AMOUNT_DECIMALS: _("« %(value)s » : deux décimales au plus (les centimes)."),
+    ErrorCode.AMOUNT_AMBIGUOUS: _(
+        "« %(value)s » est ambigu : écrivez %(plain)s pour des milliers, ou deux décimales au plus pour des centimes."
+    ),
+    ErrorCode.AMOUNT_GROUPING: _("« %(value)s » : les milliers se groupent par trois chiffres (1 234 567,50)."),
+    ErrorCode.AMOUNT_TOO_LARGE: _("« %(value)s » dépasse le plus grand montant accepté (%(limit)s)."),
+    ErrorCode.AMOUNT_NEGATIVE: _("« %(value)s » : le montant doit être positif."),
+    ErrorCode.DATE_TOO_EARLY: _("La date %(date)s est antérieure au %(earliest)s : vérifiez l'année."),
+    ErrorCode.RESERVED_KEY: _("Clé d'opération réservée : %(key)s."),
+    ErrorCode.UPLOAD_TOO_LARGE: _("Pièce trop grosse : %(size)s Mo, au plus %(limit)s Mo."),
+    ErrorCode.UPLOAD_BAD_TYPE: _("Pièce refusée : seuls les fichiers PDF, JPEG et PNG sont acceptés."),
     ErrorCode.UNBALANCED_ENTRY: _("Écriture déséquilibrée : débit %(debit)s, crédit %(credit)s."),
     ErrorCode.BAD_LINE: _("Ligne invalide : %(detail)s"),
     ErrorCode.ACCOUNT_NOT_IN_CHART: _("Le compte %(code)s n'existe pas dans le plan de ce livre."),
@@ -75,6 +119,11 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.REVERSAL_OF_REVERSAL: _("Une contre-passation ne se contre-passe pas : passez une nouvelle écriture."),
     ErrorCode.UNLOCK_REASON_REQUIRED: _("Déverrouiller une période demande un motif."),
     ErrorCode.NOT_LOCKED: _("La période %(period)s n'est pas verrouillée."),
+    ErrorCode.BAD_PERIOD: _("Période invalide : %(period)s (mois de 1 à 12, année de %(first)s à %(last)s)."),
+    ErrorCode.EARLIER_MONTH_OPEN: _("Verrouillez d'abord %(period)s : les mois se verrouillent dans l'ordre."),
+    ErrorCode.LATER_MONTH_LOCKED: _(
+        "Déverrouillez d'abord %(period)s : les mois se rouvrent du plus récent au plus ancien."
+    ),
 }
 
 

@@ -1,18 +1,45 @@
-"""Spreadsheet imports, all-or-nothing: read every row, collect every error, write only when there are none."""
+"""Spreadsheet imports, all-or-nothing: read every row, collect every error, write only when there are none.
+
+Each import declares its ``ImportLimits``; a file above them is refused before it is parsed, and the rows are parsed
+and checked before the import opens its write transaction (on SQLite a transaction holds the one write lock).
+"""
 
 import csv
 import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 from typing import Any
 
+from django.utils.functional import lazy
 from openpyxl import load_workbook
 
 from gie_erp.core.errors import DomainError, ErrorCode, error_message
 
 REPORT_LANGUAGES = ("fr", "ar")
+MB = 1024 * 1024
+#: an XLSX is a zip: its unpacked parts may not exceed this many times the import's byte limit (zip bombs)
+XLSX_UNPACKED_RATIO = 30
+
+
+@dataclass(frozen=True, slots=True)
+class ImportLimits:
+    """What one import accepts: bytes of the uploaded file, data rows, and errors listed in the report."""
+
+    max_bytes: int
+    max_rows: int
+    max_errors: int = 200
+
+    def check_size(self, size: int) -> None:
+        """Refuse a file above the byte limit before reading it."""
+        if size > self.max_bytes:
+            raise DomainError(ErrorCode.IMPORT_TOO_LARGE, size=f"{size / MB:.1f}", limit=f"{self.max_bytes / MB:.0f}")
+
+
+#: Members and cooperators: a region has ~2,000 cooperatives and tens of thousands of cooperators.
+MEMBER_LIMITS = ImportLimits(max_bytes=5 * MB, max_rows=50_000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,13 +59,21 @@ class ImportReport:
     rows_read: int = 0
     rows_written: int = 0
     errors: list[RowError] = field(default_factory=list)
+    max_errors: int = 200
+    error_count: int = 0  # every error found; ``errors`` keeps the first ``max_errors``
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count
+
+    @property
+    def errors_not_listed(self) -> int:
+        return self.error_count - len(self.errors)
 
     def add(self, row: int, field_name: str, code: ErrorCode, **params: Any) -> None:
-        self.errors.append(RowError(row=row, field=field_name, code=code, params={"field": field_name, **params}))
+        self.error_count += 1
+        if len(self.errors) < self.max_errors:
+            self.errors.append(RowError(row=row, field=field_name, code=code, params={"field": field_name, **params}))
 
     def as_rows(self) -> list[dict[str, str | int]]:
         """One dict per error, for a page or a CSV error report."""
@@ -70,33 +105,111 @@ def _cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
-    """Rows of a CSV (UTF-8, comma or semicolon) or XLSX file as dicts keyed by lower-case header."""
-    suffix = PurePath(filename).suffix.lower()
+def upload_content(upload: Any, limits: ImportLimits) -> bytes:
+    """The bytes of an uploaded file, refused before reading when it is above the import's limit."""
+    limits.check_size(int(getattr(upload, "size", 0) or 0))
+    content: bytes = upload.read(limits.max_bytes + 1)
+    limits.check_size(len(content))
+    return content
+
+
+def _header(cells: list[str]) -> list[str]:
+    """Lower-case header names; a name given twice is refused (which column would win?)."""
+    header = [cell.strip().lower() for cell in cells]
+    seen: set[str] = set()
+    for name in header:
+        if name and name in seen:
+            raise DomainError(ErrorCode.IMPORT_DUPLICATE_COLUMN, value=name[:60])
+        seen.add(name)
+    return header
+
+
+def _xlsx_rows(content: bytes, limits: ImportLimits) -> list[list[str]]:
     try:
-        if suffix == ".xlsx":
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-            sheet = workbook.worksheets[0]
-            rows_iter = sheet.iter_rows(values_only=True)
-            header = [_cell_text(h).lower() for h in next(rows_iter, ())]
-            rows = [dict(zip(header, (_cell_text(v) for v in row), strict=False)) for row in rows_iter]
-            workbook.close()
-        elif suffix in {".csv", ".txt"}:
-            text = content.decode("utf-8-sig")
-            dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-            reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-            rows = [
-                {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k is not None}
-                for row in reader
-            ]
-        else:
-            raise DomainError(ErrorCode.IMPORT_FORMAT, detail=suffix or filename)
-    except (UnicodeDecodeError, csv.Error, StopIteration, OSError, KeyError, ValueError) as exc:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+        if unpacked > limits.max_bytes * XLSX_UNPACKED_RATIO:
+            raise DomainError(
+                ErrorCode.IMPORT_TOO_LARGE, size=f"{unpacked / MB:.1f}", limit=f"{limits.max_bytes / MB:.0f}"
+            )
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except DomainError:
+        raise
+    except Exception as exc:  # a broken or truncated file: zipfile, XML and openpyxl each raise their own
+        raise DomainError(ErrorCode.IMPORT_FORMAT, detail=f"XLSX ({type(exc).__name__})") from None
+    try:
+        rows: list[list[str]] = []
+        for values in workbook.worksheets[0].iter_rows(values_only=True):
+            cells = [_cell_text(value) for value in values]
+            if not any(cells):  # formatted but empty rows are not rows
+                continue
+            if len(rows) > limits.max_rows:  # the header plus max_rows data rows, then stop reading
+                raise DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, limit=limits.max_rows)
+            rows.append(cells)
+        return rows
+    except DomainError:
+        raise
+    except Exception as exc:  # a sheet's XML can be cut anywhere
+        raise DomainError(ErrorCode.IMPORT_FORMAT, detail=f"XLSX ({type(exc).__name__})") from None
+    finally:
+        workbook.close()
+
+
+def _csv_rows(content: bytes, limits: ImportLimits) -> list[list[str]]:
+    if content.count(b"\n") > limits.max_rows + 1:  # counted before decoding or parsing anything
+        raise DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, limit=limits.max_rows)
+    try:
+        text = content.decode("utf-8-sig")
+        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect=dialect)]
+    except UnicodeDecodeError:
+        raise DomainError(ErrorCode.IMPORT_FORMAT, detail="UTF-8") from None
+    except csv.Error as exc:
         raise DomainError(ErrorCode.IMPORT_FORMAT, detail=str(exc)[:200]) from None
-    rows = [row for row in rows if any(row.values())]  # blank lines at the end of a sheet are not rows
+
+
+def read_table(filename: str, content: bytes, limits: ImportLimits = MEMBER_LIMITS) -> list[dict[str, str]]:
+    """Rows of a CSV (UTF-8, comma or semicolon) or XLSX file as dicts keyed by lower-case header.
+
+    Refused as a whole (DomainError, nothing parsed further): a file above ``limits``, an unreadable or truncated
+    file, a header naming a column twice, a NUL character anywhere (PostgreSQL cannot store it).
+    """
+    limits.check_size(len(content))
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".xlsx":
+        table = _xlsx_rows(content, limits)
+    elif suffix in {".csv", ".txt"}:
+        table = _csv_rows(content, limits)
+    else:
+        raise DomainError(ErrorCode.IMPORT_FORMAT, detail=(suffix or filename)[:40])
+    if not table:
+        raise DomainError(ErrorCode.IMPORT_EMPTY)
+    header = _header(table[0])
+    rows: list[dict[str, str]] = []
+    for number, cells in enumerate(table[1:], start=2):
+        if any("\x00" in cell for cell in cells):
+            raise DomainError(ErrorCode.IMPORT_NUL, row=number)
+        row = {name: value for name, value in zip(header, cells, strict=False) if name}
+        if any(row.values()):  # blank lines at the end of a sheet are not rows
+            rows.append(row)
+    if any("\x00" in name for name in header):
+        raise DomainError(ErrorCode.IMPORT_NUL, row=1)
+    if len(rows) > limits.max_rows:
+        raise DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, limit=limits.max_rows)
     if not rows:
         raise DomainError(ErrorCode.IMPORT_EMPTY)
     return rows
+
+
+def validation_reason(error: Any) -> Any:
+    """The text of a Django ValidationError, rendered in the language active when it is shown (the report lists
+    French and Arabic side by side)."""
+    message, params = error.message, error.params
+
+    def render() -> str:
+        return str(message % params) if params else str(message)  # plural messages choose their form here
+
+    return lazy(render, str)()
 
 
 def parse_date(report: ImportReport, row: int, field_name: str, value: str) -> date | None:
@@ -122,6 +235,7 @@ def import_with_report(request: Any, context: dict[str, Any], run: Callable[[], 
         return run()
     except ImportRefused as refused:
         context["errors"] = refused.report.as_rows()
+        context["errors_not_listed"] = refused.report.errors_not_listed
         messages.error(request, gettext("Import refusé : aucune ligne n'a été enregistrée."))
     except DomainError as error:
         messages.error(request, error.message())

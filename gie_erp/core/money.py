@@ -11,6 +11,9 @@ MAD_QUANTUM = Decimal("0.01")
 ROUNDING = ROUND_HALF_UP  # Python's default is half-even; Moroccan invoices and statements round half up
 ZERO = Decimal("0.00")
 CENTIMES_PER_MAD = 100
+#: The largest amount any form, import or posting line accepts: far below what the centime columns hold (a bigint
+#: sums 9.2e18 centimes), far above anything a GIE of cooperatives posts in one line.
+MAX_AMOUNT = Decimal("999999999.99")
 
 
 def to_mad(value: Decimal | int | str) -> Decimal:

@@ -1,4 +1,9 @@
-"""The demo GIE: real-sounding cooperatives of the Tanger-Tétouan-Al Hoceima region, names in French and Arabic."""
+"""The demo GIE: real-sounding cooperatives of the Tanger-Tétouan-Al Hoceima region, names in French and Arabic.
+
+Legal identifiers are invented but shaped like real ones: IF (identifiant fiscal) 7–8 digits, TP (taxe
+professionnelle) 8 digits, RC the register number with the city of its court (cooperatives register at the
+tribunal de première instance of their seat). One cooperative is VAT-registered, the others are exempt.
+"""
 
 from datetime import date
 from decimal import Decimal
@@ -10,7 +15,7 @@ GIE: dict[str, Any] = {
     "legal_name_ar": "مجموعة النفع الاقتصادي المقاولة الجماعية المشتركة طنجة تطوان الحسيمة",
     "ice_stem": "0025431870000",
     "if_number": "50123456",
-    "rc_number": "TNG 112233",
+    "rc_number": "112233 Tanger",
     "tp_number": "51234567",
     "address": "Zone d'activités Gueznaia, lot 14",
     "commune": "Tanger",
@@ -25,6 +30,9 @@ GIE: dict[str, Any] = {
 COOPERATIVES: list[dict[str, Any]] = [
     {
         "slug": "coop-zitoun-chefchaouen",
+        "if_number": "45871203",
+        "tp_number": "52310478",
+        "rc_number": "1873 Chefchaouen",
         "legal_name_fr": "Coopérative Zitoun Chefchaouen (huile d'olive)",
         "legal_name_ar": "تعاونية الزيتون شفشاون لزيت الزيتون",
         "ice_stem": "0019876540000",
@@ -37,6 +45,11 @@ COOPERATIVES: list[dict[str, Any]] = [
     },
     {
         "slug": "coop-nahl-rif",
+        "if_number": "45902317",
+        "tp_number": "56201934",
+        "rc_number": "612 Al Hoceima",
+        "vat_status": "registered",  # sells to hotels and shops that recover the VAT it charges
+        "vat_legal_reference": "Déclaration trimestrielle (CGI art. 108)",
         "legal_name_fr": "Coopérative Nahl Rif (miel de montagne)",
         "legal_name_ar": "تعاونية نحل الريف لعسل الجبل",
         "ice_stem": "0021654320000",
@@ -49,6 +62,9 @@ COOPERATIVES: list[dict[str, Any]] = [
     },
     {
         "slug": "coop-nissae-ghafsai-couscous",
+        "if_number": "4627715",
+        "tp_number": "59104427",
+        "rc_number": "941 Ouezzane",
         "legal_name_fr": "Coopérative féminine Al Baraka (couscous et pâtes artisanales)",
         "legal_name_ar": "التعاونية النسوية البركة للكسكس والعجائن التقليدية",
         "ice_stem": "0023345670000",
@@ -61,6 +77,9 @@ COOPERATIVES: list[dict[str, Any]] = [
     },
     {
         "slug": "coop-tissage-akhmas",
+        "if_number": "47034582",
+        "tp_number": "52317790",
+        "rc_number": "2265 Chefchaouen",
         "legal_name_fr": "Coopérative féminine Tissage Akhmas (tapis et tissage)",
         "legal_name_ar": "التعاونية النسوية نسيج الأخماس للزرابي والنسيج",
         "ice_stem": "0024412390000",
@@ -73,6 +92,9 @@ COOPERATIVES: list[dict[str, Any]] = [
     },
     {
         "slug": "coop-fekhar-oued-laou",
+        "if_number": "3318804",
+        "tp_number": "51803362",
+        "rc_number": "4518 Tétouan",
         "legal_name_fr": "Coopérative des potières d'Oued Laou (poterie)",
         "legal_name_ar": "تعاونية خزافات واد لاو للفخار",
         "ice_stem": "0026678120000",
@@ -85,6 +107,9 @@ COOPERATIVES: list[dict[str, Any]] = [
     },
     {
         "slug": "coop-jben-beni-arous",
+        "if_number": "40981156",
+        "tp_number": "57402218",
+        "rc_number": "1207 Larache",
         "legal_name_fr": "Coopérative laitière Beni Arous (fromage de chèvre)",
         "legal_name_ar": "تعاونية بني عروس للحليب وجبن الماعز",
         "ice_stem": "0027789010000",

@@ -1,11 +1,27 @@
-"""A realistic year of entries for every demo book, posted through the bulk posting path (idempotent keys)."""
+"""A realistic year of entries for every demo book (January–October 2026), posted through the bulk posting path with
+idempotent keys (``demo:<book>:<n>``): the same seed gives the same drafts, so seeding twice posts nothing new.
+
+The figures are meant to look like a real GIE of small cooperatives:
+
+- **The GIE's money.** It opens with its members' contributions (the sum of their ``capital_share``) and last year's
+  retained result, keeps a small petty cash (topped up from the bank each quarter), banks each fair's takings the
+  day after the fair, pays its members their net takings from the bank, collects the quarterly fees it invoiced
+  the next month, and pays the VAT it collected each quarter.
+- **The GIE's result is about zero, its equity positive.** Each quarter it recharges to its members the costs that
+  its fair commissions and a quarter of the year's INDH grant do not cover, split by number of cooperators with the
+  largest-remainder ``allocate``; October's costs wait for the fourth quarter's recharge.
+- **Cooperatives** sell in cash and on credit (paid the same month), buy on credit, pay wages, bank their cash at
+  month end (keeping a float), sell at three fairs through the GIE and pay its fees the month after. One of them
+  (``vat_registered``) charges and recovers VAT and pays the difference each quarter; the others are exempt.
+"""
 
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
-from gie_erp.core.money import to_mad
+from gie_erp.core.money import ZERO, allocate, to_mad
 from ledger import accounts as acc
 from ledger.models import Book, Journal
 from ledger.posting import EntryDraft, JournalLine
@@ -13,7 +29,33 @@ from ledger.posting import EntryDraft, JournalLine
 DEMO_YEAR = 2026
 LAST_MONTH = 10  # complete months only: January to October
 VAT_RATE = Decimal("0.20")
-COMMISSION_RATE = Decimal("0.10")
+COMMISSION_RATE = Decimal("0.10")  # of the fair takings the GIE collects in a member's name
+FAIR_MONTHS = (3, 6, 9)
+QUARTER_ENDS = (3, 6, 9)  # quarters complete by the end of the demo year (October belongs to the fourth)
+GIE_GRANT = Decimal("60000.00")  # INDH support programme for the year, received in April
+GIE_RETAINED = Decimal("18000.00")  # report à nouveau from 2025
+GIE_OPENING_CASH = Decimal("1200.00")
+GIE_CASH_TOP_UP = Decimal("800.00")
+COOP_CASH_FLOAT = Decimal("1500.00")  # cooperatives bank their cash above this at month end
+
+RETAINED_EARNINGS = "1161"  # report à nouveau (solde créditeur)
+EQUIPMENT = "2332"
+RAW_MATERIALS = "6121"
+SUPPLIES = "6125"
+RENT = "6131"
+TELECOM = "6145"
+BANK_FEES = "6147"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoMember:
+    """What the demo year needs to know about a cooperative."""
+
+    book: Book
+    slug: str
+    cooperators: int  # the allocation key of the GIE's recharged costs
+    capital_share: Decimal  # its contribution to the GIE
+    vat_registered: bool
 
 
 def _amount(rng: random.Random, low: int, high: int) -> Decimal:
@@ -21,10 +63,22 @@ def _amount(rng: random.Random, low: int, high: int) -> Decimal:
     return Decimal(rng.randrange(low * 100, high * 100)) / 100
 
 
+def _vat(net: Decimal) -> Decimal:
+    return to_mad(net * VAT_RATE)
+
+
 def _line(
     code: str, *, debit: Decimal | None = None, credit: Decimal | None = None, partner: int | None = None
 ) -> JournalLine:
-    return JournalLine(code, debit=debit or Decimal("0.00"), credit=credit or Decimal("0.00"), partner_id=partner)
+    return JournalLine(code, debit=debit or ZERO, credit=credit or ZERO, partner_id=partner)
+
+
+def _on(month: int, day: int) -> date:
+    return date(DEMO_YEAR, month, day)
+
+
+def _quarter(month: int) -> int:
+    return (month - 1) // 3 + 1
 
 
 class _Drafts:
@@ -48,94 +102,236 @@ class _Drafts:
         )
 
 
-def cooperative_year(book: Book, slug: str, gie_id: int, gie_book: Book, seed: int) -> Iterator[EntryDraft]:
-    """A cooperative's year, and the GIE's side of every GIE↔member flow (fair sales in the member's name,
-    commissions, settlements, service fees)."""
-    rng = random.Random(f"{seed}:ledger:{slug}")
-    member = _Drafts(book, slug)
-    gie = _Drafts(gie_book, f"gie-for-{slug}")
-    member_id = book.organization_id
+def _sum_lines(drafts: Iterable[EntryDraft], *, code_prefix: str, side: str, months: Sequence[int]) -> Decimal:
+    """Debits (side="debit") or credits of the accounts starting with code_prefix, over these months of the year."""
+    return sum(
+        (
+            getattr(line, side)
+            for draft in drafts
+            if draft.posted_on.month in months
+            for line in draft.lines
+            if line.account_code.startswith(code_prefix)
+        ),
+        ZERO,
+    )
+
+
+def _fair_takings(slug: str, seed: int) -> dict[int, Decimal]:
+    """What the GIE collects at each fair in the member's name (VAT included for a registered member)."""
+    rng = random.Random(f"{seed}:fairs:{slug}")
+    return {month: _amount(rng, 2000, 12000) for month in FAIR_MONTHS}
+
+
+def _commission(takings: Decimal) -> Decimal:
+    return to_mad(takings * COMMISSION_RATE)
+
+
+def demo_year_drafts(*, gie_book: Book, members: Sequence[DemoMember], seed: int) -> list[EntryDraft]:
+    """Every draft of the demo year: the GIE's own year, each member's year with the GIE's side of their flows."""
+    gie_id = gie_book.organization_id
+    takings = {member.slug: _fair_takings(member.slug, seed) for member in members}
+    gie = _Drafts(gie_book, "gie")
+    _gie_own_year(gie, seed, capital=sum((m.capital_share for m in members), ZERO), takings=takings)
+    fees = _recharged_fees(gie.items, members, takings)
+    drafts: list[EntryDraft] = []
+    gie_side: list[EntryDraft] = []
+    for member in members:
+        own, for_gie = _cooperative_year(member, gie_book, gie_id, takings[member.slug], fees[member.slug], seed)
+        drafts += own
+        gie_side += for_gie
+    for quarter_end in QUARTER_ENDS:  # the GIE pays the VAT it invoiced in the quarter, the 20th of the next month
+        months = range(quarter_end - 2, quarter_end + 1)
+        collected = _sum_lines([*gie.items, *gie_side], code_prefix=acc.VAT_COLLECTED, side="credit", months=months)
+        if collected:
+            ref = f"TVA-{DEMO_YEAR}-T{_quarter(quarter_end)}"
+            gie.add(date(DEMO_YEAR, quarter_end + 1, 20), Journal.BANK, f"Déclaration de TVA T{_quarter(quarter_end)}", ref,
+                    _line(acc.VAT_COLLECTED, debit=collected), _line(acc.BANK, credit=collected))  # fmt: skip
+    return [*gie.items, *gie_side, *drafts]
+
+
+def _gie_own_year(gie: _Drafts, seed: int, *, capital: Decimal, takings: Mapping[str, Mapping[int, Decimal]]) -> None:
+    """Opening balances, rent, staff, telephone, bank fees, petty cash, fair stands and takings banked, the grant."""
+    rng = random.Random(f"{seed}:ledger:gie")
+    bank = capital + GIE_RETAINED - GIE_OPENING_CASH
+    gie.add(date(DEMO_YEAR, 1, 1), Journal.MISC, "Soldes d'ouverture (apports des membres, report à nouveau)", "AN-2026",
+            _line(acc.BANK, debit=bank), _line(acc.CASH, debit=GIE_OPENING_CASH),
+            _line(acc.SHARE_CAPITAL, credit=capital), _line(RETAINED_EARNINGS, credit=GIE_RETAINED))  # fmt: skip
+    for month in range(1, LAST_MONTH + 1):
+        gie.add(_on(month, 2), Journal.BANK, "Loyer du local", f"LOY-{month:02d}",
+                _line(RENT, debit=Decimal("1500.00")), _line(acc.BANK, credit=Decimal("1500.00")))  # fmt: skip
+        if month in (1, 4, 7, 10):
+            gie.add(_on(month, 3), Journal.BANK, "Retrait pour la caisse", f"RET-{month:02d}",
+                    _line(acc.CASH, debit=GIE_CASH_TOP_UP), _line(acc.BANK, credit=GIE_CASH_TOP_UP))  # fmt: skip
+        phone = _amount(rng, 250, 400)
+        gie.add(_on(month, 10), Journal.BANK, "Téléphone et internet", f"TEL-{month:02d}",
+                _line(TELECOM, debit=phone), _line(acc.BANK, credit=phone))  # fmt: skip
+        supplies = _amount(rng, 60, 250)
+        gie.add(_on(month, rng.randrange(4, 27)), Journal.CASH, "Fournitures de bureau", f"FB-{month:02d}",
+                _line(SUPPLIES, debit=supplies), _line(acc.CASH, credit=supplies))  # fmt: skip
+        if month in FAIR_MONTHS:
+            stand = _amount(rng, 4500, 8000)
+            gie.add(_on(month, 12), Journal.BANK, "Location des stands de foire", f"STAND-{month:02d}",
+                    _line(acc.FAIRS_EXHIBITIONS, debit=stand), _line(acc.BANK, credit=stand))  # fmt: skip
+            banked = sum((by_month[month] for by_month in takings.values()), ZERO)
+            gie.add(_on(month, 16), Journal.BANK, "Versement à la banque des recettes de la foire", f"VERS-FOIRE-{month:02d}",
+                    _line(acc.BANK, debit=banked), _line(acc.CASH, credit=banked))  # fmt: skip
+        staff = _amount(rng, 5000, 5400)
+        gie.add(_on(month, 28), Journal.BANK, "Salaire de la coordinatrice du GIE", f"PAIE-{month:02d}",
+                _line(acc.WAGES, debit=staff), _line(acc.BANK, credit=staff))  # fmt: skip
+        gie.add(_on(month, 28), Journal.BANK, "Frais bancaires", f"RB-{month:02d}",
+                _line(BANK_FEES, debit=Decimal("40.00")), _line(acc.BANK, credit=Decimal("40.00")))  # fmt: skip
+        if month == 4:
+            gie.add(_on(month, 15), Journal.BANK, "Subvention INDH — programme d'appui", "INDH-2026-017",
+                    _line(acc.BANK, debit=GIE_GRANT), _line(acc.OPERATING_SUBSIDIES, credit=GIE_GRANT))  # fmt: skip
+
+
+def _recharged_fees(
+    gie_drafts: Sequence[EntryDraft], members: Sequence[DemoMember], takings: Mapping[str, Mapping[int, Decimal]]
+) -> dict[str, dict[int, Decimal]]:
+    """Each quarter's fee (before VAT) per member: the GIE's costs of the quarter less its commissions and a quarter
+    of the year's grant, split by number of cooperators (largest remainder: the shares add up to the centime)."""
+    weights = {member.slug: Decimal(member.cooperators) for member in members}
+    fees: dict[str, dict[int, Decimal]] = {member.slug: {} for member in members}
+    for quarter_end in QUARTER_ENDS:
+        months = range(quarter_end - 2, quarter_end + 1)
+        costs = _sum_lines(gie_drafts, code_prefix="6", side="debit", months=months)
+        commissions = sum(
+            (_commission(by_month[m]) for by_month in takings.values() for m in months if m in by_month), ZERO
+        )
+        to_recharge = to_mad(max(costs - commissions - GIE_GRANT / 4, ZERO).quantize(Decimal("1"), rounding=ROUND_DOWN))
+        for slug, share in allocate(to_recharge, weights).items():
+            fees[slug][quarter_end] = share
+    return fees
+
+
+def _cooperative_year(
+    member: DemoMember,
+    gie_book: Book,
+    gie_id: int,
+    takings: Mapping[int, Decimal],
+    fees: Mapping[int, Decimal],
+    seed: int,
+) -> tuple[list[EntryDraft], list[EntryDraft]]:
+    """A cooperative's year, and the GIE's side of every GIE↔member flow (fair takings collected in the member's
+    name, commissions, settlements, recharged fees and their payment)."""
+    rng = random.Random(f"{seed}:ledger:{member.slug}")
+    coop = _Drafts(member.book, member.slug)
+    gie = _Drafts(gie_book, f"gie-for-{member.slug}")
+    member_id, registered = member.book.organization_id, member.vat_registered
+
+    def priced(net: Decimal) -> tuple[Decimal, Decimal]:
+        """(VAT, price paid) of a net amount: the VAT is charged or recovered only by a registered member."""
+        vat = _vat(net) if registered else ZERO
+        return vat, net + vat
+
+    def sale_lines(debit_code: str, net: Decimal, partner: int | None = None) -> tuple[JournalLine, ...]:
+        vat, gross = priced(net)
+        lines = [_line(debit_code, debit=gross, partner=partner), _line(acc.SALES_PRODUCED, credit=net)]
+        return (*lines, _line(acc.VAT_COLLECTED, credit=vat)) if vat else tuple(lines)
+
+    def cost_lines(code: str, net: Decimal, credit_code: str, partner: int | None = None) -> tuple[JournalLine, ...]:
+        """A cost invoiced with VAT: a registered member recovers it, an exempt one bears it in the cost."""
+        vat = _vat(net)
+        if registered:
+            return (_line(code, debit=net, partner=partner), _line(acc.VAT_RECOVERABLE_ON_CHARGES, debit=vat),
+                    _line(credit_code, credit=net + vat, partner=partner))  # fmt: skip
+        return _line(code, debit=net + vat, partner=partner), _line(credit_code, credit=net + vat, partner=partner)
+
     capital = _amount(rng, 20, 60) * 1000
-    bank = capital - Decimal("8000.00")
-    member.add(
-        date(DEMO_YEAR, 1, 1), Journal.MISC, "Soldes d'ouverture", "AN-2026",
-        _line(acc.BANK, debit=bank), _line(acc.CASH, debit=Decimal("3000.00")),
-        _line("2332", debit=Decimal("5000.00")), _line(acc.SHARE_CAPITAL, credit=capital),
-    )  # fmt: skip
+    cash = Decimal("3000.00")
+    coop.add(date(DEMO_YEAR, 1, 1), Journal.MISC, "Soldes d'ouverture", "AN-2026",
+             _line(acc.BANK, debit=capital - Decimal("8000.00")), _line(acc.CASH, debit=cash),
+             _line(EQUIPMENT, debit=Decimal("5000.00")), _line(acc.SHARE_CAPITAL, credit=capital))  # fmt: skip
     for month in range(1, LAST_MONTH + 1):
         for n in range(rng.randrange(3, 7)):  # cash sales at the cooperative's shop
-            sale = _amount(rng, 80, 1500)
-            member.add(date(DEMO_YEAR, month, rng.randrange(1, 28)), Journal.CASH, "Vente au comptant", f"TK-{month:02d}-{n + 1:03d}",
-                       _line(acc.CASH, debit=sale), _line(acc.SALES_PRODUCED, credit=sale))  # fmt: skip
-        invoice = _amount(rng, 1500, 9000)  # a sale on credit to a shop or hotel, paid the next month
-        member.add(date(DEMO_YEAR, month, 10), Journal.SALES, "Vente à crédit — épicerie fine Tanger", f"F-{month:02d}-001",
-                   _line(acc.CUSTOMERS, debit=invoice), _line(acc.SALES_PRODUCED, credit=invoice))  # fmt: skip
-        member.add(date(DEMO_YEAR, month, 25), Journal.BANK, "Règlement client par virement", f"VIR-{month:02d}",
-                   _line(acc.BANK, debit=invoice), _line(acc.CUSTOMERS, credit=invoice))  # fmt: skip
-        purchase = _amount(rng, 600, 3500)  # raw materials (exempt cooperative: no VAT to recover)
-        member.add(date(DEMO_YEAR, month, 5), Journal.PURCHASES, "Achat de matières premières", f"FA-{month:02d}",
-                   _line("6121", debit=purchase), _line(acc.SUPPLIERS, credit=purchase))  # fmt: skip
-        member.add(date(DEMO_YEAR, month, 20), Journal.BANK, "Paiement fournisseur", f"CHQ-{month:02d}",
-                   _line(acc.SUPPLIERS, debit=purchase), _line(acc.BANK, credit=purchase))  # fmt: skip
+            lines = sale_lines(acc.CASH, _amount(rng, 80, 1500))
+            cash += lines[0].debit
+            coop.add(
+                _on(month, rng.randrange(1, 28)),
+                Journal.CASH,
+                "Vente au comptant",
+                f"TK-{month:02d}-{n + 1:03d}",
+                *lines,
+            )
+        invoice = sale_lines(acc.CUSTOMERS, _amount(rng, 1500, 9000))  # to a shop or hotel, paid on the 25th
+        coop.add(_on(month, 10), Journal.SALES, "Vente à crédit — épicerie fine Tanger", f"F-{month:02d}-001", *invoice)
+        coop.add(_on(month, 25), Journal.BANK, "Règlement client par virement", f"VIR-{month:02d}",
+                 _line(acc.BANK, debit=invoice[0].debit), _line(acc.CUSTOMERS, credit=invoice[0].debit))  # fmt: skip
+        purchase = _amount(rng, 600, 3500)  # raw materials and packaging
+        bought: tuple[JournalLine, ...]
+        if registered:
+            bought = (_line(RAW_MATERIALS, debit=purchase), _line(acc.VAT_RECOVERABLE_ON_CHARGES, debit=_vat(purchase)),
+                      _line(acc.SUPPLIERS, credit=purchase + _vat(purchase)))  # fmt: skip
+        else:  # an exempt cooperative's suppliers invoice it without VAT in the demo (small farmers, artisans)
+            bought = (_line(RAW_MATERIALS, debit=purchase), _line(acc.SUPPLIERS, credit=purchase))
+        coop.add(_on(month, 5), Journal.PURCHASES, "Achat de matières premières", f"FA-{month:02d}", *bought)
+        coop.add(_on(month, 20), Journal.BANK, "Paiement fournisseur", f"CHQ-{month:02d}",
+                 _line(acc.SUPPLIERS, debit=bought[-1].credit), _line(acc.BANK, credit=bought[-1].credit))  # fmt: skip
         wages = _amount(rng, 1500, 4000)
-        member.add(date(DEMO_YEAR, month, 28), Journal.BANK, "Salaires du mois", f"PAIE-{month:02d}",
-                   _line(acc.WAGES, debit=wages), _line(acc.BANK, credit=wages))  # fmt: skip
-        member.add(date(DEMO_YEAR, month, 28), Journal.BANK, "Frais bancaires", f"RB-{month:02d}",
-                   _line("6147", debit=Decimal("25.00")), _line(acc.BANK, credit=Decimal("25.00")))  # fmt: skip
-        if month in (3, 6, 9):  # a fair: the GIE sells in the member's name (mandate) and settles the net
-            fair_day = date(DEMO_YEAR, month, 15)
-            sales = _amount(rng, 2000, 12000)
-            commission = to_mad(sales * COMMISSION_RATE)
-            commission_vat = to_mad(commission * VAT_RATE)
+        coop.add(_on(month, 28), Journal.BANK, "Salaires du mois", f"PAIE-{month:02d}",
+                 _line(acc.WAGES, debit=wages), _line(acc.BANK, credit=wages))  # fmt: skip
+        coop.add(_on(month, 28), Journal.BANK, "Frais bancaires", f"RB-{month:02d}",
+                 _line(BANK_FEES, debit=Decimal("25.00")), _line(acc.BANK, credit=Decimal("25.00")))  # fmt: skip
+        deposit = to_mad(((cash - COOP_CASH_FLOAT) / 100).quantize(Decimal("1"), rounding=ROUND_DOWN) * 100)
+        if deposit > 0:
+            cash -= deposit
+            coop.add(_on(month, 28), Journal.BANK, "Versement d'espèces à la banque", f"VERS-{month:02d}",
+                     _line(acc.BANK, debit=deposit), _line(acc.CASH, credit=deposit))  # fmt: skip
+        if month in takings:  # a fair: the GIE sells in the member's name (mandate) and settles the net
+            fair_day, settle_day = _on(month, 15), _on(month, 25)
+            gross = takings[month]
+            net_sales = to_mad(gross / (1 + VAT_RATE)) if registered else gross
+            commission = _commission(gross)
+            commission_vat = _vat(commission)
             ref = f"FOIRE-{DEMO_YEAR}-{month:02d}"
-            gie.add(fair_day, Journal.CASH, f"Ventes foire pour {slug}", ref,
-                    _line(acc.CASH, debit=sales), _line(acc.PARTNER_CURRENT_CREDIT, credit=sales, partner=member_id))  # fmt: skip
-            member.add(fair_day, Journal.SALES, "Ventes à la foire (mandat GIE)", ref,
-                       _line(acc.SUNDRY_DEBTORS, debit=sales, partner=gie_id), _line(acc.SALES_PRODUCED, credit=sales))  # fmt: skip
-            gie.add(fair_day, Journal.MISC, f"Commission foire {slug}", ref,
+            gie.add(fair_day, Journal.CASH, f"Ventes foire pour {member.slug}", ref,
+                    _line(acc.CASH, debit=gross), _line(acc.PARTNER_CURRENT_CREDIT, credit=gross, partner=member_id))  # fmt: skip
+            sold = [_line(acc.SUNDRY_DEBTORS, debit=gross, partner=gie_id), _line(acc.SALES_PRODUCED, credit=net_sales)]
+            if gross != net_sales:
+                sold.append(_line(acc.VAT_COLLECTED, credit=gross - net_sales))
+            coop.add(fair_day, Journal.SALES, "Ventes à la foire (mandat GIE)", ref, *sold)
+            gie.add(fair_day, Journal.MISC, f"Commission foire {member.slug}", ref,
                     _line(acc.PARTNER_CURRENT_CREDIT, debit=commission + commission_vat, partner=member_id),
                     _line(acc.COMMISSIONS_RECEIVED, credit=commission, partner=member_id),
                     _line(acc.VAT_COLLECTED, credit=commission_vat))  # fmt: skip
-            member.add(fair_day, Journal.MISC, "Commission du GIE sur la foire", ref,
-                       _line(acc.INTERMEDIARY_FEES, debit=commission + commission_vat, partner=gie_id),
-                       _line(acc.SUNDRY_DEBTORS, credit=commission + commission_vat, partner=gie_id))  # fmt: skip
-            net = sales - commission - commission_vat
-            settle_day = date(DEMO_YEAR, month, 25)
-            gie.add(settle_day, Journal.BANK, f"Règlement foire à {slug}", f"REG-{ref}",
+            coop.add(
+                fair_day,
+                Journal.MISC,
+                "Commission du GIE sur la foire",
+                ref,
+                *cost_lines(acc.INTERMEDIARY_FEES, commission, acc.SUNDRY_DEBTORS, partner=gie_id),
+            )
+            net = gross - commission - commission_vat
+            gie.add(settle_day, Journal.BANK, f"Règlement foire à {member.slug}", f"REG-{ref}",
                     _line(acc.PARTNER_CURRENT_CREDIT, debit=net, partner=member_id), _line(acc.BANK, credit=net))  # fmt: skip
-            member.add(settle_day, Journal.BANK, "Règlement du GIE (foire)", f"REG-{ref}",
-                       _line(acc.BANK, debit=net), _line(acc.SUNDRY_DEBTORS, credit=net, partner=gie_id))  # fmt: skip
-        if month in (3, 6, 9):  # quarterly shared-service fee, invoiced by the GIE with VAT
-            fee = _amount(rng, 600, 1400)
-            fee_vat = to_mad(fee * VAT_RATE)
-            day = date(DEMO_YEAR, month, 30)
-            ref = f"QP-{DEMO_YEAR}-T{month // 3}"
-            gie.add(day, Journal.SALES, f"Quote-part services mutualisés {slug}", ref,
+            coop.add(settle_day, Journal.BANK, "Règlement du GIE (foire)", f"REG-{ref}",
+                     _line(acc.BANK, debit=net), _line(acc.SUNDRY_DEBTORS, credit=net, partner=gie_id))  # fmt: skip
+        if fees.get(month):  # the quarter's share of the GIE's costs, invoiced with VAT
+            fee, fee_vat = fees[month], _vat(fees[month])
+            ref = f"QP-{DEMO_YEAR}-T{_quarter(month)}"
+            gie.add(_on(month, 30), Journal.SALES, f"Quote-part des frais communs {member.slug}", ref,
                     _line(acc.PARTNER_CURRENT_DEBIT, debit=fee + fee_vat, partner=member_id),
                     _line(acc.SERVICES_SOLD, credit=fee, partner=member_id), _line(acc.VAT_COLLECTED, credit=fee_vat))  # fmt: skip
-            member.add(day, Journal.PURCHASES, "Quote-part des services du GIE", ref,
-                       _line(acc.INTERMEDIARY_FEES, debit=fee + fee_vat, partner=gie_id),
-                       _line(acc.SUNDRY_CREDITORS, credit=fee + fee_vat, partner=gie_id))  # fmt: skip
-    yield from member.items
-    yield from gie.items
-
-
-def gie_year(gie_book: Book, seed: int) -> Iterator[EntryDraft]:
-    """The GIE's own year: rent, staff, fair costs, an INDH subsidy."""
-    rng = random.Random(f"{seed}:ledger:gie")
-    gie = _Drafts(gie_book, "gie")
-    gie.add(date(DEMO_YEAR, 1, 1), Journal.MISC, "Soldes d'ouverture", "AN-2026",
-            _line(acc.BANK, debit=Decimal("150000.00")), _line(acc.SHARE_CAPITAL, credit=Decimal("150000.00")))  # fmt: skip
-    for month in range(1, LAST_MONTH + 1):
-        gie.add(date(DEMO_YEAR, month, 2), Journal.BANK, "Loyer du local", f"LOY-{month:02d}",
-                _line("6131", debit=Decimal("4500.00")), _line(acc.BANK, credit=Decimal("4500.00")))  # fmt: skip
-        staff = _amount(rng, 18000, 22000)
-        gie.add(date(DEMO_YEAR, month, 28), Journal.BANK, "Salaires de l'équipe du GIE", f"PAIE-{month:02d}",
-                _line(acc.WAGES, debit=staff), _line(acc.BANK, credit=staff))  # fmt: skip
-        if month in (3, 6, 9):
-            stand = _amount(rng, 6000, 15000)
-            gie.add(date(DEMO_YEAR, month, 12), Journal.BANK, "Location des stands de foire", f"STAND-{month:02d}",
-                    _line(acc.FAIRS_EXHIBITIONS, debit=stand), _line(acc.BANK, credit=stand))  # fmt: skip
-    gie.add(date(DEMO_YEAR, 4, 15), Journal.BANK, "Subvention INDH — programme d'appui", "INDH-2026-017",
-            _line(acc.BANK, debit=Decimal("60000.00")), _line(acc.OPERATING_SUBSIDIES, credit=Decimal("60000.00")))  # fmt: skip
-    yield from gie.items
+            coop.add(
+                _on(month, 30),
+                Journal.PURCHASES,
+                "Quote-part des frais communs du GIE",
+                ref,
+                *cost_lines(acc.INTERMEDIARY_FEES, fee, acc.SUNDRY_CREDITORS, partner=gie_id),
+            )
+            paid_on = date(DEMO_YEAR, month + 1, 15)
+            gie.add(paid_on, Journal.BANK, f"Paiement quote-part par {member.slug}", f"PAY-{ref}",
+                    _line(acc.BANK, debit=fee + fee_vat), _line(acc.PARTNER_CURRENT_DEBIT, credit=fee + fee_vat, partner=member_id))  # fmt: skip
+            coop.add(paid_on, Journal.BANK, "Paiement de la quote-part du GIE", f"PAY-{ref}",
+                     _line(acc.SUNDRY_CREDITORS, debit=fee + fee_vat, partner=gie_id), _line(acc.BANK, credit=fee + fee_vat))  # fmt: skip
+    if registered:  # the VAT return of each complete quarter: collected less recovered, paid the 20th after
+        for quarter_end in QUARTER_ENDS:
+            months = range(quarter_end - 2, quarter_end + 1)
+            collected = _sum_lines(coop.items, code_prefix=acc.VAT_COLLECTED, side="credit", months=months)
+            recovered = _sum_lines(coop.items, code_prefix=acc.VAT_RECOVERABLE_ON_CHARGES, side="debit", months=months)
+            if collected > recovered:
+                coop.add(date(DEMO_YEAR, quarter_end + 1, 20), Journal.BANK, f"Déclaration de TVA T{_quarter(quarter_end)}",
+                         f"TVA-{DEMO_YEAR}-T{_quarter(quarter_end)}",
+                         _line(acc.VAT_COLLECTED, debit=collected), _line(acc.VAT_RECOVERABLE_ON_CHARGES, credit=recovered),
+                         _line(acc.BANK, credit=collected - recovered))  # fmt: skip
+    return coop.items, gie.items

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from gie_erp.core.roles import Role
 from gie_erp.demo import data
-from gie_erp.demo.ledger_year import cooperative_year, gie_year
+from gie_erp.demo.ledger_year import DemoMember, demo_year_drafts
 from ledger.books import book_ensure
 from ledger.services import journal_entries_post
 from members.legal_ids import ice_with_check_digits
@@ -35,9 +35,9 @@ def _org_fields(spec: dict[str, Any], kind: str, communes: dict[str, Commune]) -
         "legal_name_fr": spec["legal_name_fr"],
         "legal_name_ar": spec["legal_name_ar"],
         "ice": ice_with_check_digits(spec["ice_stem"]),
-        "if_number": spec.get("if_number", f"4{index:07d}"),
-        "rc_number": spec.get("rc_number", ""),
-        "tp_number": spec.get("tp_number", f"5{index:07d}"),
+        "if_number": spec["if_number"],
+        "rc_number": spec["rc_number"],
+        "tp_number": spec["tp_number"],
         "odco_number": spec.get("odco", ""),
         "address": spec.get("address", "Douar centre"),
         "commune": communes[spec["commune"]],
@@ -125,9 +125,17 @@ def seed_demo(*, seed: int = DEFAULT_SEED) -> SeedReport:
         if number == 1:
             report.logins.append((Role.COOP_REPRESENTATIVE.value, f"coop{number}", data.DEMO_PASSWORD))
     gie_book = book_ensure(organization=gie)
-    drafts = list(gie_year(gie_book, seed))
-    for org in coops:
-        drafts += cooperative_year(book_ensure(organization=org), org.slug, gie.pk, gie_book, seed)
+    members = [
+        DemoMember(
+            book=book_ensure(organization=org),
+            slug=org.slug,
+            cooperators=spec["cooperators"],
+            capital_share=org.capital_share,
+            vat_registered=org.vat_status == Organization.VatStatus.REGISTERED,
+        )
+        for org, spec in zip(coops, data.COOPERATIVES, strict=True)
+    ]
+    drafts = demo_year_drafts(gie_book=gie_book, members=members, seed=seed)
     refs = journal_entries_post(drafts=drafts)
     report.entries_posted = sum(ref.created for ref in refs)
     return report

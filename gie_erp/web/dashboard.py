@@ -8,13 +8,35 @@ from typing import Any
 
 from django.db.models import Max, Sum
 
+from gie_erp.core.i18n import month_name
 from gie_erp.core.money import ZERO, from_centimes
 from ledger import accounts
 from ledger.models import Balance, Book, BookCheck, Entry, PeriodLock
 from members.models import Organization
 
-DASHBOARD_CODES = (accounts.CASH, accounts.BANK, accounts.SUNDRY_DEBTORS, accounts.SUNDRY_CREDITORS,
-                   accounts.PARTNER_CURRENT_DEBIT, accounts.PARTNER_CURRENT_CREDIT)  # fmt: skip
+DASHBOARD_CODES = (accounts.CASH, accounts.BANK, accounts.SUNDRY_DEBTORS, accounts.SUNDRY_CREDITORS)
+
+
+@dataclass(frozen=True, slots=True)
+class MonthMark:
+    """The label of a month's lock square: its initial, and its full name for the tooltip."""
+
+    number: int
+    initial: str
+    name: str
+
+
+def month_marks(language: str) -> tuple[MonthMark, ...]:
+    """J F M A M J J A S O N D in French; 1 … 12 in Arabic, where the Moroccan names' initials repeat (يناير, يونيو
+    and يوليوز all start with ي)."""
+    return tuple(
+        MonthMark(
+            number=month,
+            initial=str(month) if language == "ar" else month_name(month, "fr")[0].upper(),
+            name=month_name(month, language),
+        )
+        for month in range(1, 13)
+    )
 
 
 @dataclass
@@ -24,22 +46,29 @@ class MemberRow:
     last_posting: date | None = None
     cash: Decimal = ZERO
     bank: Decimal = ZERO
-    gie_owes: Decimal = ZERO  # what the GIE owes the member (member's 3488, or GIE's 4463 for the GIE row)
-    owes_gie: Decimal = ZERO  # what the member owes the GIE (member's 4488, or GIE's 3463)
+    # what the GIE owes the member (its 3488) and what it owes the GIE (its 4488); None on the GIE's own row,
+    # which cannot owe itself (the GIE's side of those balances is in its book's 4463 / 3463)
+    gie_owes: Decimal | None = ZERO
+    owes_gie: Decimal | None = ZERO
     locked_months: set[int] = field(default_factory=set)
     check: BookCheck | None = None
+    marks: tuple[MonthMark, ...] = ()
 
     @property
-    def months(self) -> list[tuple[int, bool]]:
-        return [(m, m in self.locked_months) for m in range(1, 13)]
+    def months(self) -> list[tuple[MonthMark, bool]]:
+        return [(mark, mark.number in self.locked_months) for mark in self.marks]
 
     @property
     def alert(self) -> bool:
         return self.check is not None and not self.check.is_ok
 
 
-def dashboard_rows(orgs: list[Organization], *, year: int) -> list[MemberRow]:
-    rows = {org.pk: MemberRow(org=org) for org in orgs}
+def dashboard_rows(orgs: list[Organization], *, year: int, language: str = "fr") -> list[MemberRow]:
+    marks = month_marks(language)
+    rows = {}
+    for org in orgs:
+        owed = None if org.is_gie else ZERO  # the GIE cannot owe itself: no figure, not a zero
+        rows[org.pk] = MemberRow(org=org, marks=marks, gie_owes=owed, owes_gie=owed)
     books = dict(Book.objects.filter(organization_id__in=rows).values_list("pk", "organization_id"))
     for book_id, org_id in books.items():
         rows[org_id].book_id = book_id
@@ -63,10 +92,7 @@ def dashboard_rows(orgs: list[Organization], *, year: int) -> list[MemberRow]:
         row = rows[org_id]
         row.cash = from_centimes(sums[(book_id, accounts.CASH)])
         row.bank = from_centimes(sums[(book_id, accounts.BANK)])
-        if row.org.is_gie:
-            row.gie_owes = from_centimes(-sums[(book_id, accounts.PARTNER_CURRENT_CREDIT)])
-            row.owes_gie = from_centimes(sums[(book_id, accounts.PARTNER_CURRENT_DEBIT)])
-        else:
+        if not row.org.is_gie:
             row.gie_owes = from_centimes(sums[(book_id, accounts.SUNDRY_DEBTORS)])
             row.owes_gie = from_centimes(-sums[(book_id, accounts.SUNDRY_CREDITORS)])
     for book_id, month in PeriodLock.objects.filter(book_id__in=books, year=year).values_list("book_id", "month"):

@@ -1,12 +1,15 @@
 """The web shell: login with the preferred language, home per role, dashboard, users and roles."""
 
-import secrets
 from typing import Any
 
+from axes.helpers import get_client_ip_address, get_client_username, get_cool_off, get_failure_limit
+from axes.utils import reset as axes_reset
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.password_validation import password_validators_help_text_html, validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,28 +21,58 @@ from django.views.decorators.http import require_http_methods
 from gie_erp.core.access import role_required
 from gie_erp.core.errors import DomainError
 from gie_erp.core.exports import table_response
-from gie_erp.core.imports import import_with_report
+from gie_erp.core.imports import MEMBER_LIMITS, import_with_report, upload_content
 from gie_erp.core.roles import Role, sees_all_books
 from gie_erp.jobs.onboarding import members_import_with_books
 from gie_erp.web.dashboard import dashboard_rows, dashboard_totals
 from gie_erp.web.portal import portal_home
 from members import selectors
-from members.imports import cooperators_import
+from members.imports import column_guide, cooperators_import
 from members.models import Organization, User
-from members.services import user_password_reset, user_upsert
+from members.services import user_create, user_locked_out_record, user_update
 
 PAGE_SIZE = 50
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, then the user's preferred language (Arabic for most representatives) as the session default."""
+    """Django's login, throttled by django-axes (settings ``AXES_*``), then the user's preferred language (Arabic for
+    most representatives) as the session default."""
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        language = getattr(form.get_user(), "preferred_language", "") or settings.LANGUAGE_CODE
+        user = form.get_user()
+        # Only this account's failures from this address: axes' own reset would clear the whole address.
+        axes_reset(ip=get_client_ip_address(self.request), username=user.get_username())
+        language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
         if language in dict(settings.LANGUAGES) and not self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,  # Secure in production, like Django's own language cookie
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE or "Lax",
+            )
         return response
+
+
+def login_locked_out(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The lockout page (``AXES_LOCKOUT_CALLABLE``), 429 in the reader's language; the failure that starts a lockout
+    is audited (later refused attempts count on, so they are not: one row per lockout, not per attempt)."""
+    failures = getattr(request, "axes_failures_since_start", None)
+    if failures is not None and failures == get_failure_limit(request, credentials):
+        user_locked_out_record(
+            username=get_client_username(request, credentials) or "",
+            ip_address=getattr(request, "axes_ip_address", None),
+            failures=failures,
+        )
+    cool_off = get_cool_off(request)
+    minutes = int(cool_off.total_seconds() // 60) if cool_off else 0
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -74,7 +107,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                    len(r.locked_months), "oui" if r.alert else "") for r in rows),
         )  # fmt: skip
     page = Paginator(orgs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = dashboard_rows(list(page.object_list), year=year)
+    rows = dashboard_rows(list(page.object_list), year=year, language=getattr(request, "LANGUAGE_CODE", "fr"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -93,10 +126,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 class UserForm(forms.Form):
+    """A new login (``target`` None) or an existing one: its username is then fixed, its password optional."""
+
     username = forms.CharField(label=gettext_lazy("Identifiant"), max_length=150)
     first_name = forms.CharField(label=gettext_lazy("Prénom"), max_length=150, required=False)
     last_name = forms.CharField(label=gettext_lazy("Nom"), max_length=150, required=False)
-    role = forms.ChoiceField(label=gettext_lazy("Rôle"), choices=Role.choices)
+    # The least power by default: a representative reads one cooperative's books and writes nothing, and the form
+    # refuses it without a cooperative, so every other role is a deliberate choice.
+    role = forms.ChoiceField(label=gettext_lazy("Rôle"), choices=Role.choices, initial=Role.COOP_REPRESENTATIVE)
     organization = forms.ModelChoiceField(
         label=gettext_lazy("Coopérative"), required=False, queryset=Organization.objects.all(), to_field_name="slug"
     )
@@ -107,13 +144,40 @@ class UserForm(forms.Form):
         label=gettext_lazy("Mot de passe (création ou réinitialisation)"),
         required=False,
         widget=forms.PasswordInput(render_value=False),
-        min_length=8,
     )
+
+    def __init__(self, *args: Any, target: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.target = target
+        self.fields["password"].help_text = password_validators_help_text_html()
+        if target is not None:
+            self.fields["username"].disabled = True  # editing never renames (nor creates) another login
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        if self.target is None and User.objects.filter(username__iexact=username).exists():
+            raise ValidationError(_("Cet identifiant est déjà utilisé : choisissez-en un autre."))
+        return username
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("role") == Role.COOP_REPRESENTATIVE and not data.get("organization"):
             self.add_error("organization", _("Un représentant est lié à une coopérative."))
+        password = data.get("password")
+        if self.target is None and not password:
+            self.add_error("password", _("Choisissez un mot de passe pour un nouvel utilisateur."))
+        if password:
+            # Django's validators (settings.AUTH_PASSWORD_VALIDATORS), with the user's own words to compare with.
+            person = User(
+                username=data.get("username", ""),
+                first_name=data.get("first_name", ""),
+                last_name=data.get("last_name", ""),
+                email=self.target.email if self.target is not None else "",
+            )
+            try:
+                validate_password(password, user=person)
+            except ValidationError as error:
+                self.add_error("password", error)
         return data
 
 
@@ -146,6 +210,8 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
             target = User.objects.get(pk=user_id)
         except User.DoesNotExist:
             raise Http404 from None
+        if target.is_superuser and not getattr(request.user, "is_superuser", False):
+            raise PermissionDenied  # else a GIE administrator could reset a superuser's password and become one
     initial = {}
     if target is not None:
         initial = {
@@ -156,24 +222,23 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
             "organization": target.organization.slug if target.organization else None,
             "preferred_language": target.preferred_language,
         }
-    form = UserForm(request.POST or None, initial=initial)
-    if request.method == "POST" and target is None and not request.POST.get("password"):
-        form.add_error("password", _("Choisissez un mot de passe pour un nouvel utilisateur."))
+    form = UserForm(request.POST or None, initial=initial, target=target)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        fields = {
+            "role": Role(data["role"]),
+            "organization": data["organization"],
+            "first_name": data["first_name"],
+            "last_name": data["last_name"],
+            "preferred_language": data["preferred_language"],
+        }
         try:
-            user, created = user_upsert(
-                acting_user=request.user,
-                username=data["username"],
-                password=data["password"] or secrets.token_urlsafe(24),
-                role=Role(data["role"]),
-                organization=data["organization"],
-                first_name=data["first_name"],
-                last_name=data["last_name"],
-                preferred_language=data["preferred_language"],
-            )
-            if not created and data["password"]:
-                user_password_reset(acting_user=request.user, user=user, password=data["password"])
+            if target is None:
+                user = user_create(
+                    acting_user=request.user, username=data["username"], password=data["password"], **fields
+                )
+            else:
+                user = user_update(acting_user=request.user, user=target, password=data["password"], **fields)
         except DomainError as error:
             messages.error(request, error.message())
         else:
@@ -186,22 +251,41 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def member_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV/XLSX of cooperatives or cooperators; the row-by-row report is in French and Arabic."""
-    context: dict[str, Any] = {"kind": request.POST.get("kind", "members")}
+    kind = request.POST.get("kind") or request.GET.get("template") or "members"
+    kind = kind if kind in {"members", "cooperators"} else "members"
+    if request.method == "GET" and request.GET.get("template"):  # a sheet to fill in: the header and one example
+        guide = column_guide(kind)
+        return table_response(
+            filename=f"modele-{'cooperateurs' if kind == 'cooperators' else 'cooperatives'}",
+            fmt=request.GET.get("format", "xlsx"),
+            headers=[column.name for column in guide],
+            rows=[[column.example for column in guide]],
+        )
+    context: dict[str, Any] = {
+        "kind": kind,
+        "guides": [("members", column_guide("members")), ("cooperators", column_guide("cooperators"))],
+    }
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("Choisissez un fichier CSV ou XLSX."))
             return render(request, "members/import.html", context)
-        name, content = upload.name or "", upload.read()
+        name = upload.name or ""
         if context["kind"] == "cooperators":
             result = import_with_report(
-                request, context, lambda: cooperators_import(filename=name, content=content, acting_user=request.user)
+                request,
+                context,
+                lambda: cooperators_import(
+                    filename=name, content=upload_content(upload, MEMBER_LIMITS), acting_user=request.user
+                ),
             )
         else:
             result = import_with_report(
                 request,
                 context,
-                lambda: members_import_with_books(filename=name, content=content, acting_user=request.user),
+                lambda: members_import_with_books(
+                    filename=name, content=upload_content(upload, MEMBER_LIMITS), acting_user=request.user
+                ),
             )
         if result is not None:
             messages.success(request, _("%(count)d lignes importées.") % {"count": result.created})

@@ -1,41 +1,70 @@
-// Entry form: running totals in integer centimes (no float drift), posting enabled only when balanced.
-(function () {
-  const form = document.getElementById("entry-form");
-  if (!form) return;
+// Entry form: running totals in integer centimes (no float drift) with the server's amount grammar; posting is
+// enabled only when the entry balances, and the form says why when it is not. Accounts are searched as you type.
+import { parseAmount, showCentimes } from "./amounts.js";
+
+const form = document.getElementById("entry-form");
+if (form) {
   const body = form.querySelector("#lines tbody");
   const total = form.querySelector("input[name='lines-TOTAL_FORMS']");
-  const toCentimes = (text) => {
-    const clean = (text || "").replace(/[\s\u202f\u00a0]/g, "").replace(",", ".");
-    if (!clean) return 0;
-    if (!/^\d+(\.\d{1,2})?$/.test(clean)) return NaN;
-    const [units, decimals = ""] = clean.split(".");
-    return parseInt(units, 10) * 100 + parseInt((decimals + "00").slice(0, 2), 10);
-  };
-  const show = (c) => {
-    const sign = c < 0 ? "-" : "";
-    const abs = Math.abs(c);
-    const units = Math.floor(abs / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, "\u202f");
-    return sign + units + "," + String(abs % 100).padStart(2, "0");
-  };
+  const why = form.querySelector("#post-why");
+  const text = JSON.parse(document.getElementById("entry-form-messages").textContent);
+  const say = (key, values = {}) => (text[key] || key).replace(/%\((\w+)\)s/g, (_, name) => values[name] ?? "");
+
   function recompute() {
-    let debit = 0, credit = 0, bad = false;
+    let debit = 0, credit = 0, problem = "", lineNo = 0;
     body.querySelectorAll("tr.line").forEach((row) => {
-      const d = toCentimes(row.querySelector(".debit").value);
-      const c = toCentimes(row.querySelector(".credit").value);
-      if (Number.isNaN(d) || Number.isNaN(c)) { bad = true; return; }
-      debit += d; credit += c;
+      lineNo += 1;
+      for (const [side, label] of [["debit", text.debit], ["credit", text.credit]]) {
+        const input = row.querySelector("." + side);
+        const value = input.value.trim();
+        if (!value) { input.removeAttribute("aria-invalid"); continue; }
+        const parsed = parseAmount(value);
+        if (parsed.error) {
+          input.setAttribute("aria-invalid", "true");
+          if (!problem) problem = say("line", { line: lineNo, side: label }) + " " + say(parsed.error, { value, plain: parsed.plain });
+          continue;
+        }
+        input.removeAttribute("aria-invalid");
+        if (side === "debit") debit += parsed.centimes; else credit += parsed.centimes;
+      }
     });
-    form.querySelector("#total-debit").textContent = show(debit);
-    form.querySelector("#total-credit").textContent = show(credit);
+    form.querySelector("#total-debit").textContent = showCentimes(debit);
+    form.querySelector("#total-credit").textContent = showCentimes(credit);
     const diff = form.querySelector("#difference");
-    const balanced = !bad && debit > 0 && debit === credit;
-    diff.textContent = bad ? "?" : show(debit - credit);
+    if (!problem && debit === 0 && credit === 0) problem = text.empty;
+    if (!problem && debit !== credit) problem = say("unbalanced", { difference: showCentimes(debit - credit) });
+    const balanced = !problem;
+    diff.textContent = showCentimes(debit - credit);
     diff.classList.toggle("ok", balanced);
     diff.classList.toggle("ko", !balanced);
     form.querySelector("#post").disabled = !balanced;
     form.querySelector("#post-new").disabled = !balanced;
+    why.textContent = balanced ? "" : problem;
     return balanced;
   }
+
+  // accounts: the datalist holds the matches of what is being typed (the server searches codes and names)
+  const datalist = document.getElementById("accounts");
+  const searchUrl = form.dataset.accountSearch;
+  let timer = null, lastQuery = null;
+  function searchAccounts(input) {
+    clearTimeout(timer);
+    timer = setTimeout(async () => {
+      const query = input.value.trim();
+      if (query === lastQuery) return;
+      lastQuery = query;
+      const response = await fetch(searchUrl + "?q=" + encodeURIComponent(query), { headers: { "HX-Request": "true" } });
+      if (response.ok && query === input.value.trim()) datalist.innerHTML = await response.text();
+    }, 120);
+  }
+  form.addEventListener("input", (event) => {
+    if (event.target.classList.contains("account")) searchAccounts(event.target);
+    recompute();
+  });
+  form.addEventListener("focusin", (event) => {
+    if (event.target.classList.contains("account")) searchAccounts(event.target);
+  });
+
   function addLine() {
     const index = parseInt(total.value, 10);
     const html = document.getElementById("line-template").innerHTML.replaceAll("__i__", String(index));
@@ -46,7 +75,6 @@
     return account;
   }
   form.querySelector("#add-line").addEventListener("click", addLine);
-  form.addEventListener("input", recompute);
   form.addEventListener("keydown", (event) => {
     if (event.altKey && (event.key === "l" || event.key === "L")) { event.preventDefault(); addLine(); }
     if (event.ctrlKey && event.key === "Enter") {
@@ -55,4 +83,4 @@
     }
   });
   recompute();
-})();
+}

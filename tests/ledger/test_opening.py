@@ -51,8 +51,7 @@ def test_any_error_refuses_the_whole_file(coop_a: Any, coop_b: Any) -> None:
     assert found == {
         (4, "account_code", ErrorCode.IMPORT_UNKNOWN_ACCOUNT.value),
         (5, "book", ErrorCode.IMPORT_UNKNOWN_MEMBER.value),
-        (6, "debit", ErrorCode.IMPORT_BAD_AMOUNT.value),
-        (6, "debit", ErrorCode.IMPORT_BAD_VALUE.value),
+        (6, "debit", ErrorCode.AMOUNT_AMBIGUOUS.value),  # 1.005: a thousand and five, or 1.005 dirhams?
         (0, "book", ErrorCode.IMPORT_UNBALANCED.value),
     }
     unbalanced = next(e for e in info.value.report.as_rows() if e["code"] == ErrorCode.IMPORT_UNBALANCED.value)

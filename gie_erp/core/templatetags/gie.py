@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils import translation
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from gie_erp.core.i18n import CURRENCY_LABEL, format_amount, format_month
 from gie_erp.core.money import from_centimes
@@ -63,3 +63,22 @@ def get_item(mapping: Any, key: Any) -> Any:
     if mapping is None:
         return None
     return mapping.get(key)
+
+
+@register.filter
+def org_name(organization: Any) -> str:
+    """An organization's legal name in the page's language: Arabic where we have it, else French."""
+    if organization is None or organization == "":
+        return ""
+    arabic = getattr(organization, "legal_name_ar", "")
+    if _language() == "ar" and arabic:
+        return str(arabic)
+    return str(getattr(organization, "legal_name_fr", organization))
+
+
+@register.filter
+def css_string(value: Any) -> SafeString:
+    """Text for a CSS ``content: "…"`` string (print headers): everything but letters, digits and plain punctuation
+    written as a CSS escape, so no quote, backslash, ``<`` or line break can leave the string or the style block."""
+    text = " ".join(str(value).split())
+    return mark_safe("".join(ch if ch.isalnum() or ch in " -–·:/.,()" else f"\\{ord(ch):06x}" for ch in text))  # noqa: S308 - escaped above
