@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from gie_erp.web import views as web_views
 from members.urls import api_urlpatterns as members_api
@@ -9,7 +11,8 @@ urlpatterns = [
     path("", web_views.home, name="home"),
     path("accounts/login/", web_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # the language switch must work before logging in (the login page carries it)
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("", include("gie_erp.web.urls")),
     path("members/", include("members.urls")),
     path("statements/", include("gie_erp.statements.urls")),

@@ -1,11 +1,13 @@
 """Pages for members and cooperators. Parse, call one selector or service, render."""
 
+import re
 from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from gie_erp.core.audit import audit_history, reads_audit
 from gie_erp.core.exports import table_response
 from members import selectors
 
@@ -31,9 +33,33 @@ def member_list(request: HttpRequest) -> HttpResponse:
     return render(request, "members/member_list.html", {"page": page, "q": search})
 
 
+#: a legal reference that starts by restating the status ("Exonérée de TVA — CGI art. 91…"): shown once, not twice
+_VAT_STATUS_PREFIX = re.compile(
+    r"^\s*(exon[ée]r[ée]e?s?|assujetti[e]?s?)(\s+(de|à)\s+(la\s+)?tva)?\s*[—–:,;-]*\s*", re.IGNORECASE
+)
+
+
+def vat_reference(reference: str) -> str:
+    """The VAT legal reference without a leading restatement of the status it comes after on the page."""
+    return _VAT_STATUS_PREFIX.sub("", reference, count=1).strip()
+
+
 def member_detail(request: HttpRequest, org_slug: str) -> HttpResponse:
-    org = selectors.organization_get(user=request.user, slug=org_slug)
-    return render(request, "members/member_detail.html", {"org": org})
+    """A member's file; GIE staff and auditors also get the links to its book and audit log, and its history."""
+    user: Any = request.user
+    org = selectors.organization_get(user=user, slug=org_slug)
+    staff = reads_audit(user)  # the roles that see every book (a representative sees neither book page nor audit)
+    return render(
+        request,
+        "members/member_detail.html",
+        {
+            "org": org,
+            "vat_reference": vat_reference(org.vat_legal_reference),
+            "has_book": staff and hasattr(org, "book"),  # a member added in the admin has no book until one is opened
+            "shows_audit": staff,
+            "history": audit_history(user=user, target_type=org._meta.label_lower, target_id=org.pk, limit=20),
+        },
+    )
 
 
 def cooperator_list(request: HttpRequest, org_slug: str) -> HttpResponse:

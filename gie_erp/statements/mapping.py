@@ -5,19 +5,22 @@ cooperative (3488 with partner GIE: fair sales collected in its name, not yet se
 the GIE (4488 with partner GIE: fees invoiced, not yet paid). Each is a debit − credit balance, so the sum is one
 signed figure.
 
-**Rows explain how that money moved in the month.** Every entry balances, so the change of the money accounts equals
-the credit − debit movement of all the other accounts. Each other (account, partner) key goes to exactly one row by
-the first matching rule below; a row's figure is its effect on the money (positive: money came in). So
+**Rows explain how that money moved in the month**, the way the detail lists it: each of the month's entries that
+moved the money counts once, whole, under the row of its main counterpart (its largest line that is not money),
+found by the first matching rule below. A row's figure is the sum of those effects (positive: money came in), i.e.
+the detail grouped by row, and
 
     opening + received − paid or owed ± other movements = closing
 
-holds to the centime, and every figure is a sum of the balance table (the trial balance of the month).
+holds to the centime (the balance table gives opening and closing; ``layout`` checks that the entries agree).
 
 Consequences, by design:
+- "Ventes au comptant" are the sales paid at once (cash, transfer, or collected by the GIE at a fair); a sale on
+  credit shows the month the customer pays, under "Règlements clients" — the name the detail gives those lines —
+  so a reader finds every detail line in the row that names it. Likewise purchases on credit show when the
+  supplier is paid ("Paiements fournisseurs");
 - a GIE settlement (bank debit, 3488 GIE credit) moves money the GIE already held for the cooperative into its bank:
   it changes no row and no balance, and is listed in the detail as a transfer;
-- a sale on credit counts under sales, and until the customer pays, "other movements" (customers 342x) shows the
-  money still to collect with a minus; a purchase on credit likewise shows under purchases and "other movements";
 - a fee invoiced by the GIE is "paid or owed" the day it is invoiced (4488 GIE is part of the money).
 """
 
@@ -49,6 +52,8 @@ class Icon(StrEnum):
     CART = "cart"
     PERSON = "person"
     RECEIPT = "receipt"
+    INVOICE_PAID = "invoice_paid"
+    TRUCK = "truck"
     EXCHANGE = "exchange"
 
 
@@ -131,7 +136,15 @@ DEFAULT_MAPPING = StatementMapping(
         AccountMatch("4488", Partner.GIE),  # the cooperative owes the GIE
     ),
     rows=(
-        StatementRow("sales", Flow.IN, Icon.BASKET, "Ventes", "مداخيل المبيعات", "ⴰⵣⵏⵣ", always_shown=True),
+        StatementRow("sales", Flow.IN, Icon.BASKET, "Ventes au comptant", "المبيعات نقدا", "ⴰⵣⵏⵣ", always_shown=True),
+        StatementRow(
+            "customer_payments",
+            Flow.IN,
+            Icon.INVOICE_PAID,
+            "Règlements clients",
+            "تسديدات الزبناء",
+            "ⴰⵅⵍⵍⵚ ⵏ ⵉⵎⵙⵖⴰⵏ",
+        ),
         StatementRow("grants", Flow.IN, Icon.HAND, "Subventions", "الإعانات والمنح", "ⵜⵉⵡⵉⵙⵉ"),
         StatementRow("other_income", Flow.IN, Icon.COINS, "Autres recettes", "مداخيل أخرى", "ⵉⴽⵛⵛⵓⵎⵏ ⵢⴰⴹⵏ"),
         StatementRow(
@@ -145,16 +158,17 @@ DEFAULT_MAPPING = StatementMapping(
         ),
         StatementRow("training", Flow.OUT, Icon.CAP, "Formation", "مصاريف التكوين", "ⴰⵙⵍⵎⴷ"),
         StatementRow("purchases", Flow.OUT, Icon.CART, "Achats", "المشتريات", "ⴰⵙⵖⴰ"),
+        StatementRow(
+            "supplier_payments",
+            Flow.OUT,
+            Icon.TRUCK,
+            "Paiements fournisseurs",
+            "تسديدات للممونين",
+            "ⴰⵅⵍⵍⵚ ⵏ ⵉⵎⵣⵏⵣⴰ",
+        ),
         StatementRow("wages", Flow.OUT, Icon.PERSON, "Salaires", "الأجور", "ⴰⵖⵔⴰⴷ"),
         StatementRow("other_expenses", Flow.OUT, Icon.RECEIPT, "Autres frais", "مصاريف أخرى", "ⵉⵚⵕⵉⴼⵏ ⵢⴰⴹⵏ"),
-        StatementRow(
-            "other_movements",
-            Flow.OTHER,
-            Icon.EXCHANGE,
-            "Clients, fournisseurs, autres",
-            "الزبناء والممونون وغيرهم",
-            "ⵉⵎⵓⵙⵙⵓⵜⵏ ⵢⴰⴹⵏ",
-        ),
+        StatementRow("other_movements", Flow.OTHER, Icon.EXCHANGE, "Autres mouvements", "حركات أخرى", "ⵉⵎⵓⵙⵙⵓⵜⵏ ⵢⴰⴹⵏ"),
     ),
     rules=(
         Rule(AccountMatch("61365"), "training"),  # trainers' fees (honoraires), from the GIE or not
@@ -164,8 +178,10 @@ DEFAULT_MAPPING = StatementMapping(
         Rule(AccountMatch("6", Partner.GIE), "gie_fees"),  # commissions, shared-service fees invoiced by the GIE
         Rule(AccountMatch("6"), "other_expenses"),
         Rule(AccountMatch("716"), "grants"),  # operating subsidies
-        Rule(AccountMatch("71"), "sales"),  # sales of goods, products and services (incl. fair sales via the GIE)
+        Rule(AccountMatch("71"), "sales"),  # sales paid at once (incl. fair sales collected by the GIE)
         Rule(AccountMatch("7"), "other_income"),
-        Rule(AccountMatch(""), "other_movements"),  # customers, suppliers, capital, equipment, VAT, other debts
+        Rule(AccountMatch("342"), "customer_payments"),  # customers paying (or refunded) what they owed
+        Rule(AccountMatch("441"), "supplier_payments"),  # suppliers paid what the cooperative owed them
+        Rule(AccountMatch(""), "other_movements"),  # capital, equipment, loans, VAT, other debts
     ),
 )

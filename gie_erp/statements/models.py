@@ -38,11 +38,16 @@ class StatementBatch(models.Model):
 
 
 class StatementBatchItem(models.Model):
-    """One cooperative's statement in a batch; ``rendered_at`` set once its PDF is stored (progress = count)."""
+    """One cooperative's statement in a batch; ``rendered_at`` set once its PDF is stored (progress = count).
+
+    ``started_at`` is the claim of an in-process renderer (eager mode, driven by the progress page): a claim older
+    than ``services.ITEM_LEASE`` is taken over, so a renderer that died leaves no item stuck.
+    """
 
     batch = models.ForeignKey(StatementBatch, on_delete=models.CASCADE, related_name="items")
     organization = models.ForeignKey("members.Organization", on_delete=models.PROTECT, related_name="+")
     file_name = models.CharField(max_length=255, blank=True)  # storage name
+    started_at = models.DateTimeField(null=True, blank=True)
     rendered_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 

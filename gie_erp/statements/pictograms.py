@@ -113,6 +113,19 @@ CATEGORY = {
         f"{_stroke(INK, 3)}/>",
         name="receipt",
     ),
+    Icon.INVOICE_PAID: _svg(  # an invoice with a tick: customers paying what they owed
+        "cat",
+        f'<path d="M9 4 h21 l9 9 v31 h-30 z M30 4 v9 h9 M15 13 h10 M15 20 h18" {_stroke(INK, 3)}/>'
+        f'<path d="M15 32 l6 6 l12 -13" {_stroke(INK, 4.5)}/>',
+        name="invoice-paid",
+    ),
+    Icon.TRUCK: _svg(  # a delivery truck: suppliers paid
+        "cat",
+        f'<path d="M3 11 h26 v23 h-26 z M29 19 h9 l7 8 v7 h-16" {_stroke(INK, 3)}/>'
+        f'<circle cx="12" cy="37" r="4.5" fill="#ffffff" stroke="{INK}" stroke-width="3"/>'
+        f'<circle cx="36" cy="37" r="4.5" fill="#ffffff" stroke="{INK}" stroke-width="3"/>',
+        name="truck",
+    ),
     Icon.EXCHANGE: EXCHANGE,
 }
 

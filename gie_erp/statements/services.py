@@ -4,8 +4,10 @@ Rendering reads only; the batch services own their transactions and write an aud
 """
 
 import io
+import logging
+import time
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -43,6 +46,8 @@ from members.models import Organization
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "statements"
 STATEMENT_CSS = TEMPLATE_DIR / "statement.css"
 STORAGE_DIR = "statements"
+ITEM_LEASE = timedelta(minutes=2)  # a statement renders in well under a second; a claim this old was abandoned
+logger = logging.getLogger(__name__)
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 
 
@@ -90,6 +95,11 @@ def is_compact(shown_rows: int) -> bool:
     return shown_rows > 5
 
 
+def is_dense(shown_rows: int) -> bool:
+    """Smaller still when nearly every kind of movement happened in the month."""
+    return shown_rows > 8
+
+
 def statement_build(
     *,
     organization: Organization,
@@ -98,7 +108,8 @@ def statement_build(
     mapping: StatementMapping = DEFAULT_MAPPING,
     detail_limit: int | None = None,
 ) -> Statement:
-    """A member's statement for a month; its figures equal the trial balance's for the same accounts and month.
+    """A member's statement for a month: balances from the balance table, rows = the month's entries that moved
+    the money grouped as the detail labels them (the two must agree, else StatementMismatch).
 
     ``detail_limit`` caps the detail lines (default: what usually fits under the figure rows).
     """
@@ -108,6 +119,7 @@ def statement_build(
     figures = statement_figures(
         opening_movements=inputs.opening_movements,
         month_movements=inputs.month_movements,
+        entries=inputs.entries,
         mapping=mapping,
         gie_id=gie_id,
     )
@@ -224,6 +236,7 @@ def statement_context(statement: Statement, *, printed_on: date) -> dict[str, An
         "year": str(statement.year),
         "rows": rows,
         "compact": is_compact(len(shown)),
+        "dense": is_dense(len(shown)),
         "received": _amount(figures.received, signed=True),
         "paid": _amount(-figures.paid_or_owed, signed=True),
         "details": [_detail_context(line) for line in statement.details],
@@ -345,11 +358,52 @@ def statement_batch_bundle(*, batch_id: int) -> str:
     return name
 
 
+def statement_batch_printed_on(batch: StatementBatch) -> date:
+    """The date printed on every statement of the batch: the day it was launched (whoever renders it, whenever)."""
+    return timezone.localdate(batch.created_at)
+
+
+def statement_batch_item_claim(*, batch_id: int) -> int | None:
+    """Claim the next item of the batch still to render (never claimed, or claimed longer than ITEM_LEASE ago) and
+    return its id; None when there is none. A conditional update decides, so two renderers never get the same item.
+    """
+    now = timezone.now()
+    pending = StatementBatchItem.objects.filter(batch_id=batch_id, rendered_at__isnull=True, error="").filter(
+        Q(started_at__isnull=True) | Q(started_at__lt=now - ITEM_LEASE)
+    )
+    for item_id, started_at in pending.order_by("pk").values_list("pk", "started_at")[:20]:
+        claimed = StatementBatchItem.objects.filter(pk=item_id, rendered_at__isnull=True, started_at=started_at)
+        if claimed.update(started_at=now):
+            return item_id
+    return None
+
+
+def statement_batch_advance(*, batch_id: int, budget_seconds: float = 1.0) -> int:
+    """Render items of the batch in this process until the budget is spent (at least one item), and return how many
+    were attempted. This is the worker of eager mode (no broker): the progress page calls it at each poll, so the
+    request that launches a batch returns at once and the work goes on one slice at a time, resuming after a
+    restart. A failed item keeps its error (shown on the page) and the others still render."""
+    batch = StatementBatch.objects.get(pk=batch_id)
+    printed_on = statement_batch_printed_on(batch)
+    started, attempted = time.monotonic(), 0
+    while attempted == 0 or time.monotonic() - started < budget_seconds:
+        item_id = statement_batch_item_claim(batch_id=batch_id)
+        if item_id is None:
+            break
+        attempted += 1
+        try:
+            statement_batch_item_render(item_id=item_id, printed_on=printed_on)
+        except Exception:  # recorded on the item and the batch by the render itself
+            logger.exception("statement batch %s: item %s failed", batch_id, item_id)
+    return attempted
+
+
 @dataclass(frozen=True, slots=True)
 class BatchProgress:
     total: int
     done: int
     failed: int
+    is_finished: bool  # nothing more will happen: the bundle is ready, or the batch failed and no item is pending
 
     @property
     def percent(self) -> int:
@@ -357,9 +411,15 @@ class BatchProgress:
 
 
 def statement_batch_progress(batch: StatementBatch) -> BatchProgress:
-    items = batch.items.all()
-    return BatchProgress(
-        total=items.count(),
-        done=items.filter(rendered_at__isnull=False).count(),
-        failed=items.exclude(error="").count(),
+    """Done / failed / total items of the batch, in one query."""
+    counts = batch.items.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=Q(rendered_at__isnull=False)),
+        failed=Count("pk", filter=~Q(error="")),
     )
+    total, done, failed = counts["total"], counts["done"], counts["failed"]
+    status = batch.status
+    is_finished = status == StatementBatch.Status.DONE or (
+        status == StatementBatch.Status.FAILED and done + failed >= total
+    )
+    return BatchProgress(total=total, done=done, failed=failed, is_finished=is_finished)

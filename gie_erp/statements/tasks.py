@@ -14,6 +14,12 @@ def statement_render(item_id: int, printed_on: str) -> str:
     return statement_batch_item_render(item_id=item_id, printed_on=date.fromisoformat(printed_on))
 
 
+def tasks_run_in_process() -> bool:
+    """True without a broker (eager mode): nobody else will render a batch, so its progress page drives the work
+    (``services.statement_batch_advance``); with workers, ``statement_batch_dispatch`` queues it."""
+    return bool(statement_render.app.conf.task_always_eager)
+
+
 @shared_task(name="statements.dispatch", acks_late=True)
 def statement_batch_dispatch(batch_id: int, printed_on: str) -> int:
     """Queue one render task per item not yet rendered; returns how many were queued."""

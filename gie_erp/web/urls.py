@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gie_erp.web import portal, views
+from gie_erp.web import audit, portal, views
 
 app_name = "web"
 urlpatterns = [
@@ -8,5 +8,6 @@ urlpatterns = [
     path("users/", views.users, name="users"),
     path("users/new/", views.user_edit, name="user_new"),
     path("users/<int:user_id>/", views.user_edit, name="user_edit"),
+    path("audit/", audit.audit_log, name="audit"),
     path("portal/<int:year>/<int:month>/", portal.portal_month, name="portal_month"),
 ]

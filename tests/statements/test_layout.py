@@ -40,8 +40,10 @@ def test_money_is_bank_cash_and_the_gie_balances_only():
         ("61365", GIE, "training"),
         ("6121", GIE, "purchases"),
         ("6171", 0, "wages"),
-        ("3421", 0, "other_movements"),
+        ("3421", 0, "customer_payments"),
+        ("4411", 0, "supplier_payments"),
         ("1111", 0, "other_movements"),
+        ("2332", 0, "other_movements"),
     ],
 )
 def test_rules(code, partner, row):
@@ -60,9 +62,46 @@ def test_unbalanced_input_is_refused():
         statement_figures(
             opening_movements={},
             month_movements={("5141", 0): [1000, 0], ("7121", 0): [0, 900]},
+            entries=[],
             mapping=DEFAULT_MAPPING,
             gie_id=GIE,
         )
+
+
+def test_entries_that_do_not_explain_the_balance_table_are_refused():
+    sale = EntryMovement(date(2026, 3, 2), "1", "vente", (EntryLine("5161", 0, 900, 0), EntryLine("7121", 0, 0, 900)))
+    with pytest.raises(StatementMismatch):
+        statement_figures(
+            opening_movements={},
+            month_movements={("5161", 0): [1000, 0], ("7121", 0): [0, 1000]},  # 100,00 more than the entries say
+            entries=[sale],
+            mapping=DEFAULT_MAPPING,
+            gie_id=GIE,
+        )
+
+
+def test_each_entry_counts_whole_under_its_main_counterpart():
+    """A sale paid partly in cash, partly on credit: the cash counts, under the sales row (its largest line)."""
+    entry = EntryMovement(
+        date(2026, 3, 2),
+        "1",
+        "vente",
+        (EntryLine("5161", 0, 30000, 0), EntryLine("3421", 0, 70000, 0), EntryLine("7121", 0, 0, 100000)),
+    )
+    credit_sale = EntryMovement(
+        date(2026, 3, 3), "2", "vente à crédit", (EntryLine("3421", 0, 5000, 0), EntryLine("7121", 0, 0, 5000))
+    )
+    figures = statement_figures(
+        opening_movements={},
+        month_movements={("5161", 0): [30000, 0], ("3421", 0): [75000, 0], ("7121", 0): [0, 105000]},
+        entries=[entry, credit_sale],
+        mapping=DEFAULT_MAPPING,
+        gie_id=GIE,
+    )
+    by_key = {f.row.key: f.centimes for f in figures.rows}
+    assert by_key["sales"] == 30000  # the credit sale does not touch the money: no row, no detail line
+    assert by_key["customer_payments"] == 0
+    assert (figures.opening, figures.closing) == (0, 30000)
 
 
 def test_signs_are_ascii_and_stay_with_the_digits():
