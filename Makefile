@@ -62,7 +62,8 @@ demo: migrate
 	@echo ""
 	@$(PY) manage.py seed_demo --logins-only
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT) --noreload
+	@# as users see it: DEBUG off (the app's own error pages), static files served by runserver --insecure
+	DEBUG=0 $(PY) manage.py runserver $(HOST):$(PORT) --noreload --insecure
 
 serve: migrate
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)

@@ -15,8 +15,9 @@ from gie_erp.core.money import ZERO
 from ledger.books import book_ensure
 from ledger.chart import chart_by_code
 from ledger.engine import PostedRef
-from ledger.models import Journal
+from ledger.models import Entry, Journal
 from ledger.posting import EntryDraft, JournalLine
+from ledger.selectors import entry_lines
 from ledger.services import journal_entries_post
 from members.models import Organization
 
@@ -33,6 +34,12 @@ def _amount(report: ImportReport, row_no: int, name: str, text: str) -> Decimal:
     except AmountError as error:
         report.add(row_no, name, error.code, **error.params)
         return ZERO
+
+
+def _same_lines(entry: Entry, lines: list[JournalLine]) -> bool:
+    """The opening entry already posted carries exactly these lines (the same file sent again)."""
+    posted = sorted((ln.account_code, ln.debit, ln.credit, ln.partner_id or 0) for ln in entry_lines(entry))
+    return posted == sorted((ln.account_code, ln.debit, ln.credit, ln.partner_id or 0) for ln in lines)
 
 
 def opening_balances_import(
@@ -83,11 +90,28 @@ def opening_balances_import(
     for slug, (debit, credit) in sorted(totals.items()):
         if debit != credit:
             report.add(0, "book", ErrorCode.IMPORT_UNBALANCED, value=slug, debit=str(debit), credit=str(credit))
+    books = {slug: book_ensure(organization=orgs[slug]) for slug in sorted(lines)}
+    # One opening per book: another date, or other lines on the same date, is refused while the first stands (reverse
+    # it first). After a reversal the next opening takes a new key (the old one is spent).
+    openings: dict[int, list[Entry]] = defaultdict(list)
+    for entry in Entry.objects.filter(book__in=books.values(), idempotency_key__startswith="opening:").select_related(
+        "reversed_by"
+    ):
+        openings[entry.book_id].append(entry)
+    keys: dict[str, str] = {}
+    for slug, book in books.items():
+        standing = [e for e in openings[book.pk] if getattr(e, "reversed_by", None) is None]
+        spent = len(openings[book.pk]) - len(standing)
+        keys[slug] = f"opening:{opened_on.isoformat()}" + (f":{spent + 1}" if spent else "")
+        for entry in standing:
+            if entry.idempotency_key != keys[slug] or not _same_lines(entry, lines[slug]):
+                report.add(0, "book", ErrorCode.OPENING_EXISTS, value=slug, number=entry.number,
+                           date=f"{entry.posted_on:%d/%m/%Y}")  # fmt: skip
     if not report.ok:
         raise ImportRefused(report)
     drafts = []
     for slug, book_lines in sorted(lines.items()):
-        book = book_ensure(organization=orgs[slug])
+        book = books[slug]
         drafts.append(
             EntryDraft(
                 book_id=book.pk,
@@ -95,7 +119,7 @@ def opening_balances_import(
                 journal=Journal.MISC,
                 description=f"Soldes d'ouverture au {opened_on:%d/%m/%Y}",
                 source_ref=filename[:120],
-                idempotency_key=f"opening:{opened_on.isoformat()}",
+                idempotency_key=keys[slug],
                 lines=tuple(book_lines),
             )
         )

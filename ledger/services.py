@@ -221,8 +221,16 @@ def journal_entry_post_with_scan(
             acting_user=acting_user,
             today=today,
         )
-        if scan is not None and ref.created:
-            EntryAttachment.objects.create(entry_id=ref.je_id, book=book, file=scan)
+        if ref.created:  # a person's entry is audited (bulk postings write one row per batch)
+            audit_record(
+                actor=acting_user,
+                event="ledger.entry_posted",
+                target=Entry(pk=ref.je_id),
+                tenant_id=book.organization_id,
+                data={"number": ref.number, "scan": scan is not None},
+            )
+            if scan is not None:
+                EntryAttachment.objects.create(entry_id=ref.je_id, book=book, file=scan)
         return ref
 
     return retry_once_on_conflict(run)

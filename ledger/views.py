@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -577,7 +577,15 @@ def opening_import(request: HttpRequest) -> HttpResponse:
             )
             if refs is not None:
                 created = sum(1 for r in refs if r.created)
-                messages.success(request, _("%(count)d écritures d'ouverture enregistrées.") % {"count": created})
+                if created:
+                    text = ngettext(
+                        "%(count)d écriture d'ouverture enregistrée.",
+                        "%(count)d écritures d'ouverture enregistrées.",
+                        created,
+                    )
+                    messages.success(request, text % {"count": created})
+                else:
+                    messages.info(request, _("Ces soldes d'ouverture étaient déjà importés : rien de nouveau."))
     return render(request, "ledger/opening_import.html", context)
 
 

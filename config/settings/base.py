@@ -27,6 +27,7 @@ ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost
 #: Public address of the site (QR codes and links in monthly statements); production requires an https:// one.
 SITE_URL = os.environ.get("SITE_URL", "")
 # Nothing is posted, opened or reported before this day (a typo such as 0001-01-01 is refused): gie_erp/core/dates.py.
+CSRF_FAILURE_VIEW = "gie_erp.web.views.csrf_failure"  # the app's own page, in the user's language
 GIE_EARLIEST_DATE = os.environ.get("GIE_EARLIEST_DATE", "2000-01-01")
 # Scanned source documents (PDF, JPEG, PNG) are refused above this size: gie_erp/core/uploads.py.
 GIE_MAX_SCAN_BYTES = int(os.environ.get("GIE_MAX_SCAN_BYTES", str(10 * 1024 * 1024)))

@@ -49,6 +49,7 @@ EVENT_LABELS: dict[str, Any] = {
     "book.created": _("Livre comptable ouvert"),
     "cooperators.imported": _("Coopérateurs importés"),
     "ledger.bulk_posted": _("Écritures passées en lot"),
+    "ledger.entry_posted": _("Écriture saisie"),
     "ledger.entry_reversed": _("Écriture contre-passée"),
     "ledger.opening_imported": _("Soldes d'ouverture importés"),
     "ledger.period_locked": _("Période verrouillée"),

@@ -33,6 +33,7 @@ class ErrorCode(StrEnum):
     IMPORT_TOO_MANY_ROWS = "import_too_many_rows"
     IMPORT_DUPLICATE_COLUMN = "import_duplicate_column"
     IMPORT_NUL = "import_nul"
+    OPENING_EXISTS = "opening_exists"
     IMPORT_INVALID_FIELD = "import_invalid_field"
     # amounts (one grammar for every form and import: gie_erp/core/amounts.py)
     AMOUNT_NOT_A_NUMBER = "amount_not_a_number"
@@ -91,6 +92,10 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ),
     ErrorCode.IMPORT_DUPLICATE_COLUMN: _("La colonne %(value)s apparaît deux fois dans l'en-tête."),
     ErrorCode.IMPORT_NUL: _("Ligne %(row)s : caractère nul interdit (enregistrez le fichier en CSV UTF-8 ou en XLSX)."),
+    ErrorCode.OPENING_EXISTS: _(
+        "%(value)s a déjà ses soldes d'ouverture (%(number)s du %(date)s) : contre-passez cette écriture avant d'en "
+        "importer d'autres."
+    ),
     ErrorCode.IMPORT_INVALID_FIELD: _("Valeur refusée pour %(field)s : %(value)s — %(reason)s"),
     ErrorCode.AMOUNT_NOT_A_NUMBER: _("« %(value)s » n'est pas un montant : écrivez par exemple 1234,50."),
     ErrorCode.AMOUNT_EXPONENT: _(

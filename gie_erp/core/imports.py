@@ -14,11 +14,13 @@ from pathlib import PurePath
 from typing import Any
 
 from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from gie_erp.core.errors import DomainError, ErrorCode, error_message
 
 REPORT_LANGUAGES = ("fr", "ar")
+BROKEN_XLSX = gettext_lazy("le fichier XLSX est abîmé ou incomplet ; réenregistrez-le depuis le tableur")
 MB = 1024 * 1024
 #: an XLSX is a zip: its unpacked parts may not exceed this many times the import's byte limit (zip bombs)
 XLSX_UNPACKED_RATIO = 30
@@ -135,8 +137,8 @@ def _xlsx_rows(content: bytes, limits: ImportLimits) -> list[list[str]]:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except DomainError:
         raise
-    except Exception as exc:  # a broken or truncated file: zipfile, XML and openpyxl each raise their own
-        raise DomainError(ErrorCode.IMPORT_FORMAT, detail=f"XLSX ({type(exc).__name__})") from None
+    except Exception:  # a broken or truncated file: zipfile, XML and openpyxl each raise their own
+        raise DomainError(ErrorCode.IMPORT_FORMAT, detail=BROKEN_XLSX) from None
     try:
         rows: list[list[str]] = []
         for values in workbook.worksheets[0].iter_rows(values_only=True):
@@ -149,8 +151,8 @@ def _xlsx_rows(content: bytes, limits: ImportLimits) -> list[list[str]]:
         return rows
     except DomainError:
         raise
-    except Exception as exc:  # a sheet's XML can be cut anywhere
-        raise DomainError(ErrorCode.IMPORT_FORMAT, detail=f"XLSX ({type(exc).__name__})") from None
+    except Exception:  # a sheet's XML can be cut anywhere
+        raise DomainError(ErrorCode.IMPORT_FORMAT, detail=BROKEN_XLSX) from None
     finally:
         workbook.close()
 

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from gie_erp.core.access import role_required
@@ -32,6 +32,12 @@ from members.models import Organization, User
 from members.services import user_create, user_locked_out_record, user_update
 
 PAGE_SIZE = 50
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent from a page that is too old (or from a second tab after logging in): the app's 403 page that says
+    what to do, in the user's language, instead of Django's technical page."""
+    return render(request, "403_csrf.html", status=403)
 
 
 class LoginView(auth_views.LoginView):
@@ -253,13 +259,14 @@ def member_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV/XLSX of cooperatives or cooperators; the row-by-row report is in French and Arabic."""
     kind = request.POST.get("kind") or request.GET.get("template") or "members"
     kind = kind if kind in {"members", "cooperators"} else "members"
-    if request.method == "GET" and request.GET.get("template"):  # a sheet to fill in: the header and one example
-        guide = column_guide(kind)
+    if request.method == "GET" and request.GET.get("template"):
+        # a sheet to fill in: the header row only (an example row would be imported as a real member if left in;
+        # the page shows an example per column)
         return table_response(
             filename=f"modele-{'cooperateurs' if kind == 'cooperators' else 'cooperatives'}",
             fmt=request.GET.get("format", "xlsx"),
-            headers=[column.name for column in guide],
-            rows=[[column.example for column in guide]],
+            headers=[column.name for column in column_guide(kind)],
+            rows=[],
         )
     context: dict[str, Any] = {
         "kind": kind,
@@ -288,6 +295,7 @@ def member_import(request: HttpRequest) -> HttpResponse:
                 ),
             )
         if result is not None:
-            messages.success(request, _("%(count)d lignes importées.") % {"count": result.created})
+            text = ngettext("%(count)d ligne importée.", "%(count)d lignes importées.", result.created)
+            messages.success(request, text % {"count": result.created})
             return redirect("members:list")
     return render(request, "members/import.html", context)

@@ -72,3 +72,18 @@ def test_locking_a_month_asks_first(browser: Browser, live_server: Any, people: 
     page.locator("form[data-confirm] button[value=lock]").nth(2).click()
     page.wait_for_load_state("networkidle")
     assert list(PeriodLock.objects.values_list("year", "month")) == [(2026, 3)]
+
+
+@pytest.mark.parametrize(("width", "language"), [(1366, "ar"), (390, "fr"), (390, "ar")])
+def test_the_dashboard_never_scrolls_the_page_sideways(
+    browser: Browser, live_server: Any, people: dict[str, Any], width: int, language: str
+) -> None:
+    page = browser.new_context(viewport={"width": width, "height": 900}).new_page()
+    login(page, live_server.url, "gie-accountant")
+    if language == "ar":
+        page.click("button[name=language][value=ar]")
+        page.wait_for_load_state("networkidle")
+    page.goto(f"{live_server.url}/")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    shot(page, f"dashboard-{language}-{width}")
+    assert overflow <= 0
