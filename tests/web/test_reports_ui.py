@@ -100,3 +100,13 @@ def test_an_entry_page_shows_its_history(client, accountant, book):
     assert "Historique" in page
     assert 'data-event="ledger.entry_reversed"' in page
     assert "doublon du 9" in page
+
+
+def test_member_pages_name_the_cooperative_in_the_page_language(client, accountant, book):
+    client.force_login(accountant)
+    arabic = client.get("/members/coop-a/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "<h1><bdi>تعاونية ألفا</bdi></h1>" in arabic
+    french = client.get("/members/coop-a/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "<h1><bdi>Coopérative Alpha</bdi></h1>" in french
+    cooperators = client.get("/members/coop-a/cooperators/", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert "<bdi>تعاونية ألفا</bdi>" in cooperators
