@@ -1,21 +1,21 @@
 from django.urls import path
 
-from ledger import views
+from ledger.views import entries, opening, periods, reports
 
 app_name = "ledger"
 urlpatterns = [
-    path("trial-balance/", views.all_books_trial_balance, name="all_trial_balance"),
-    path("opening-import/", views.opening_import, name="opening_import"),
-    path("accounts/search/", views.account_search_options, name="account_search"),
-    path("<slug:org_slug>/", views.book_home, name="book"),
-    path("<slug:org_slug>/entries/", views.entry_list, name="entries"),
-    path("<slug:org_slug>/entries/new/", views.entry_new, name="entry_new"),
-    path("<slug:org_slug>/entries/<uuid:entry_id>/", views.entry_detail, name="entry"),
-    path("<slug:org_slug>/entries/<uuid:entry_id>/reverse/", views.entry_reverse, name="entry_reverse"),
-    path("<slug:org_slug>/attachments/<int:attachment_id>/", views.attachment_download, name="attachment"),
-    path("<slug:org_slug>/trial-balance/", views.trial_balance, name="trial_balance"),
-    path("<slug:org_slug>/ledger/<str:account_code>/", views.general_ledger, name="general_ledger"),
-    path("<slug:org_slug>/bilan/", views.bilan, name="bilan"),
-    path("<slug:org_slug>/cpc/", views.cpc, name="cpc"),
-    path("<slug:org_slug>/periods/", views.periods, name="periods"),
+    path("trial-balance/", reports.all_books_trial_balance, name="all_trial_balance"),
+    path("opening-import/", opening.opening_import, name="opening_import"),
+    path("accounts/search/", entries.account_search_options, name="account_search"),
+    path("<slug:org_slug>/", entries.book_home, name="book"),
+    path("<slug:org_slug>/entries/", entries.entry_list, name="entries"),
+    path("<slug:org_slug>/entries/new/", entries.entry_new, name="entry_new"),
+    path("<slug:org_slug>/entries/<uuid:entry_id>/", entries.entry_detail, name="entry"),
+    path("<slug:org_slug>/entries/<uuid:entry_id>/reverse/", entries.entry_reverse, name="entry_reverse"),
+    path("<slug:org_slug>/attachments/<int:attachment_id>/", entries.attachment_download, name="attachment"),
+    path("<slug:org_slug>/trial-balance/", reports.trial_balance, name="trial_balance"),
+    path("<slug:org_slug>/ledger/<str:account_code>/", reports.general_ledger, name="general_ledger"),
+    path("<slug:org_slug>/bilan/", reports.bilan, name="bilan"),
+    path("<slug:org_slug>/cpc/", reports.cpc, name="cpc"),
+    path("<slug:org_slug>/periods/", periods.periods, name="periods"),
 ]

@@ -1,5 +1,6 @@
 """Import of member cooperatives and cooperators from CSV/XLSX: all rows valid, or nothing written."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -215,14 +216,28 @@ def members_write(*, report: ImportReport, objects: list[Organization], acting_u
     return ImportResult(report=report, created=len(objects))
 
 
-def members_import(*, filename: str, content: bytes, acting_user: Any) -> ImportResult:
-    """Create member cooperatives from a sheet: every row valid, or none written (ImportRefused)."""
+def members_import(
+    *,
+    filename: str,
+    content: bytes,
+    acting_user: Any,
+    on_written: Callable[[list[Organization]], None] | None = None,
+) -> ImportResult:
+    """Create member cooperatives from a sheet: every row valid, or none written (ImportRefused).
+
+    The sheet is parsed and checked before the write transaction opens (on SQLite that transaction holds the only
+    write lock). If a concurrent import or a double submit took a slug or an ICE first, the rows are checked again
+    and the report names what is now taken. ``on_written`` runs in the same transaction (a higher layer opens books).
+    """
     rows = members_rows(filename=filename, content=content)
-    checked = members_validate(rows)  # parsed and checked before the write transaction opens
+    checked = members_validate(rows)
 
     def run(attempt: int) -> ImportResult:
         report, objects = checked if attempt == 1 else members_validate(rows)
-        return members_write(report=report, objects=objects, acting_user=acting_user)
+        result = members_write(report=report, objects=objects, acting_user=acting_user)
+        if on_written is not None:
+            on_written(objects)
+        return result
 
     return retry_once_on_conflict(run)
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from babel.numbers import format_decimal
 
@@ -77,3 +78,11 @@ def format_signed_amount(amount: Decimal) -> str:
 def format_day(day: date) -> str:
     """``05/03/2026``: the numeric date every reader knows, the same in French and Arabic text."""
     return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def organization_name(organization: Any, language: str | None) -> str:
+    """An organization's legal name in a language: Arabic where we have it, else French."""
+    arabic = getattr(organization, "legal_name_ar", "")
+    if (language or "")[:2] == "ar" and arabic:
+        return str(arabic)
+    return str(getattr(organization, "legal_name_fr", organization))

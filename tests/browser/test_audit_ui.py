@@ -4,41 +4,27 @@ Playwright driving Debian's chromium against the live test server; screenshots l
 """
 
 import os
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
 
-from playwright.sync_api import Browser, Page, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from gie_erp.core.audit import audit_record
 from ledger.books import book_ensure
 from ledger.models import Entry
 from ledger.services import journal_entry_reverse, period_lock
 from members.models import Organization
+from tests.browser.kit import PASSWORD, login, shot
 from tests.factories.members import UserFactory
 from tests.ledger.conftest import TODAY, cr, dr, post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]  # fmt: skip
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-PASSWORD = "browser-pass-1"
 DESKTOP: ViewportSize = {"width": 1366, "height": 768}
 PHONE: ViewportSize = {"width": 390, "height": 844}
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -72,19 +58,6 @@ def people(coop_a: Any, gie: Any) -> dict[str, Any]:
     period_lock(book=book, year=2026, month=3, acting_user=accountant)
     audit_record(actor=users["gie_admin"], event="user.created", target=accountant, data={"role": "gie_accountant"})
     return {"book": book, "users": users, "coop_a": coop_a}
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state("networkidle")
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def no_sideways_scroll(page: Page, selector: str = "") -> None:

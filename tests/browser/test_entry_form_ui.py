@@ -12,7 +12,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
-from tests.browser.test_ui import SHOTS, login, shot
+from tests.browser.kit import SHOTS, login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DOCS = SHOTS.parents[1] / "docs"

@@ -4,9 +4,7 @@ Playwright drives Debian's chromium against the live test server; screenshots la
 """
 
 import os
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,21 +13,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 from django.conf import settings
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from gie_erp.statements.mapping import DEFAULT_MAPPING
 from ledger.books import book_ensure
 from ledger.models import Journal
 from ledger.services import journal_entry_post, period_lock
+from tests.browser.kit import PASSWORD, login, shot
 from tests.factories.members import UserFactory
 from tests.ledger.conftest import cr, dr, post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]  # fmt: skip
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-PASSWORD = "browser-pass-1"
 
 #: Per card: its box, the boxes of the amount and currency, how many lines the amount takes, overflow of the value.
 CARD_GEOMETRY = """() => [...document.querySelectorAll('.portal .card')].map(card => {
@@ -50,14 +44,6 @@ OPERATION_GEOMETRY = """() => [...document.querySelectorAll('.operations li')].m
     text: amount.textContent, arrow: (li.querySelector('svg.pict') || {getAttribute: () => ''}).getAttribute('class')};
 })"""
 PAGE_WIDTH = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -91,19 +77,6 @@ def representative(coop_a: Any) -> Any:
     return UserFactory(
         username="rep-a", role="coop_representative", organization=coop_a, password=PASSWORD, preferred_language="ar"
     )
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state("networkidle")
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def _check_cards_fit(page: Page) -> list[dict[str, Any]]:

@@ -13,7 +13,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 from django.utils import timezone
 from playwright.sync_api import Browser
 
-from tests.browser.test_ui import SHOTS, login
+from tests.browser.kit import SHOTS, login
 from tests.ledger.conftest import cr, dr, post
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

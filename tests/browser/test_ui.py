@@ -4,65 +4,17 @@ Screenshots land in artifacts/screenshots/ (git-ignored) for a human look.
 """
 
 import os
-from collections.abc import Iterator
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop in this thread
 
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
-from ledger.books import book_ensure
-from tests.factories.members import UserFactory
-from tests.ledger.conftest import cr, dr, post
+from tests.browser.kit import login, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]  # fmt: skip
-SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-PASSWORD = "browser-pass-1"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def people(coop_a: Any, gie: Any) -> dict[str, Any]:
-    book = book_ensure(organization=coop_a)
-    book_ensure(organization=gie)
-    post(book, date(2026, 3, 2), "seed-1", dr("5141", "5000.00"), cr("1111", "5000.00"))
-    post(book, date(2026, 3, 9), "seed-2", dr("5161", "1250.50"), cr("7121", "1250.50"))
-    users = {}
-    for role in ("gie_admin", "gie_accountant", "auditor", "fair_seller", "trainer"):
-        users[role] = UserFactory(
-            username=role.replace("_", "-"), role=role, password=PASSWORD, is_staff=role == "gie_admin"
-        )
-    users["coop_representative"] = UserFactory(
-        username="rep-a", role="coop_representative", organization=coop_a, password=PASSWORD, preferred_language="ar"
-    )
-    return {"book": book, "users": users}
-
-
-def login(page: Page, base: str, username: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.press("input[name=password]", "Enter")
-    page.wait_for_load_state("networkidle")
-
-
-def shot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
 def test_each_role_lands_on_its_home(browser: Browser, live_server: Any, people: dict[str, Any]) -> None:

@@ -31,7 +31,7 @@ def test_500_speaks_french_and_arabic(client, accountant, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("ledger.views.selectors.book_qs_visible", boom)
+    monkeypatch.setattr("ledger.views.reports.selectors.book_qs_visible", boom)
     browser = Client(raise_request_exception=False)
     browser.force_login(accountant)
     response = browser.get("/books/trial-balance/")

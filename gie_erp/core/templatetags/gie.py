@@ -9,7 +9,7 @@ from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from gie_erp.core.i18n import CURRENCY_LABEL, format_amount, format_month
+from gie_erp.core.i18n import CURRENCY_LABEL, format_amount, format_month, organization_name
 from gie_erp.core.money import from_centimes
 
 register = template.Library()
@@ -70,10 +70,7 @@ def org_name(organization: Any) -> str:
     """An organization's legal name in the page's language: Arabic where we have it, else French."""
     if organization is None or organization == "":
         return ""
-    arabic = getattr(organization, "legal_name_ar", "")
-    if _language() == "ar" and arabic:
-        return str(arabic)
-    return str(getattr(organization, "legal_name_fr", organization))
+    return organization_name(organization, _language())
 
 
 @register.filter
