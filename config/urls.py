@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from gie_erp.web import views as web_views
+from invoices.views import public as invoices_public
 from members.urls import api_urlpatterns as members_api
 
 urlpatterns = [
@@ -17,6 +18,8 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("statements/", include("gie_erp.statements.urls")),
     path("books/", include("ledger.urls")),
+    path("invoices/", include("invoices.urls")),
+    path("verify/", include((invoices_public.urlpatterns, "invoices_public"))),
     path("api/", include((members_api, "members_api"))),
     path("admin/", admin.site.urls),
 ]

@@ -57,8 +57,8 @@ def opening_balances_import(
     chart = chart_by_code()
     lines: dict[str, list[JournalLine]] = defaultdict(list)
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
-    for index, row in enumerate(rows):
-        row_no = index + 2
+    for row in rows:
+        row_no = row.number  # as the person sees it in the file (blank rows counted)
         missing = [name for name in REQUIRED if not row.get(name)]
         for name in missing:
             report.add(row_no, name, ErrorCode.IMPORT_MISSING_FIELD)

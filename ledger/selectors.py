@@ -19,7 +19,7 @@ from gie_erp.core.errors import DomainError
 from gie_erp.core.money import ZERO, from_centimes
 from ledger.books import account_uuid, book_context
 from ledger.chart import account_name, chart_accounts
-from ledger.models import Balance, BalanceYear, Book, Entry, PartnerLine, PeriodLock
+from ledger.models import Balance, BalanceYear, Book, Entry, PartnerLine, PeriodLock, PostingRule
 from ledger.posting import JournalLine
 from members.selectors import organization_qs_visible
 
@@ -416,3 +416,8 @@ def signed_balances(*, book_ids: Sequence[int] | None, start: date | None, end: 
 
 def period_locks(*, book: Book) -> set[tuple[int, int]]:
     return set(PeriodLock.objects.filter(book=book).values_list("year", "month"))
+
+
+def posting_rule(event: str, side: str) -> PostingRule:
+    """The accounts an event posts to on one side (the accountant edits them in the admin; defaults: DESIGN §6)."""
+    return PostingRule.objects.get(event=event, side=side)

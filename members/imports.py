@@ -15,6 +15,7 @@ from gie_erp.core.imports import (
     MEMBER_LIMITS,
     ImportRefused,
     ImportReport,
+    TableRow,
     parse_date,
     read_table,
     validation_reason,
@@ -91,7 +92,7 @@ def _model_errors(report: ImportReport, row_no: int, row: dict[str, str], error:
             report.add(row_no, name, ErrorCode.IMPORT_INVALID_FIELD, value=value, reason=validation_reason(problem))
 
 
-def _validate_members(rows: list[dict[str, str]]) -> tuple[ImportReport, list[Organization]]:
+def _validate_members(rows: list[TableRow]) -> tuple[ImportReport, list[Organization]]:
     report = ImportReport(rows_read=len(rows), max_errors=MEMBER_LIMITS.max_errors)
     communes = _commune_index()
     taken_ice = set(Organization.objects.values_list("ice", flat=True))
@@ -99,8 +100,8 @@ def _validate_members(rows: list[dict[str, str]]) -> tuple[ImportReport, list[Or
     seen_ice: set[str] = set()
     seen_slug: set[str] = set()
     objects: list[Organization] = []
-    for index, row in enumerate(rows):
-        row_no = index + 2
+    for row in rows:
+        row_no = row.number  # as the person sees it in the file (blank rows counted)
         if not _required(report, row_no, row, MEMBER_REQUIRED):
             continue
         try:
@@ -154,7 +155,7 @@ def _validate_members(rows: list[dict[str, str]]) -> tuple[ImportReport, list[Or
     return report, objects
 
 
-def _validate_cooperators(rows: list[dict[str, str]]) -> tuple[ImportReport, list[Cooperator]]:
+def _validate_cooperators(rows: list[TableRow]) -> tuple[ImportReport, list[Cooperator]]:
     report = ImportReport(rows_read=len(rows), max_errors=MEMBER_LIMITS.max_errors)
     members: dict[str, Organization] = {}
     for org in Organization.objects.filter(kind=Organization.Kind.COOPERATIVE):
@@ -162,8 +163,8 @@ def _validate_cooperators(rows: list[dict[str, str]]) -> tuple[ImportReport, lis
         members[org.ice] = org
     taken_cin = set(Cooperator.objects.exclude(cin="").values_list("organization_id", "cin"))
     objects: list[Cooperator] = []
-    for index, row in enumerate(rows):
-        row_no = index + 2
+    for row in rows:
+        row_no = row.number  # as the person sees it in the file (blank rows counted)
         if not _required(report, row_no, row, COOPERATOR_REQUIRED):
             continue
         member = members.get(row["member"])
@@ -193,12 +194,12 @@ def _validate_cooperators(rows: list[dict[str, str]]) -> tuple[ImportReport, lis
     return report, objects
 
 
-def members_rows(*, filename: str, content: bytes) -> list[dict[str, str]]:
+def members_rows(*, filename: str, content: bytes) -> list[TableRow]:
     """The rows of a sheet of cooperatives, within the members' import limits (no database)."""
     return read_table(filename, content, MEMBER_LIMITS)
 
 
-def members_validate(rows: list[dict[str, str]]) -> tuple[ImportReport, list[Organization]]:
+def members_validate(rows: list[TableRow]) -> tuple[ImportReport, list[Organization]]:
     """Check every row of cooperatives (reads only, no transaction); ImportRefused when any row is wrong."""
     report, objects = _validate_members(rows)
     if not report.ok:

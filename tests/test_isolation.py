@@ -8,6 +8,7 @@ does not exist (404, or 403 when the whole page is closed to the role), never 20
 import re
 from collections.abc import Iterator
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -15,17 +16,30 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from gie_erp.statements.models import StatementBatch
+from invoices.models import Party
+from invoices.parties import party_for_member
+from invoices.services import LineInput, bundle_create, document_save_draft, document_validate, payment_record
 from ledger.books import book_ensure
 from ledger.models import EntryAttachment
+from members.models import Organization
 from tests.factories.members import CooperatorFactory, RepresentativeFactory
 from tests.ledger.conftest import cr, dr, post
 
 #: Django's admin is for staff only (covered by its own test below)
 SKIPPED_NAMESPACES = {"admin"}
-#: routes with no object in the URL and no data of any cooperative
-PUBLIC_OR_ACTION = {"login", "logout", "set_language"}
+#: routes with no object in the URL and no data of any cooperative; the invoice verification page is public and
+#: shows nothing without the exact token (tests/invoices/test_verify.py)
+PUBLIC_OR_ACTION = {"login", "logout", "set_language", "invoices_public:verify_invoice"}
 #: routes that only accept POST (checked for the 403/404 answer, not for a 200)
-POST_ONLY = {"ledger:entry_reverse"}
+POST_ONLY = {
+    "ledger:entry_reverse",
+    "invoices:document_validate",
+    "invoices:document_delete",
+    "invoices:document_write_off",
+    "invoices:bundle_validate",
+    "invoices:payment_cash",
+    "invoices:payment_allocate",
+}
 #: file downloads whose files the smoke test does not create (tests/statements covers them)
 NOT_SMOKED = {"statements:batch_file"}
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>")
@@ -46,9 +60,48 @@ def iter_routes(
             yield name, prefix + str(pattern.pattern), pattern.pattern
 
 
+def invoicing(coop: Any, gie: Any, customer_code: str) -> dict[str, Any]:
+    """A mandate invoice issued in the cooperative's name, the GIE's invoice to it, a payment and a bundle."""
+    Organization.objects.filter(pk__in=[coop.pk, gie.pk]).update(
+        if_number="40000001", tp_number="50000001", odco_number="ODCO 1", rc_number="RC 1", address="Tanger"
+    )
+    coop.refresh_from_db()
+    gie.refresh_from_db()
+    customer = Party.objects.create(
+        code=customer_code, legal_name_fr=f"Client {customer_code}", address="Tanger", kind=Party.Kind.CONSUMER
+    )
+    sale = LineInput(description="Huile", quantity=Decimal(1), unit_price=Decimal("10.00"))
+    mandate = document_save_draft(issuer=coop, customer=customer, issued_on=date(2026, 3, 3), lines=[sale])
+    document_validate(document_id=mandate.pk, today=date(2026, 11, 22))
+    service = LineInput(description="Tenue comptable", quantity=Decimal(1), unit_price=Decimal("10.00"))
+    fee = document_save_draft(
+        issuer=gie, customer=party_for_member(organization=coop), issued_on=date(2026, 3, 3), lines=[service]
+    )
+    payment = payment_record(
+        payer=customer,
+        collected_by=gie,
+        documents=[mandate],
+        received_on=date(2026, 3, 4),
+        method="cash",
+        amount=Decimal("4.00"),
+        idempotency_key=f"iso-{customer_code}",
+        today=date(2026, 11, 22),
+    )
+    bundle = bundle_create(customer=customer, issued_on=date(2026, 3, 5), parts=[(coop, [sale])])
+    return {
+        "document_id": mandate.pk,
+        "fee_id": fee.pk,
+        "payment_id": payment.pk,
+        "bundle_id": bundle.pk,
+        "party_id": customer.pk,
+    }
+
+
 @pytest.fixture
 def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
     book_a, book_b = book_ensure(organization=coop_a), book_ensure(organization=coop_b)
+    book_ensure(organization=gie)
+    bills_a, bills_b = invoicing(coop_a, gie, "client-a"), invoicing(coop_b, gie, "client-b")
     entry_a = post(book_a, date(2026, 3, 2), "iso-a", dr("5161", "10.00"), cr("7121", "10.00"))
     entry_b = post(book_b, date(2026, 3, 2), "iso-b", dr("5161", "20.00"), cr("7121", "20.00"))
     attach_a = EntryAttachment.objects.create(entry_id=entry_a.je_id, book=book_a, file=ContentFile(b"a", name="a.pdf"))
@@ -63,6 +116,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             "attachment_id": attach_a.pk,
             "user_id": RepresentativeFactory(organization=coop_a).pk,
             "batch_id": batch_a.pk,
+            **bills_a,
         },
         "B": {
             "org_slug": coop_b.slug,
@@ -71,6 +125,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             "attachment_id": attach_b.pk,
             "user_id": RepresentativeFactory(organization=coop_b).pk,
             "batch_id": batch_b.pk,
+            **bills_b,
         },
         "missing": {
             "org_slug": "no-such-coop",
@@ -79,6 +134,10 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             "attachment_id": 999999,
             "user_id": 999999,
             "batch_id": 999999,
+            "document_id": 999999,
+            "payment_id": 999999,
+            "bundle_id": 999999,
+            "party_id": 999999,
         },
         "coop_b": coop_b,
     }
@@ -106,7 +165,7 @@ def test_every_route_with_an_object_of_b_answers_like_a_missing_object(
     client.force_login(rep_a)
     checked = 0
     for name, route, _pattern in iter_routes():
-        if not PARAM.search(route) or set(PARAM.findall(route)) <= set(NEUTRAL):
+        if name in PUBLIC_OR_ACTION or not PARAM.search(route) or set(PARAM.findall(route)) <= set(NEUTRAL):
             continue
         own = client.get(fill(route, world["A"]))
         other = client.get(fill(route, world["B"]))
@@ -130,7 +189,7 @@ def test_routes_without_an_object_never_show_b(client: Any, rep_a: Any, world: d
         response = client.get(fill(route, world["A"]))
         assert response.status_code in {200, 302, 403, 404, 405}, f"{name}: {response.status_code}"
         body = response.content.decode()
-        for secret in ("Coopérative Bêta", "تعاونية بيتا", world["coop_b"].ice, "Bennis-B", "20,00"):
+        for secret in ("Coopérative Bêta", "تعاونية بيتا", world["coop_b"].ice, "Bennis-B", "20,00", "Client client-b"):
             assert secret not in body, f"{name} shows {secret!r} to A's representative"
 
 

@@ -1,18 +1,26 @@
 import re
-from datetime import date
+import tempfile
+from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 from django.http import HttpRequest
+from django.test import TestCase
 from stdnum.ma import ice
 
+from gie_erp.core.money import from_centimes
 from gie_erp.core.roles import Role
+from gie_erp.demo import data
+from gie_erp.demo.ledger_year import DEMO_TODAY
 from gie_erp.demo.seed import seed_demo
+from invoices.models import Allocation, Bundle, Document, DocumentTax, Payment
 from ledger import accounts
-from ledger.models import Book
-from ledger.selectors import account_balance, last_day, signed_balances
+from ledger.models import Book, Entry
+from ledger.selectors import account_balance, general_ledger, last_day, movement_centimes, signed_balances
 from ledger.statements import build_bilan
 from members.models import Cooperator, Organization, User
 
@@ -36,7 +44,9 @@ def test_seed_is_complete_deterministic_and_idempotent(client: Any) -> None:
     second = seed_demo()
     assert (second.organizations_created, second.cooperators_created, second.users_created) == (0, 0, 0)
     assert first.entries_posted > 900
+    assert (first.parties_created, first.documents_created, first.payments_created) == (4, 83, 78)
     assert second.entries_posted == 0  # the same drafts under the same keys: nothing new to post
+    assert (second.parties_created, second.documents_created, second.payments_created) == (0, 0, 0)
     assert list(Cooperator.objects.order_by("pk").values_list("cin", "first_name_fr", "full_name_ar")) == snapshot
 
     for role, username, password in first.logins:
@@ -53,88 +63,182 @@ def test_seed_command_prints_one_login_per_role(capsys: Any) -> None:
         assert role.value in out
 
 
-@pytest.mark.django_db
-def test_representative_login_switches_to_arabic(client: Any) -> None:
-    seed_demo()
-    response = client.post("/accounts/login/", {"username": "coop1", "password": "demo-gie-2026"}, follow=True)
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert 'dir="rtl"' in body
-    assert "تعاونية الزيتون شفشاون لزيت الزيتون" in body
-
-
-@pytest.mark.django_db
-def test_demo_books_pass_hledger_and_agree_with_trial_balance(tmp_path: Any) -> None:
-    """The exported journal of the demo books passes `hledger check`; its balances equal `trial_balance all`'s."""
-    import csv
-    import subprocess
-    from decimal import Decimal
-
-    seed_demo()
-    journal, tb = tmp_path / "demo.journal", tmp_path / "tb.csv"
-    call_command("export_journal", "--book", "all", "--format", "hledger", "--out", str(journal))
-    call_command("trial_balance", "--book", "all", "--from", "2026-01-01", "--to", "2026-12-31", "--csv", str(tb))
-    subprocess.run(["hledger", "-f", str(journal), "check"], check=True, capture_output=True)
-    out = subprocess.run(
-        ["hledger", "-f", str(journal), "bal", "--flat", "--no-total", "-O", "csv"],
-        check=True, capture_output=True, text=True,
-    ).stdout  # fmt: skip
-    theirs = {}
-    for line in out.splitlines()[1:]:
-        account, amount = (part.strip('"') for part in line.split('","'))
-        theirs[account] = Decimal(amount.replace(" MAD", "").replace(",", ""))
-    with tb.open(encoding="utf-8") as handle:
-        rows = [r for r in csv.DictReader(handle) if r["book"] != "*"]
-    ours = {f"{r['book']}:{r['account_code']}": Decimal(r["balance"]) for r in rows}
-    ours = {account: value for account, value in ours.items() if value}
-    assert theirs == ours
-    assert len(ours) > 60
-    call_command("ledger_verify")
+def exact_balance(book: Book, code: str, end: date) -> Decimal:
+    """Debit − credit of exactly this account (not its sub-accounts: 4455 without 44551) up to ``end``."""
+    debit, credit = movement_centimes(book_ids=[book.pk], start=None, end=end).get((book.pk, code), (0, 0))
+    return from_centimes(debit - credit)
 
 
 GIE_CASH_CEILING = Decimal("10000.00")  # a GIE banks its takings: only petty cash stays in the box
 
 
-@pytest.mark.django_db
-def test_the_gie_books_are_plausible() -> None:
-    """Positive bank at every month end, small cash, non-negative equity, a result about zero, nothing left owed."""
-    seed_demo()
-    book = Book.objects.get(organization__kind=Organization.Kind.GIE)
-    end = date(2026, 10, 31)
-    assert account_balance(book=book, code=accounts.BANK, end=end) > 0
-    assert Decimal("0.00") <= account_balance(book=book, code=accounts.CASH, end=end) < GIE_CASH_CEILING
-    for month in range(1, 11):
-        month_end = last_day(2026, month)
-        assert account_balance(book=book, code=accounts.BANK, end=month_end) > 0, month_end  # never overdrawn
-        assert account_balance(book=book, code=accounts.CASH, end=month_end) < GIE_CASH_CEILING, month_end
-    balances = signed_balances(book_ids=[book.pk], start=None, end=end)
-    equity = build_bilan(balances).passif[0].lines[0].net  # capitaux propres, the year's result included
-    assert equity >= 0
-    costs = sum(amount for code, amount in balances.items() if code.startswith("6"))
-    result = -sum(amount for code, amount in balances.items() if code[0] in "67")
-    assert abs(result) <= costs // 10  # fees recharged to the members: about break-even
-    # the members were paid their fair takings and paid their fees, the quarter's VAT went to the State
-    for code in (accounts.PARTNER_CURRENT_CREDIT, accounts.PARTNER_CURRENT_DEBIT, accounts.VAT_COLLECTED):
-        assert account_balance(book=book, code=code, end=end) == Decimal("0.00"), code
+class DemoYearTests(TestCase):
+    """Checks that only read the demo: one seed for all of them (each test runs in a savepoint rolled back after it,
+    seeding costs a few seconds)."""
 
+    @classmethod
+    def setUpTestData(cls) -> None:
+        seed_demo()
 
-@pytest.mark.django_db
-def test_every_member_has_its_legal_ids_and_one_is_vat_registered() -> None:
-    seed_demo()
-    for org in Organization.objects.all():
-        assert re.fullmatch(r"\d{7,8}", org.if_number), org
-        assert re.fullmatch(r"\d{8}", org.tp_number), org
-        assert re.fullmatch(r"\d{3,6} [A-Z][A-Za-zé ]+", org.rc_number), org  # number and city of the register
-    coops = Organization.objects.filter(kind=Organization.Kind.COOPERATIVE)
-    registered = coops.get(vat_status=Organization.VatStatus.REGISTERED)
-    assert registered.slug == "coop-nahl-rif"
-    assert registered.vat_legal_reference
-    end = date(2026, 10, 31)
-    assert account_balance(book=registered.book, code=accounts.VAT_COLLECTED, end=end) < 0  # October's, owed
-    return_day = date(2026, 10, 20)
-    declared = account_balance(book=registered.book, code=accounts.VAT_COLLECTED, end=return_day, start=return_day)
-    assert declared > 0  # the third quarter's VAT was declared and paid on 20 October
-    assert account_balance(book=registered.book, code=accounts.VAT_RECOVERABLE_ON_CHARGES, end=end) > 0
-    for org in coops.exclude(pk=registered.pk):
-        assert org.vat_status == Organization.VatStatus.EXEMPT
-        assert account_balance(book=org.book, code=accounts.VAT_COLLECTED, end=end) == Decimal("0.00")
+    def test_representative_login_switches_to_arabic(self) -> None:
+        response = self.client.post("/accounts/login/", {"username": "coop1", "password": "demo-gie-2026"}, follow=True)
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert 'dir="rtl"' in body
+        assert "تعاونية الزيتون شفشاون لزيت الزيتون" in body
+
+    def test_demo_books_pass_hledger_and_agree_with_trial_balance(self) -> None:
+        """The exported journal of the demo books passes `hledger check`; its balances equal `trial_balance all`'s."""
+        import csv
+        import subprocess
+        from decimal import Decimal
+
+        tmp_path = Path(self.enterContext(tempfile.TemporaryDirectory()))
+        journal, tb = tmp_path / "demo.journal", tmp_path / "tb.csv"
+        call_command("export_journal", "--book", "all", "--format", "hledger", "--out", str(journal))
+        call_command("trial_balance", "--book", "all", "--from", "2026-01-01", "--to", "2026-12-31", "--csv", str(tb))
+        subprocess.run(["hledger", "-f", str(journal), "check"], check=True, capture_output=True)
+        out = subprocess.run(
+            ["hledger", "-f", str(journal), "bal", "--flat", "--no-total", "-O", "csv"],
+            check=True, capture_output=True, text=True,
+        ).stdout  # fmt: skip
+        theirs = {}
+        for line in out.splitlines()[1:]:
+            account, amount = (part.strip('"') for part in line.split('","'))
+            theirs[account] = Decimal(amount.replace(" MAD", "").replace(",", ""))
+        with tb.open(encoding="utf-8") as handle:
+            rows = [r for r in csv.DictReader(handle) if r["book"] != "*"]
+        ours = {f"{r['book']}:{r['account_code']}": Decimal(r["balance"]) for r in rows}
+        ours = {account: value for account, value in ours.items() if value}
+        assert theirs == ours
+        assert len(ours) > 60
+        call_command("ledger_verify")
+
+    def test_the_gie_books_are_plausible(self) -> None:
+        """Positive bank at every month end, small cash, non-negative equity, a result about zero, nothing left owed."""
+        book = Book.objects.get(organization__kind=Organization.Kind.GIE)
+        end = date(2026, 10, 31)
+        assert account_balance(book=book, code=accounts.BANK, end=end) > 0
+        assert Decimal("0.00") <= account_balance(book=book, code=accounts.CASH, end=end) < GIE_CASH_CEILING
+        for month in range(1, 11):
+            month_end = last_day(2026, month)
+            assert account_balance(book=book, code=accounts.BANK, end=month_end) > 0, month_end  # never overdrawn
+            assert account_balance(book=book, code=accounts.CASH, end=month_end) < GIE_CASH_CEILING, month_end
+        balances = signed_balances(book_ids=[book.pk], start=None, end=end)
+        equity = build_bilan(balances).passif[0].lines[0].net  # capitaux propres, the year's result included
+        assert equity >= 0
+        costs = sum(amount for code, amount in balances.items() if code.startswith("6"))
+        result = -sum(amount for code, amount in balances.items() if code[0] in "67")
+        assert abs(result) <= costs // 10  # fees recharged to the members: about break-even
+        # the members were paid their fair takings and what the GIE collected for them, and paid their fees
+        for code in (accounts.PARTNER_CURRENT_CREDIT, accounts.PARTNER_CURRENT_DEBIT):
+            assert account_balance(book=book, code=code, end=end) == Decimal("0.00"), code
+        # cash-basis VAT: the third quarter's return (20 October) cleared 4455; what is left there is the VAT of the
+        # money in since 1 October (due with the fourth quarter's return). 44551 holds the VAT of what is not in yet:
+        # the unpaid parts (DocumentTax.vat_in_transit) and the cheque received but not cashed (its allocation counts
+        # as settled on the document as soon as it is received; its VAT moves to 4455 in the books when it is cashed)
+        gie = book.organization
+        in_october = waiting = Decimal("0.00")
+        for allocation in Allocation.objects.filter(document__issuer=gie).select_related("payment"):
+            payment = allocation.payment
+            vat = sum((Decimal(amount) for amount in allocation.vat_by_rate.values()), Decimal("0.00"))
+            money_in_on = payment.cashed_on if payment.method == Payment.Method.CHEQUE else payment.received_on
+            if money_in_on is None:
+                waiting += vat
+            elif money_in_on >= date(2026, 10, 1):
+                in_october += vat
+        unpaid = sum((tax.vat_in_transit for tax in DocumentTax.objects.filter(document__issuer=gie)), Decimal("0.00"))
+        assert in_october > 0
+        assert waiting > 0  # the third quarter's fee of the cheese cooperative, paid by a cheque on 27 October
+        assert exact_balance(book, accounts.VAT_COLLECTED, end) == -in_october
+        assert exact_balance(book, accounts.VAT_COLLECTED_TRANSIT, end) == -(unpaid + waiting)
+
+    def test_every_member_has_its_legal_ids_and_one_is_vat_registered(self) -> None:
+        for org in Organization.objects.all():
+            assert re.fullmatch(r"\d{7,8}", org.if_number), org
+            assert re.fullmatch(r"\d{8}", org.tp_number), org
+            assert re.fullmatch(r"\d{3,6} [A-Z][A-Za-zé ]+", org.rc_number), org  # number and city of the register
+        coops = Organization.objects.filter(kind=Organization.Kind.COOPERATIVE)
+        registered = coops.get(vat_status=Organization.VatStatus.REGISTERED)
+        assert registered.slug == "coop-nahl-rif"
+        assert registered.vat_legal_reference
+        end = date(2026, 10, 31)
+        assert account_balance(book=registered.book, code=accounts.VAT_COLLECTED, end=end) < 0  # October's, owed
+        return_day = date(2026, 10, 20)
+        declared = account_balance(book=registered.book, code=accounts.VAT_COLLECTED, end=return_day, start=return_day)
+        assert declared > 0  # the third quarter's VAT was declared and paid on 20 October
+        assert account_balance(book=registered.book, code=accounts.VAT_RECOVERABLE_ON_CHARGES, end=end) > 0
+        for org in coops.exclude(pk=registered.pk):
+            assert org.vat_status == Organization.VatStatus.EXEMPT
+            assert account_balance(book=org.book, code=accounts.VAT_COLLECTED, end=end) == Decimal("0.00")
+
+    def test_the_year_is_invoiced_through_documents(self) -> None:
+        """Documents cover the credit sales and the GIE's fees (no hand-written entry does), numbered without a gap in
+        date order per issuer, each posted once, with every mention; the notable cases of the demo are all there."""
+        today = DEMO_TODAY
+        gie = Organization.objects.get(kind=Organization.Kind.GIE)
+        documents = Document.objects.select_related("issuer", "customer").order_by("issuer", "kind", "sequence")
+        assert {d.status for d in documents} == {Document.Status.VALIDATED}
+        series: dict[tuple[int, str], list[Document]] = {}
+        for document in documents:
+            series.setdefault((document.issuer_id, document.kind), []).append(document)
+            assert date(2026, 1, 1) <= document.issued_on <= today, document
+            prefix = "invoice" if document.kind == Document.Kind.INVOICE else "credit_note"
+            assert Entry.objects.filter(idempotency_key=f"{prefix}:{document.pk}:issuer").count() == 1, document
+            snapshot = document.issuer_snapshot
+            assert all(snapshot[key] for key in ("ice", "if_number", "tp_number", "address", "payment_means")), document
+            assert snapshot["bank_account"] == data.GIE_INVOICING["bank_account"], document  # the GIE's RIB, always
+            if document.issuer_id != gie.pk:
+                assert snapshot["register_number"].startswith("ODCO"), document
+                assert snapshot["mandatary_name_fr"] == gie.legal_name_fr, document
+        for (_issuer, kind), numbered in series.items():
+            prefix = "FA" if kind == Document.Kind.INVOICE else "AV"
+            assert [d.number for d in numbered] == [f"{prefix}-2026-{n:05d}" for n in range(1, len(numbered) + 1)]
+            assert [d.issued_on for d in numbered] == sorted(d.issued_on for d in numbered)  # numbers follow dates
+        to_members = documents.filter(issuer=gie, customer__organization__isnull=False, origin=Document.Origin.FEE_RUN)
+        assert to_members.count() == 18  # 6 members × 3 quarters
+        assert {line.description.split(" — ")[0] for d in to_members for line in d.lines.all()} >= {
+            "Tenue de la comptabilité",
+            "Frais de stand",
+        }
+        # no hand-written entry does what a document does: customers' receivables, the GIE's services
+        for book in Book.objects.all():
+            for code in (accounts.CUSTOMERS, accounts.SERVICES_SOLD):
+                _opening, lines = general_ledger(book=book, code=code, start=date(2026, 1, 1), end=today)
+                keys = Entry.objects.filter(pk__in={ln.entry_id for ln in lines}).values_list(
+                    "idempotency_key", flat=True
+                )
+                assert not [key for key in keys if key.startswith("demo:")], (book, code)
+        # the bundle: three members' documents to the hotel, paid by one transfer split over the three
+        bundle = Bundle.objects.get()
+        parts = list(bundle.documents.order_by("pk"))
+        assert {d.issuer.slug for d in parts} == {
+            "coop-zitoun-chefchaouen",
+            "coop-nahl-rif",
+            "coop-nissae-ghafsai-couscous",
+        }
+        (payment,) = {allocation.payment for d in parts for allocation in d.allocations.all()}
+        assert (payment.method, payment.amount) == (Payment.Method.TRANSFER, sum(d.total_gross for d in parts))
+        assert {a.document_id: a.amount for a in payment.allocations.all()} == {d.pk: d.total_gross for d in parts}
+        # a credit note on a partly credited invoice, the rest paid
+        credit = documents.get(kind=Document.Kind.CREDIT_NOTE)
+        assert credit.corrects is not None
+        assert (credit.corrects.amount_credited, credit.corrects.balance_due) == (credit.total_gross, Decimal("0.00"))
+        # partial payments, a cheque not yet cashed, an invoice overdue by more than 60 days, a consumer's invoice
+        invoices = [d for d in documents if d.kind == Document.Kind.INVOICE]
+        assert [d.payment_state for d in invoices].count("partly_paid") == 1
+        assert Document.objects.filter(allocations__isnull=False).annotate(n=Count("allocations")).filter(n=2).exists()
+        (cheque,) = Payment.objects.filter(method=Payment.Method.CHEQUE, cashed_on__isnull=True)
+        assert cheque.received_on <= today
+        overdue = [
+            d for d in invoices if d.balance_due > 0 and d.due_on is not None and d.due_on < today - timedelta(60)
+        ]
+        assert [(d.issuer.slug, d.customer.code) for d in overdue] == [("coop-tissage-akhmas", "riad-ras-el-maa")]
+        assert any(d.customer.kind == "consumer" and d.payment_state == "paid" for d in invoices)
+        # VAT: 10 % and 20 % from the registered cooperative, the art. 91 exemption from the others
+        honey = Organization.objects.get(slug="coop-nahl-rif")
+        rates = set(DocumentTax.objects.filter(document__issuer=honey).values_list("vat_rate__code", flat=True))
+        assert rates == {"reduit-10", "normal-20"}
+        exempt = DocumentTax.objects.filter(document__issuer__kind="cooperative").exclude(document__issuer=honey)
+        assert set(exempt.values_list("vat_rate__code", flat=True)) == {"exonere-91"}
+        assert {payment.received_on <= today for payment in Payment.objects.all()} == {True}

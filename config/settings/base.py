@@ -32,6 +32,21 @@ GIE_EARLIEST_DATE = os.environ.get("GIE_EARLIEST_DATE", "2000-01-01")
 # Scanned source documents (PDF, JPEG, PNG) are refused above this size: gie_erp/core/uploads.py.
 GIE_MAX_SCAN_BYTES = int(os.environ.get("GIE_MAX_SCAN_BYTES", str(10 * 1024 * 1024)))
 
+# Invoicing (docs/invoices.md says which rules are confirmed and which are a safe default awaiting confirmation).
+# The law's text (CGI art. 145-III-4°) asks for the buyer's ICE; a DGI note of 2019 says its absence is not sanctioned.
+# Safe default: a business customer's ICE is required; set 0 to accept a business without one.
+GIE_INVOICE_REQUIRE_BUSINESS_ICE = os.environ.get("GIE_INVOICE_REQUIRE_BUSINESS_ICE", "1") == "1"
+# Printed under an exempt issuer's totals; no source fixes a wording for art. 91 cooperatives (unconfirmed).
+GIE_INVOICE_EXEMPTION_TEXT = os.environ.get(
+    "GIE_INVOICE_EXEMPTION_TEXT", "Exonéré de TVA en vertu de l'article 91 du Code général des impôts"
+)
+GIE_INVOICE_PAYMENT_MEANS = os.environ.get("GIE_INVOICE_PAYMENT_MEANS", "Virement, chèque ou espèces")
+# A difference left on an invoice up to this amount (MAD) may be written off (account 6386, VAT of the unpaid part
+# taken back off 44551).
+GIE_INVOICE_WRITE_OFF_TOLERANCE = os.environ.get("GIE_INVOICE_WRITE_OFF_TOLERANCE", "1.00")
+# Dotted path of the e-invoicing submitter (invoices/einvoicing.py); empty: documents are not submitted anywhere.
+GIE_EINVOICE_SUBMITTER = os.environ.get("GIE_EINVOICE_SUBMITTER", "")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -65,9 +65,50 @@ class ErrorCode(StrEnum):
     BAD_PERIOD = "bad_period"
     EARLIER_MONTH_OPEN = "earlier_month_open"
     LATER_MONTH_LOCKED = "later_month_locked"
+    # invoices
+    DOCUMENT_NOT_DRAFT = "document_not_draft"
+    DOCUMENT_NOT_VALIDATED = "document_not_validated"
+    MISSING_MENTION = "missing_mention"
+    VAT_RATE_NOT_VALID = "vat_rate_not_valid"
+    EXEMPT_ISSUER_VAT = "exempt_issuer_vat"
+    CREDIT_NOTE_TARGET = "credit_note_target"
+    CREDIT_TOO_LARGE = "credit_too_large"
+    MANDATE_TO_MEMBER = "mandate_to_member"
+    ALLOCATION_TOO_LARGE = "allocation_too_large"
+    ALLOCATION_EXCEEDS_PAYMENT = "allocation_exceeds_payment"
+    ALLOCATION_WRONG_PARTY = "allocation_wrong_party"
+    PAYMENT_COLLECTOR = "payment_collector"
+    WRITE_OFF_TOO_LARGE = "write_off_too_large"
+    WRITE_OFF_MEMBER = "write_off_member"
+    CHEQUE_NOT_PENDING = "cheque_not_pending"
+    CHEQUE_CASHED_BEFORE = "cheque_cashed_before"
+    NOTHING_TO_CREDIT = "nothing_to_credit"
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
+    ErrorCode.DOCUMENT_NOT_DRAFT: _(
+        "Le document %(number)s est validé : il ne se modifie plus et ne se supprime pas ; corrigez-le par un avoir."
+    ),
+    ErrorCode.DOCUMENT_NOT_VALIDATED: _("Le document %(number)s n'est pas encore validé."),
+    ErrorCode.MISSING_MENTION: _("Mention obligatoire manquante : %(mention)s."),
+    ErrorCode.VAT_RATE_NOT_VALID: _("Le taux « %(rate)s » n'est pas en vigueur le %(date)s."),
+    ErrorCode.EXEMPT_ISSUER_VAT: _("%(issuer)s est exonérée de TVA (art. 91) : ses lignes ne portent pas de TVA."),
+    ErrorCode.CREDIT_NOTE_TARGET: _("Un avoir corrige une facture validée du même émetteur et du même client."),
+    ErrorCode.CREDIT_TOO_LARGE: _(
+        "L'avoir (%(amount)s) dépasse ce qui reste à créditer sur la facture %(number)s (%(left)s)."
+    ),
+    ErrorCode.MANDATE_TO_MEMBER: _("Une facture au nom d'un membre ne peut pas être adressée à un membre du GIE."),
+    ErrorCode.ALLOCATION_TOO_LARGE: _("%(amount)s dépasse le reste dû sur %(number)s (%(left)s)."),
+    ErrorCode.ALLOCATION_EXCEEDS_PAYMENT: _(
+        "Les affectations (%(allocated)s) dépassent le montant disponible (%(amount)s)."
+    ),
+    ErrorCode.ALLOCATION_WRONG_PARTY: _("La facture %(number)s n'est pas adressée à ce payeur."),
+    ErrorCode.PAYMENT_COLLECTOR: _("La facture %(number)s ne peut être encaissée que par le GIE ou par son émetteur."),
+    ErrorCode.WRITE_OFF_TOO_LARGE: _("L'écart (%(amount)s) dépasse la tolérance (%(tolerance)s)."),
+    ErrorCode.WRITE_OFF_MEMBER: _("Une facture adressée à un membre se règle, elle ne se passe pas en perte."),
+    ErrorCode.CHEQUE_NOT_PENDING: _("Ce paiement n'est pas un chèque en attente d'encaissement."),
+    ErrorCode.CHEQUE_CASHED_BEFORE: _("Un chèque ne s'encaisse pas avant sa réception (%(date)s)."),
+    ErrorCode.NOTHING_TO_CREDIT: _("Il ne reste rien à créditer sur la facture %(number)s."),
     ErrorCode.IDEMPOTENCY_CONFLICT: _("La clé %(key)s a déjà servi pour un contenu différent."),
     ErrorCode.FLOAT_AMOUNT: _("Un montant doit être un nombre décimal exact."),
     ErrorCode.NOT_FOUND: _("Introuvable."),

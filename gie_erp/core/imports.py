@@ -126,7 +126,14 @@ def _header(cells: list[str]) -> list[str]:
     return header
 
 
-def _xlsx_rows(content: bytes, limits: ImportLimits) -> list[list[str]]:
+class TableRow(dict[str, str]):
+    """One data row keyed by lower-case header, with its row number in the file as the person sees it (the header
+    is row 1; blank rows are skipped but still counted)."""
+
+    number: int
+
+
+def _xlsx_rows(content: bytes, limits: ImportLimits) -> list[tuple[int, list[str]]]:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -140,14 +147,14 @@ def _xlsx_rows(content: bytes, limits: ImportLimits) -> list[list[str]]:
     except Exception:  # a broken or truncated file: zipfile, XML and openpyxl each raise their own
         raise DomainError(ErrorCode.IMPORT_FORMAT, detail=BROKEN_XLSX) from None
     try:
-        rows: list[list[str]] = []
-        for values in workbook.worksheets[0].iter_rows(values_only=True):
+        rows: list[tuple[int, list[str]]] = []
+        for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
             cells = [_cell_text(value) for value in values]
             if not any(cells):  # formatted but empty rows are not rows
                 continue
             if len(rows) > limits.max_rows:  # the header plus max_rows data rows, then stop reading
                 raise DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, limit=limits.max_rows)
-            rows.append(cells)
+            rows.append((number, cells))
         return rows
     except DomainError:
         raise
@@ -157,21 +164,23 @@ def _xlsx_rows(content: bytes, limits: ImportLimits) -> list[list[str]]:
         workbook.close()
 
 
-def _csv_rows(content: bytes, limits: ImportLimits) -> list[list[str]]:
+def _csv_rows(content: bytes, limits: ImportLimits) -> list[tuple[int, list[str]]]:
     if content.count(b"\n") > limits.max_rows + 1:  # counted before decoding or parsing anything
         raise DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, limit=limits.max_rows)
     try:
         text = content.decode("utf-8-sig")
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect=dialect)]
+        records = csv.reader(io.StringIO(text), dialect=dialect)
+        return [(number, [cell.strip() for cell in row]) for number, row in enumerate(records, start=1) if row]
     except UnicodeDecodeError:
         raise DomainError(ErrorCode.IMPORT_FORMAT, detail="UTF-8") from None
     except csv.Error as exc:
         raise DomainError(ErrorCode.IMPORT_FORMAT, detail=str(exc)[:200]) from None
 
 
-def read_table(filename: str, content: bytes, limits: ImportLimits = MEMBER_LIMITS) -> list[dict[str, str]]:
-    """Rows of a CSV (UTF-8, comma or semicolon) or XLSX file as dicts keyed by lower-case header.
+def read_table(filename: str, content: bytes, limits: ImportLimits = MEMBER_LIMITS) -> list[TableRow]:
+    """Rows of a CSV (UTF-8, comma or semicolon) or XLSX file as dicts keyed by lower-case header, each with its
+    row number in the file (``row.number``: what error reports must quote).
 
     Refused as a whole (DomainError, nothing parsed further): a file above ``limits``, an unreadable or truncated
     file, a header naming a column twice, a NUL character anywhere (PostgreSQL cannot store it).
@@ -186,13 +195,14 @@ def read_table(filename: str, content: bytes, limits: ImportLimits = MEMBER_LIMI
         raise DomainError(ErrorCode.IMPORT_FORMAT, detail=(suffix or filename)[:40])
     if not table:
         raise DomainError(ErrorCode.IMPORT_EMPTY)
-    header = _header(table[0])
-    rows: list[dict[str, str]] = []
-    for number, cells in enumerate(table[1:], start=2):
+    header = _header(table[0][1])
+    rows: list[TableRow] = []
+    for number, cells in table[1:]:
         if any("\x00" in cell for cell in cells):
             raise DomainError(ErrorCode.IMPORT_NUL, row=number)
-        row = {name: value for name, value in zip(header, cells, strict=False) if name}
-        if any(row.values()):  # blank lines at the end of a sheet are not rows
+        row = TableRow({name: value for name, value in zip(header, cells, strict=False) if name})
+        row.number = number
+        if any(row.values()):  # blank lines are not rows (but keep their place in the numbering)
             rows.append(row)
     if any("\x00" in name for name in header):
         raise DomainError(ErrorCode.IMPORT_NUL, row=1)

@@ -2,7 +2,8 @@
 
 Legal identifiers are invented but shaped like real ones: IF (identifiant fiscal) 7–8 digits, TP (taxe
 professionnelle) 8 digits, RC the register number with the city of its court (cooperatives register at the
-tribunal de première instance of their seat). One cooperative is VAT-registered, the others are exempt.
+tribunal de première instance of their seat). One cooperative is VAT-registered, the others are exempt. The GIE's
+customers (with ICEs whose check digits are computed) and what each cooperative sells are invented too.
 """
 
 from datetime import date
@@ -30,6 +31,7 @@ GIE: dict[str, Any] = {
 COOPERATIVES: list[dict[str, Any]] = [
     {
         "slug": "coop-zitoun-chefchaouen",
+        "address": "Douar Tizimezzane, route de Bab Taza",
         "if_number": "45871203",
         "tp_number": "52310478",
         "rc_number": "1873 Chefchaouen",
@@ -45,6 +47,7 @@ COOPERATIVES: list[dict[str, Any]] = [
     },
     {
         "slug": "coop-nahl-rif",
+        "address": "Hay Al Massira, rue 3 n° 8, Targuist",
         "if_number": "45902317",
         "tp_number": "56201934",
         "rc_number": "612 Al Hoceima",
@@ -62,6 +65,7 @@ COOPERATIVES: list[dict[str, Any]] = [
     },
     {
         "slug": "coop-nissae-ghafsai-couscous",
+        "address": "Hay Al Qods, rue 7 n° 15, Ouezzane",
         "if_number": "4627715",
         "tp_number": "59104427",
         "rc_number": "941 Ouezzane",
@@ -77,6 +81,7 @@ COOPERATIVES: list[dict[str, Any]] = [
     },
     {
         "slug": "coop-tissage-akhmas",
+        "address": "Douar Akhmas, centre de Bab Berred",
         "if_number": "47034582",
         "tp_number": "52317790",
         "rc_number": "2265 Chefchaouen",
@@ -92,6 +97,7 @@ COOPERATIVES: list[dict[str, Any]] = [
     },
     {
         "slug": "coop-fekhar-oued-laou",
+        "address": "Douar Fakhkharine, route côtière, Oued Laou",
         "if_number": "3318804",
         "tp_number": "51803362",
         "rc_number": "4518 Tétouan",
@@ -107,6 +113,7 @@ COOPERATIVES: list[dict[str, Any]] = [
     },
     {
         "slug": "coop-jben-beni-arous",
+        "address": "Douar Beni Arous, centre de Laouamra",
         "if_number": "40981156",
         "tp_number": "57402218",
         "rc_number": "1207 Larache",
@@ -121,6 +128,119 @@ COOPERATIVES: list[dict[str, Any]] = [
         "odco": "ODCO-LA-2015-0178",
     },
 ]
+
+#: How the GIE invoices (IssuerSettings): cash-basis VAT declared each quarter, and the account printed on every
+#: document, its own and its members' (it collects for them). A RIB is 24 digits: bank, city, account, a mod-97 key.
+GIE_INVOICING: dict[str, str] = {
+    "vat_period": "quarter",
+    "bank_account": "225 640 0012345678901234 74",
+    "payment_means": "Virement sur le RIB du GIE, chèque à l'ordre du GIE ou espèces au bureau de Tanger",
+}
+
+#: The GIE's customers in the register (invoices.Party): three businesses of the region, with ICE stems (the two
+#: check digits are computed), and one consumer. ``pays_after_days``: when the demo has them pay an invoice.
+CUSTOMERS: list[dict[str, Any]] = [
+    {
+        "code": "hotel-perle-du-detroit",
+        "kind": "business",
+        "legal_name_fr": "Hôtel Perle du Détroit SARL",
+        "legal_name_ar": "فندق لؤلؤة المضيق ش.م.م",
+        "ice_stem": "0031245780000",
+        "if_number": "15234871",
+        "rc_number": "48213 Tanger",
+        "address": "Avenue Mohammed VI, Malabata",
+        "city": "Tanger",
+        "phone": "0539941230",
+        "payment_terms_days": 30,
+        "pays_after_days": 15,
+    },
+    {
+        "code": "epicerie-fine-bab-okla",
+        "kind": "business",
+        "legal_name_fr": "Épicerie fine Bab Okla SARL AU",
+        "legal_name_ar": "بقالة باب العقلة للمواد الرفيعة ش.م.م ذات الشريك الوحيد",
+        "ice_stem": "0028871350000",
+        "if_number": "24518863",
+        "rc_number": "21877 Tétouan",
+        "address": "14, rue Mohammed Torres",
+        "city": "Tétouan",
+        "phone": "0539712288",
+        "payment_terms_days": 30,
+        "pays_after_days": 15,
+    },
+    {
+        "code": "riad-ras-el-maa",
+        "kind": "business",
+        "legal_name_fr": "Riad Ras El Maa SARL",
+        "legal_name_ar": "رياض رأس الماء ش.م.م",
+        "ice_stem": "0030118460000",
+        "if_number": "33871204",
+        "rc_number": "3391 Chefchaouen",
+        "address": "Derb Souika, médina",
+        "city": "Chefchaouen",
+        "phone": "0539986614",
+        "payment_terms_days": 45,
+        "pays_after_days": 40,
+    },
+    {
+        "code": "leila-bennis",
+        "kind": "consumer",
+        "legal_name_fr": "Mme Leila Bennis",
+        "legal_name_ar": "السيدة ليلى بنيس",
+        "ice_stem": "",
+        "address": "Résidence Al Andalous, appartement 12",
+        "city": "Martil",
+        "phone": "0661457820",
+        "payment_terms_days": 0,
+        "pays_after_days": 0,
+    },
+]
+
+#: What each cooperative sells to the customers: (description, Arabic description, unit, price HT, VAT code; None:
+#: the issuer's default, the art. 91 exemption for an exempt cooperative).
+CATALOG: dict[str, list[tuple[str, str, str, str, str | None]]] = {
+    "coop-zitoun-chefchaouen": [
+        (
+            "Huile d'olive extra vierge — bidon de 5 l",
+            "زيت الزيتون البكر الممتاز — قنينة 5 لتر",
+            "bidon",
+            "360.00",
+            None,
+        ),
+        ("Huile d'olive vierge — bouteille de 1 l", "زيت الزيتون البكر — قنينة 1 لتر", "bouteille", "78.00", None),
+        ("Olives noires beldi — seau de 2 kg", "زيتون أسود بلدي — سطل 2 كغ", "seau", "95.00", None),
+    ],
+    "coop-nahl-rif": [
+        ("Miel de thym du Rif — pot de 500 g", "عسل الزعتر الريفي — علبة 500 غ", "pot", "150.00", "reduit-10"),
+        ("Miel d'euphorbe — pot de 250 g", "عسل الدغموس — علبة 250 غ", "pot", "110.00", "reduit-10"),
+        (
+            "Coffret cadeau, bougies en cire d'abeille",
+            "علبة هدايا وشموع من شمع النحل",
+            "coffret",
+            "180.00",
+            "normal-20",
+        ),
+    ],
+    "coop-nissae-ghafsai-couscous": [
+        ("Couscous d'orge beldi — sac de 1 kg", "كسكس الشعير البلدي — كيس 1 كغ", "sac", "36.00", None),
+        ("Berkoukech artisanal — sac de 1 kg", "بركوكش تقليدي — كيس 1 كغ", "sac", "40.00", None),
+        ("Vermicelles roulées main (chaariya) — 500 g", "شعرية مفتولة يدويا — 500 غ", "paquet", "28.00", None),
+    ],
+    "coop-tissage-akhmas": [
+        ("Tapis Akhmas tissé main 150 × 200 cm", "زربية الأخماس منسوجة يدويا 150 × 200 سم", "pièce", "1850.00", None),
+        ("Coussin tissé et brodé", "وسادة منسوجة ومطرزة", "pièce", "160.00", None),
+        ("Couverture en laine (handira)", "غطاء صوفي (حنديرة)", "pièce", "480.00", None),
+    ],
+    "coop-fekhar-oued-laou": [
+        ("Tajine en terre cuite Ø 30 cm", "طاجين من الفخار قطر 30 سم", "pièce", "110.00", None),
+        ("Plat à couscous (gsaa) émaillé", "قصعة الكسكس مزججة", "pièce", "140.00", None),
+        ("Jarre à eau décorée", "جرة ماء مزخرفة", "pièce", "230.00", None),
+    ],
+    "coop-jben-beni-arous": [
+        ("Jben de chèvre frais — pièce de 500 g", "جبن الماعز الطري — قطعة 500 غ", "pièce", "42.00", None),
+        ("Fromage de chèvre affiné — pièce de 1 kg", "جبن الماعز المعتق — قطعة 1 كغ", "pièce", "150.00", None),
+    ],
+}
 
 #: Moroccan given names (French transliteration, Arabic) by gender; family names likewise.
 FEMALE_NAMES = [

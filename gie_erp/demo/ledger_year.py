@@ -1,18 +1,20 @@
-"""A realistic year of entries for every demo book (January–October 2026), posted through the bulk posting path with
-idempotent keys (``demo:<book>:<n>``): the same seed gives the same drafts, so seeding twice posts nothing new.
+"""The demo year's hand-written entries (January–October 2026): everything no document covers, posted through the
+bulk posting path with idempotent keys (``demo:<book>:<n>``): the same seed gives the same drafts, so seeding twice
+posts nothing new. Sales and services that are invoiced are not here: ``invoicing_year`` makes them documents through
+``invoices.services`` (which post them), and ``month_end`` drafts what follows from those documents in the books.
 
 The figures are meant to look like a real GIE of small cooperatives:
 
 - **The GIE's money.** It opens with its members' contributions (the sum of their ``capital_share``) and last year's
   retained result, keeps a small petty cash (topped up from the bank each quarter), banks each fair's takings the
-  day after the fair, pays its members their net takings from the bank, collects the quarterly fees it invoiced
-  the next month, and pays the VAT it collected each quarter.
-- **The GIE's result is about zero, its equity positive.** Each quarter it recharges to its members the costs that
-  its fair commissions and a quarter of the year's INDH grant do not cover, split by number of cooperators with the
-  largest-remainder ``allocate``; October's costs wait for the fourth quarter's recharge.
-- **Cooperatives** sell in cash and on credit (paid the same month), buy on credit, pay wages, bank their cash at
-  month end (keeping a float), sell at three fairs through the GIE and pay its fees the month after. One of them
-  (``vat_registered``) charges and recovers VAT and pays the difference each quarter; the others are exempt.
+  day after the fair and pays its members their net takings from the bank.
+- **The GIE's result is about zero, its equity positive.** Each quarter it invoices its members (documents, see
+  ``invoicing_year``) a fixed accounting fee, their share of the fair's stand rental and the costs that its fair
+  commissions, the accounting fees and a quarter of the year's INDH grant do not cover, split by number of
+  cooperators with the largest-remainder ``allocate``; October's costs wait for the fourth quarter.
+- **Cooperatives** sell in cash at their shop (tickets, no invoice), buy on credit, pay wages, bank their cash at
+  month end (keeping a float), sell at three fairs through the GIE and pay its commission. One of them
+  (``vat_registered``) charges and recovers VAT; the others are exempt.
 """
 
 import random
@@ -28,6 +30,7 @@ from ledger.posting import EntryDraft, JournalLine
 
 DEMO_YEAR = 2026
 LAST_MONTH = 10  # complete months only: January to October
+DEMO_TODAY = date(DEMO_YEAR, LAST_MONTH, 31)  # the demo's "today": every date of the demo is on or before it
 VAT_RATE = Decimal("0.20")
 COMMISSION_RATE = Decimal("0.10")  # of the fair takings the GIE collects in a member's name
 FAIR_MONTHS = (3, 6, 9)
@@ -37,6 +40,7 @@ GIE_RETAINED = Decimal("18000.00")  # report à nouveau from 2025
 GIE_OPENING_CASH = Decimal("1200.00")
 GIE_CASH_TOP_UP = Decimal("800.00")
 COOP_CASH_FLOAT = Decimal("1500.00")  # cooperatives bank their cash above this at month end
+ACCOUNTING_FEE_MONTHLY = Decimal("100.00")  # the GIE keeps each member's books: invoiced per quarter
 
 RETAINED_EARNINGS = "1161"  # report à nouveau (solde créditeur)
 EQUIPMENT = "2332"
@@ -77,7 +81,7 @@ def _on(month: int, day: int) -> date:
     return date(DEMO_YEAR, month, day)
 
 
-def _quarter(month: int) -> int:
+def quarter_of(month: int) -> int:
     return (month - 1) // 3 + 1
 
 
@@ -100,6 +104,22 @@ class _Drafts:
                 lines=lines,
             )
         )
+
+
+@dataclass(frozen=True, slots=True)
+class FeeShare:
+    """One member's part of a quarter's recharge (before VAT): the fair's stand rental, the other shared costs."""
+
+    stand: Decimal
+    shared: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class DemoYear:
+    """The hand-written drafts, and each member's fee shares per quarter end (for the GIE's invoices)."""
+
+    drafts: list[EntryDraft]
+    fees: dict[str, dict[int, FeeShare]]
 
 
 def _sum_lines(drafts: Iterable[EntryDraft], *, code_prefix: str, side: str, months: Sequence[int]) -> Decimal:
@@ -126,8 +146,9 @@ def _commission(takings: Decimal) -> Decimal:
     return to_mad(takings * COMMISSION_RATE)
 
 
-def demo_year_drafts(*, gie_book: Book, members: Sequence[DemoMember], seed: int) -> list[EntryDraft]:
-    """Every draft of the demo year: the GIE's own year, each member's year with the GIE's side of their flows."""
+def demo_year_drafts(*, gie_book: Book, members: Sequence[DemoMember], seed: int) -> DemoYear:
+    """Every hand-written draft of the demo year: the GIE's own year, each member's year with the GIE's side of their
+    fair flows; and the fee shares the GIE invoices each quarter."""
     gie_id = gie_book.organization_id
     takings = {member.slug: _fair_takings(member.slug, seed) for member in members}
     gie = _Drafts(gie_book, "gie")
@@ -136,17 +157,10 @@ def demo_year_drafts(*, gie_book: Book, members: Sequence[DemoMember], seed: int
     drafts: list[EntryDraft] = []
     gie_side: list[EntryDraft] = []
     for member in members:
-        own, for_gie = _cooperative_year(member, gie_book, gie_id, takings[member.slug], fees[member.slug], seed)
+        own, for_gie = _cooperative_year(member, gie_book, gie_id, takings[member.slug], seed)
         drafts += own
         gie_side += for_gie
-    for quarter_end in QUARTER_ENDS:  # the GIE pays the VAT it invoiced in the quarter, the 20th of the next month
-        months = range(quarter_end - 2, quarter_end + 1)
-        collected = _sum_lines([*gie.items, *gie_side], code_prefix=acc.VAT_COLLECTED, side="credit", months=months)
-        if collected:
-            ref = f"TVA-{DEMO_YEAR}-T{_quarter(quarter_end)}"
-            gie.add(date(DEMO_YEAR, quarter_end + 1, 20), Journal.BANK, f"Déclaration de TVA T{_quarter(quarter_end)}", ref,
-                    _line(acc.VAT_COLLECTED, debit=collected), _line(acc.BANK, credit=collected))  # fmt: skip
-    return [*gie.items, *gie_side, *drafts]
+    return DemoYear(drafts=[*gie.items, *gie_side, *drafts], fees=fees)
 
 
 def _gie_own_year(gie: _Drafts, seed: int, *, capital: Decimal, takings: Mapping[str, Mapping[int, Decimal]]) -> None:
@@ -187,20 +201,24 @@ def _gie_own_year(gie: _Drafts, seed: int, *, capital: Decimal, takings: Mapping
 
 def _recharged_fees(
     gie_drafts: Sequence[EntryDraft], members: Sequence[DemoMember], takings: Mapping[str, Mapping[int, Decimal]]
-) -> dict[str, dict[int, Decimal]]:
-    """Each quarter's fee (before VAT) per member: the GIE's costs of the quarter less its commissions and a quarter
-    of the year's grant, split by number of cooperators (largest remainder: the shares add up to the centime)."""
+) -> dict[str, dict[int, FeeShare]]:
+    """Each quarter's fee shares (before VAT) per member: the quarter's stand rental, and the GIE's other costs of the
+    quarter less its commissions, the accounting fees it invoices and a quarter of the year's grant (never below
+    zero, whole dirhams), both split by number of cooperators (largest remainder: the shares add up to the centime)."""
     weights = {member.slug: Decimal(member.cooperators) for member in members}
-    fees: dict[str, dict[int, Decimal]] = {member.slug: {} for member in members}
+    fees: dict[str, dict[int, FeeShare]] = {member.slug: {} for member in members}
+    accounting = ACCOUNTING_FEE_MONTHLY * 3 * len(members)
     for quarter_end in QUARTER_ENDS:
         months = range(quarter_end - 2, quarter_end + 1)
-        costs = _sum_lines(gie_drafts, code_prefix="6", side="debit", months=months)
+        stand = _sum_lines(gie_drafts, code_prefix=acc.FAIRS_EXHIBITIONS, side="debit", months=months)
+        costs = _sum_lines(gie_drafts, code_prefix="6", side="debit", months=months) - stand
         commissions = sum(
             (_commission(by_month[m]) for by_month in takings.values() for m in months if m in by_month), ZERO
         )
-        to_recharge = to_mad(max(costs - commissions - GIE_GRANT / 4, ZERO).quantize(Decimal("1"), rounding=ROUND_DOWN))
-        for slug, share in allocate(to_recharge, weights).items():
-            fees[slug][quarter_end] = share
+        rest = max(costs - commissions - accounting - GIE_GRANT / 4, ZERO).quantize(Decimal("1"), rounding=ROUND_DOWN)
+        stands, shared = allocate(stand, weights), allocate(to_mad(rest), weights)
+        for slug in weights:
+            fees[slug][quarter_end] = FeeShare(stand=stands[slug], shared=shared[slug])
     return fees
 
 
@@ -209,11 +227,10 @@ def _cooperative_year(
     gie_book: Book,
     gie_id: int,
     takings: Mapping[int, Decimal],
-    fees: Mapping[int, Decimal],
     seed: int,
 ) -> tuple[list[EntryDraft], list[EntryDraft]]:
-    """A cooperative's year, and the GIE's side of every GIE↔member flow (fair takings collected in the member's
-    name, commissions, settlements, recharged fees and their payment)."""
+    """A cooperative's year, and the GIE's side of its fair flows (takings collected in the member's name, the
+    commission, the settlement). Its invoiced sales and the GIE's fees are documents (``invoicing_year``)."""
     rng = random.Random(f"{seed}:ledger:{member.slug}")
     coop = _Drafts(member.book, member.slug)
     gie = _Drafts(gie_book, f"gie-for-{member.slug}")
@@ -253,10 +270,6 @@ def _cooperative_year(
                 f"TK-{month:02d}-{n + 1:03d}",
                 *lines,
             )
-        invoice = sale_lines(acc.CUSTOMERS, _amount(rng, 1500, 9000))  # to a shop or hotel, paid on the 25th
-        coop.add(_on(month, 10), Journal.SALES, "Vente à crédit — épicerie fine Tanger", f"F-{month:02d}-001", *invoice)
-        coop.add(_on(month, 25), Journal.BANK, "Règlement client par virement", f"VIR-{month:02d}",
-                 _line(acc.BANK, debit=invoice[0].debit), _line(acc.CUSTOMERS, credit=invoice[0].debit))  # fmt: skip
         purchase = _amount(rng, 600, 3500)  # raw materials and packaging
         bought: tuple[JournalLine, ...]
         if registered:
@@ -306,32 +319,4 @@ def _cooperative_year(
                     _line(acc.PARTNER_CURRENT_CREDIT, debit=net, partner=member_id), _line(acc.BANK, credit=net))  # fmt: skip
             coop.add(settle_day, Journal.BANK, "Règlement du GIE (foire)", f"REG-{ref}",
                      _line(acc.BANK, debit=net), _line(acc.SUNDRY_DEBTORS, credit=net, partner=gie_id))  # fmt: skip
-        if fees.get(month):  # the quarter's share of the GIE's costs, invoiced with VAT
-            fee, fee_vat = fees[month], _vat(fees[month])
-            ref = f"QP-{DEMO_YEAR}-T{_quarter(month)}"
-            gie.add(_on(month, 30), Journal.SALES, f"Quote-part des frais communs {member.slug}", ref,
-                    _line(acc.PARTNER_CURRENT_DEBIT, debit=fee + fee_vat, partner=member_id),
-                    _line(acc.SERVICES_SOLD, credit=fee, partner=member_id), _line(acc.VAT_COLLECTED, credit=fee_vat))  # fmt: skip
-            coop.add(
-                _on(month, 30),
-                Journal.PURCHASES,
-                "Quote-part des frais communs du GIE",
-                ref,
-                *cost_lines(acc.INTERMEDIARY_FEES, fee, acc.SUNDRY_CREDITORS, partner=gie_id),
-            )
-            paid_on = date(DEMO_YEAR, month + 1, 15)
-            gie.add(paid_on, Journal.BANK, f"Paiement quote-part par {member.slug}", f"PAY-{ref}",
-                    _line(acc.BANK, debit=fee + fee_vat), _line(acc.PARTNER_CURRENT_DEBIT, credit=fee + fee_vat, partner=member_id))  # fmt: skip
-            coop.add(paid_on, Journal.BANK, "Paiement de la quote-part du GIE", f"PAY-{ref}",
-                     _line(acc.SUNDRY_CREDITORS, debit=fee + fee_vat, partner=gie_id), _line(acc.BANK, credit=fee + fee_vat))  # fmt: skip
-    if registered:  # the VAT return of each complete quarter: collected less recovered, paid the 20th after
-        for quarter_end in QUARTER_ENDS:
-            months = range(quarter_end - 2, quarter_end + 1)
-            collected = _sum_lines(coop.items, code_prefix=acc.VAT_COLLECTED, side="credit", months=months)
-            recovered = _sum_lines(coop.items, code_prefix=acc.VAT_RECOVERABLE_ON_CHARGES, side="debit", months=months)
-            if collected > recovered:
-                coop.add(date(DEMO_YEAR, quarter_end + 1, 20), Journal.BANK, f"Déclaration de TVA T{_quarter(quarter_end)}",
-                         f"TVA-{DEMO_YEAR}-T{_quarter(quarter_end)}",
-                         _line(acc.VAT_COLLECTED, debit=collected), _line(acc.VAT_RECOVERABLE_ON_CHARGES, credit=recovered),
-                         _line(acc.BANK, credit=collected - recovered))  # fmt: skip
     return coop.items, gie.items

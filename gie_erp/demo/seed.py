@@ -1,4 +1,13 @@
-"""Seeds the demo GIE deterministically and idempotently: running it twice changes nothing."""
+"""Seeds the demo GIE deterministically and idempotently: running it twice changes nothing.
+
+Three steps, each its own transaction (each is idempotent: a failed step is completed by seeding again):
+
+1. the customers of the register (``party_save``, which commits by itself);
+2. the organizations, cooperators, logins and books, and the year's hand-written entries (``ledger_year``);
+3. the year's invoicing through ``invoices.services`` (``invoicing_year``), then what follows from it in the books
+   (``month_end``: the GIE's settlements to its members, the quarterly VAT returns). Committing step 2 first also
+   lets the posting path reuse the books it has cached (it caches committed books only).
+"""
 
 import random
 from dataclasses import dataclass, field
@@ -7,16 +16,24 @@ from typing import Any
 
 from django.db import transaction
 
+from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.roles import Role
 from gie_erp.demo import data
-from gie_erp.demo.ledger_year import DemoMember, demo_year_drafts
+from gie_erp.demo.invoicing_year import invoicing_plan, invoicing_run
+from gie_erp.demo.ledger_year import DEMO_TODAY, DemoMember, FeeShare, demo_year_drafts
+from gie_erp.demo.month_end import settlement_drafts, vat_returns_post
+from invoices.models import Document, IssuerSettings, Party, Payment
+from invoices.parties import party_for_member, party_save
 from ledger.books import book_ensure
+from ledger.models import Book, Entry
 from ledger.services import journal_entries_post
 from members.legal_ids import ice_with_check_digits
 from members.models import Commune, Cooperator, Organization
 from members.services import organization_upsert, user_upsert
 
 DEFAULT_SEED = 20260101
+PARTY_FIELDS = ("code", "kind", "legal_name_fr", "legal_name_ar", "if_number", "rc_number", "address", "city", "phone",
+                "payment_terms_days")  # fmt: skip
 
 
 @dataclass
@@ -24,7 +41,10 @@ class SeedReport:
     organizations_created: int = 0
     cooperators_created: int = 0
     users_created: int = 0
-    entries_posted: int = 0
+    entries_posted: int = 0  # every entry, hand-written or posted by a document or payment
+    parties_created: int = 0
+    documents_created: int = 0  # invoices and credit notes
+    payments_created: int = 0
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, username, password)
 
 
@@ -81,10 +101,51 @@ def _seed_cooperators(org: Organization, count: int, rng: random.Random) -> int:
     return created
 
 
-@transaction.atomic(durable=True)
+@dataclass(frozen=True)
+class _Year:
+    gie: Organization
+    coops: list[Organization]
+    books: dict[int, Book]  # by organization id
+    fees: dict[str, dict[int, FeeShare]]
+
+
 def seed_demo(*, seed: int = DEFAULT_SEED) -> SeedReport:
-    """The GIE, 6 cooperatives with 15–40 cooperators each, and one login per role."""
+    """The GIE, 6 cooperatives with 15–40 cooperators each, one login per role, and their year: hand-written entries,
+    documents and payments, settlements and VAT returns."""
+    counts_before = (Entry.objects.count(), Document.objects.count(), Payment.objects.count())
     report = SeedReport()
+    customers = _customers_save(report)
+    year = _seed_organizations_and_year(report, seed=seed)
+    _seed_invoicing(year, customers=customers, seed=seed)
+    counts_after = (Entry.objects.count(), Document.objects.count(), Payment.objects.count())
+    report.entries_posted, report.documents_created, report.payments_created = (
+        after - before for after, before in zip(counts_after, counts_before, strict=True)
+    )
+    return report
+
+
+def _customers_save(report: SeedReport) -> dict[str, Party]:
+    """The customers of the register, created or brought back to the demo's data (``party_save``: audited)."""
+    customers: dict[str, Party] = {}
+    for spec in data.CUSTOMERS:
+        fields: dict[str, Any] = {name: spec[name] for name in PARTY_FIELDS if name in spec}
+        fields["ice"] = ice_with_check_digits(spec["ice_stem"]) if spec["ice_stem"] else ""
+        existing = Party.objects.filter(code=spec["code"]).first()
+        customers[spec["code"]] = party_save(party=existing, data=fields, acting_user=None)
+        report.parties_created += existing is None
+    return customers
+
+
+def _check_not_an_older_demo() -> None:
+    """A database seeded before the demo had documents holds its credit sales as hand-written entries, under keys
+    the new demo gives other entries: seeding it would be refused at the first of them. Say so clearly."""
+    if Entry.objects.filter(idempotency_key__startswith="demo:", description__startswith="Vente à crédit").exists():
+        raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT, key="demo:*")  # an earlier demo: delete its database
+
+
+@transaction.atomic(durable=True)
+def _seed_organizations_and_year(report: SeedReport, *, seed: int) -> _Year:
+    _check_not_an_older_demo()
     communes = {c.name_fr: c for c in Commune.objects.all()}
     gie, created = organization_upsert(
         acting_user=None, slug=data.GIE["slug"], defaults=_org_fields(data.GIE, Organization.Kind.GIE, communes)
@@ -124,10 +185,10 @@ def seed_demo(*, seed: int = DEFAULT_SEED) -> SeedReport:
         report.users_created += created
         if number == 1:
             report.logins.append((Role.COOP_REPRESENTATIVE.value, f"coop{number}", data.DEMO_PASSWORD))
-    gie_book = book_ensure(organization=gie)
+    books = {org.pk: book_ensure(organization=org) for org in [gie, *coops]}
     members = [
         DemoMember(
-            book=book_ensure(organization=org),
+            book=books[org.pk],
             slug=org.slug,
             cooperators=spec["cooperators"],
             capital_share=org.capital_share,
@@ -135,10 +196,23 @@ def seed_demo(*, seed: int = DEFAULT_SEED) -> SeedReport:
         )
         for org, spec in zip(coops, data.COOPERATIVES, strict=True)
     ]
-    drafts = demo_year_drafts(gie_book=gie_book, members=members, seed=seed)
-    refs = journal_entries_post(drafts=drafts)
-    report.entries_posted = sum(ref.created for ref in refs)
-    return report
+    year = demo_year_drafts(gie_book=books[gie.pk], members=members, seed=seed)
+    journal_entries_post(drafts=year.drafts, today=DEMO_TODAY)
+    return _Year(gie=gie, coops=coops, books=books, fees=year.fees)
+
+
+@transaction.atomic(durable=True)
+def _seed_invoicing(year: _Year, *, customers: dict[str, Party], seed: int) -> None:
+    gie, coops = year.gie, year.coops
+    IssuerSettings.objects.update_or_create(organization=gie, defaults=data.GIE_INVOICING)  # no service sets them
+    member_parties = {org.slug: party_for_member(organization=org) for org in coops}
+    events = invoicing_plan(
+        gie=gie, members=coops, member_parties=member_parties, customers=customers, fees=year.fees, seed=seed
+    )
+    invoicing_run(events=events)
+    journal_entries_post(drafts=settlement_drafts(gie=gie, books=year.books), today=DEMO_TODAY)
+    registered = [year.books[org.pk] for org in [gie, *coops] if org.vat_status == Organization.VatStatus.REGISTERED]
+    vat_returns_post(books=registered)
 
 
 def demo_logins() -> list[tuple[str, str, str]]:

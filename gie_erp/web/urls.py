@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gie_erp.web import audit, portal, views
+from gie_erp.web import audit, portal, portal_invoices, views
 
 app_name = "web"
 urlpatterns = [
@@ -10,4 +10,5 @@ urlpatterns = [
     path("users/<int:user_id>/", views.user_edit, name="user_edit"),
     path("audit/", audit.audit_log, name="audit"),
     path("portal/<int:year>/<int:month>/", portal.portal_month, name="portal_month"),
+    path("portal/invoices/", portal_invoices.portal_invoices, name="portal_invoices"),
 ]

@@ -1,0 +1,14 @@
+"""Invoicing routes under /invoices/; the public verification page lives at /verify/invoice/<token>/."""
+
+from django.urls import URLPattern, URLResolver
+
+from invoices.views import documents, followup, parties, payments
+
+app_name = "invoices"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    *parties.urlpatterns,
+    *documents.urlpatterns,
+    *payments.urlpatterns,
+    *followup.urlpatterns,
+]

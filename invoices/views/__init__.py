@@ -1,0 +1,1 @@
+"""Invoicing pages, one module per page group: parties, documents, payments, follow-up, public verification."""
