@@ -58,12 +58,12 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py ledger_verify
-	$(PY) manage.py print_statements --month $(DEMO_MONTH) --out var/statements
+	SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py print_statements --month $(DEMO_MONTH) --out var/statements
 	@echo ""
 	@$(PY) manage.py seed_demo --logins-only
 	@echo "Serving on http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
 	@# as users see it: DEBUG off (the app's own error pages), static files served by runserver --insecure
-	DEBUG=0 $(PY) manage.py runserver $(HOST):$(PORT) --noreload --insecure
+	DEBUG=0 SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py runserver $(HOST):$(PORT) --noreload --insecure
 
 serve: migrate
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)

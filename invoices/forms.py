@@ -498,12 +498,36 @@ class AllocateForm(AllocationFields):
 # Lists -------------------------------------------------------------------------------------------------------------
 
 
-class DocumentFilterForm(forms.Form):
+class FilterPartyField(PartyField):
+    """A list's party filter: what the form fields accept, or part of a name only one party bears (« Perle »)."""
+
+    def clean(self, value: Any) -> Party | None:
+        text = forms.CharField.clean(self, value)
+        if text and party_resolve(text) is None:
+            named = list(Party.objects.filter(Q(legal_name_fr__icontains=text) | Q(legal_name_ar__icontains=text))[:2])
+            if len(named) == 1:
+                return named[0]
+        return super().clean(value)
+
+
+class DatesInOrder(forms.Form):
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("La date de fin précède la date de début : inversez-les."))
+        return data
+
+
+class DocumentFilterForm(DatesInOrder):
     q = forms.CharField(label=_("Rechercher"), max_length=100, required=False)
     issuer = forms.ModelChoiceField(
-        label=_("Émetteur"), queryset=Organization.objects.order_by("kind", "legal_name_fr"), required=False
+        label=_("Émetteur"),
+        queryset=Organization.objects.order_by("kind", "legal_name_fr"),
+        required=False,
+        empty_label=_("Tous"),
     )
-    customer = PartyField(label=_("Client"), required=False)
+    customer = FilterPartyField(label=_("Client"), required=False)
     kind = forms.ChoiceField(label=_("Type"), choices=[("", _("Tous")), *Document.Kind.choices], required=False)
     status = forms.ChoiceField(label=_("État"), choices=[("", _("Tous")), *Document.Status.choices], required=False)
     paid = forms.ChoiceField(
@@ -531,9 +555,9 @@ class DocumentFilterForm(forms.Form):
         }
 
 
-class PaymentFilterForm(forms.Form):
+class PaymentFilterForm(DatesInOrder):
     q = forms.CharField(label=_("Rechercher"), max_length=100, required=False)
-    payer = PartyField(label=_("Payeur"), required=False)
+    payer = FilterPartyField(label=_("Payeur"), required=False)
     method = forms.ChoiceField(
         label=_("Moyen de paiement"), choices=[("", _("Tous")), *Payment.Method.choices], required=False
     )

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from pypdf import PdfWriter
 
@@ -258,8 +259,26 @@ def _exemption_text(taxes: Sequence[DocumentTax]) -> str:
         reference = tax.vat_rate.legal_reference
         if tax.vat_rate.kind != VatRate.Kind.TAXABLE and reference and reference not in references:
             references.append(reference)
-    text = str(settings.GIE_INVOICE_EXEMPTION_TEXT)
+    arabic = (get_language() or "fr").startswith("ar")
+    text = str(settings.GIE_INVOICE_EXEMPTION_TEXT_AR if arabic else settings.GIE_INVOICE_EXEMPTION_TEXT)
     return f"{text} ({'; '.join(references)})" if references else text
+
+
+def payment_terms_text(text: str) -> str:
+    """The terms as printed, in the active language: the standard wordings the document form writes ("Paiement à 30
+    jours", "Paiement à réception") were frozen in the language of whoever created the document, so they are put
+    back into the printed one; any other wording is printed as written."""
+    written = text.strip()
+    for language in LANGUAGES:
+        with translation.override(language):
+            on_receipt, in_days = _("Paiement à réception"), _("Paiement à %(days)s jours")
+        if written == on_receipt:
+            return _("Paiement à réception")
+        before, _marker, after = in_days.partition("%(days)s")
+        days = written[len(before) : len(written) - len(after)]
+        if written.startswith(before) and written.endswith(after) and days.isascii() and days.isdigit():
+            return _("Paiement à %(days)s jours") % {"days": days}
+    return text
 
 
 def _words(document: Document) -> list[dict[str, str]]:
@@ -319,7 +338,7 @@ def document_context(document: Document, language: str) -> dict[str, Any]:
         "total_gross": amount_html(document.total_gross),
         "currency": CURRENCY_LABEL[language],
         "words": _words(document),
-        "payment_terms": bidi(document.payment_terms),
+        "payment_terms": bidi(payment_terms_text(document.payment_terms)),
         "payment_means": bidi(issuer_snapshot.get("payment_means", "")),
         "bank_account": issuer_snapshot.get("bank_account", ""),
         "note": bidi(document.note),

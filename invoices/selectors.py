@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Round
 from django.http import Http404
 
 from gie_erp.core.money import ZERO, to_mad
@@ -36,8 +36,12 @@ def _representative_of(user: Any) -> int | None:
 
 def _with_left(qs: QuerySet[Document]) -> QuerySet[Document]:
     """``left``: what the customer still owes on a validated invoice (``Document.balance_due`` in SQL), else 0."""
-    owed = ExpressionWrapper(
-        F("total_gross") - F("amount_credited") - F("amount_paid") - F("amount_written_off"), output_field=_MONEY
+    owed = Round(  # SQLite computes decimals in floating point: 5230.06 − 5230.00 − 0.06 is not 0 there
+        ExpressionWrapper(
+            F("total_gross") - F("amount_credited") - F("amount_paid") - F("amount_written_off"), output_field=_MONEY
+        ),
+        2,
+        output_field=_MONEY,
     )
     return qs.annotate(
         left=Case(

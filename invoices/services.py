@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 
 from gie_erp.core.audit import audit_record
 from gie_erp.core.errors import DomainError, ErrorCode, IdempotencyConflict
+from gie_erp.core.i18n import format_amount
 from gie_erp.core.money import ZERO, allocate, to_mad
 from invoices import postings
 from invoices.mentions import LABELS, customer_snapshot, issuer_snapshot, missing_mentions
@@ -43,6 +44,12 @@ from ledger.models import Book
 from ledger.posting import EntryDraft
 from ledger.services import journal_entries_post
 from members.models import Organization
+
+
+def _mad(amount: Decimal) -> str:
+    """An amount in a message: 1 234,50 (the messages are read by people, not parsed)."""
+    return format_amount(amount)
+
 
 PREFIXES = {Document.Kind.INVOICE: "FA", Document.Kind.CREDIT_NOTE: "AV"}
 EXEMPT_CODE = "exonere-91"
@@ -232,9 +239,9 @@ def _check_credit_note(document: Document) -> Document:
     if document.total_gross > invoice.creditable:
         raise DomainError(
             ErrorCode.CREDIT_TOO_LARGE,
-            amount=str(document.total_gross),
+            amount=_mad(document.total_gross),
             number=invoice.number,
-            left=str(invoice.creditable),
+            left=_mad(invoice.creditable),
         )
     return invoice
 
@@ -468,9 +475,9 @@ def credit_note_create(
         if invoice.amount_credited > 0:
             raise DomainError(
                 ErrorCode.CREDIT_TOO_LARGE,
-                amount=str(invoice.total_gross),
+                amount=_mad(invoice.total_gross),
                 number=invoice.number,
-                left=str(invoice.creditable),
+                left=_mad(invoice.creditable),
             )
         lines = [
             LineInput(
@@ -605,14 +612,14 @@ def _plan(
         if amount > document.balance_due:
             raise DomainError(
                 ErrorCode.ALLOCATION_TOO_LARGE,
-                amount=str(amount),
+                amount=_mad(amount),
                 number=document.number,
-                left=str(document.balance_due),
+                left=_mad(document.balance_due),
             )
         plan.append((document, amount))
     allocated = sum((amount for _doc, amount in plan), ZERO)
     if allocated > available:
-        raise DomainError(ErrorCode.ALLOCATION_EXCEEDS_PAYMENT, allocated=str(allocated), amount=str(available))
+        raise DomainError(ErrorCode.ALLOCATION_EXCEEDS_PAYMENT, allocated=_mad(allocated), amount=_mad(available))
     return plan
 
 
@@ -816,7 +823,7 @@ def document_write_off(
         raise DomainError(ErrorCode.WRITE_OFF_MEMBER)
     amount = document.balance_due
     if amount <= 0 or amount > write_off_tolerance():
-        raise DomainError(ErrorCode.WRITE_OFF_TOO_LARGE, amount=str(amount), tolerance=str(write_off_tolerance()))
+        raise DomainError(ErrorCode.WRITE_OFF_TOO_LARGE, amount=_mad(amount), tolerance=_mad(write_off_tolerance()))
     taxes = list(DocumentTax.objects.select_for_update().filter(document=document))
     cash = document.vat_regime != IssuerSettings.VatRegime.ACCRUAL
     in_transit = {tax.vat_rate_id: tax.vat_in_transit for tax in taxes}

@@ -18,7 +18,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from gie_erp.statements.models import StatementBatch
 from invoices.models import Party
 from invoices.parties import party_for_member
-from invoices.services import LineInput, bundle_create, document_save_draft, document_validate, payment_record
+from invoices.services import (
+    LineInput,
+    bundle_create,
+    bundle_validate,
+    document_save_draft,
+    document_validate,
+    payment_record,
+)
 from ledger.books import book_ensure
 from ledger.models import EntryAttachment
 from members.models import Organization
@@ -88,6 +95,7 @@ def invoicing(coop: Any, gie: Any, customer_code: str) -> dict[str, Any]:
         today=date(2026, 11, 22),
     )
     bundle = bundle_create(customer=customer, issued_on=date(2026, 3, 5), parts=[(coop, [sale])])
+    bundle_validate(bundle=bundle, today=date(2026, 11, 22))
     return {
         "document_id": mandate.pk,
         "fee_id": fee.pk,

@@ -165,8 +165,10 @@ class DemoYearTests(TestCase):
         end = date(2026, 10, 31)
         assert account_balance(book=registered.book, code=accounts.VAT_COLLECTED, end=end) < 0  # October's, owed
         return_day = date(2026, 10, 20)
-        declared = account_balance(book=registered.book, code=accounts.VAT_COLLECTED, end=return_day, start=return_day)
-        assert declared > 0  # the third quarter's VAT was declared and paid on 20 October
+        paid = account_balance(book=registered.book, code=accounts.VAT_DUE, end=return_day, start=return_day)
+        assert paid > 0  # the third quarter liquidated on 30 September (4455 − 34552 → 4456), paid on 20 October
+        q3 = f"vat:{registered.book.pk}:2026-07-01:2026-09-30"
+        assert Entry.objects.filter(book=registered.book, idempotency_key=q3).exists()
         assert account_balance(book=registered.book, code=accounts.VAT_RECOVERABLE_ON_CHARGES, end=end) > 0
         for org in coops.exclude(pk=registered.pk):
             assert org.vat_status == Organization.VatStatus.EXEMPT

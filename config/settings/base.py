@@ -40,6 +40,9 @@ GIE_INVOICE_REQUIRE_BUSINESS_ICE = os.environ.get("GIE_INVOICE_REQUIRE_BUSINESS_
 GIE_INVOICE_EXEMPTION_TEXT = os.environ.get(
     "GIE_INVOICE_EXEMPTION_TEXT", "Exonéré de TVA en vertu de l'article 91 du Code général des impôts"
 )
+GIE_INVOICE_EXEMPTION_TEXT_AR = os.environ.get(
+    "GIE_INVOICE_EXEMPTION_TEXT_AR", "معفى من الضريبة على القيمة المضافة بموجب المادة 91 من المدونة العامة للضرائب"
+)
 GIE_INVOICE_PAYMENT_MEANS = os.environ.get("GIE_INVOICE_PAYMENT_MEANS", "Virement, chèque ou espèces")
 # A difference left on an invoice up to this amount (MAD) may be written off (account 6386, VAT of the unpaid part
 # taken back off 44551).

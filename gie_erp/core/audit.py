@@ -9,6 +9,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from gie_erp.core.i18n import format_amount
 from gie_erp.core.models import AuditEvent
 from gie_erp.core.roles import Role, sees_all_books
 
@@ -76,7 +78,15 @@ EVENT_LABELS: dict[str, Any] = {
 
 #: What the keys of an event's data mean; an unknown key is shown as it is.
 DATA_LABELS: dict[str, Any] = {
+    "amount": _("montant"),
     "books": _("livres"),
+    "customer": _("client"),
+    "documents": _("documents"),
+    "lines": _("lignes"),
+    "method": _("moyen"),
+    "number": _("numéro"),
+    "reference": _("référence"),
+    "total": _("total"),
     "count": _("nombre"),
     "entries": _("écritures"),
     "failures": _("échecs"),
@@ -115,6 +125,10 @@ def audit_target_label(target_type: str) -> str:
     return capfirst(str(model._meta.verbose_name))
 
 
+#: data keys holding an amount (stored as "1234.50"): shown as people write it (1 234,50)
+MONEY_KEYS = frozenset({"amount", "total"})
+
+
 def _data_value(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return str(yesno(value))
@@ -124,6 +138,11 @@ def _data_value(key: str, value: Any) -> str:
         return ", ".join(str(item) for item in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if key in MONEY_KEYS and isinstance(value, str):
+        try:
+            return format_amount(Decimal(value))
+        except (InvalidOperation, ValueError):
+            return value
     return "" if value is None else str(value)
 
 

@@ -3,10 +3,10 @@
 - **Settlements.** The GIE collects its members' invoices on its own account (mandate). At each month end it pays
   each member by transfer what came in for it that month: transfers and card payments on the day received, a cheque
   the day it was cashed (a cheque not yet cashed waits).
-- **VAT returns.** A VAT-registered book (the GIE, one cooperative) declares each complete quarter the 20th of the
-  next month: the balance of 4455 (VAT due: cash basis, what was collected) less that of 34552 (VAT deductible) at
-  the quarter's end, paid from the bank; a credit is carried forward. Posted one quarter after the other, so each
-  return sees the previous one and the same books give the same returns when the demo is seeded again.
+- **VAT returns.** A VAT-registered book (the GIE, one cooperative) liquidates each complete quarter at its end
+  (``invoices.vat.vat_liquidate``: 4455 − 34552 → 4456 or 3456) and pays what is due the 20th of the next month; a
+  credit is carried forward. One quarter after the other, so the same books give the same returns when the demo is
+  seeded again.
 
 Keys ``demo:settlement:<slug>:<yyyy-mm>:<side>`` and ``demo:vat-return:<slug>:<yyyy>-T<q>``.
 """
@@ -19,11 +19,12 @@ from decimal import Decimal
 from gie_erp.core.money import ZERO, from_centimes
 from gie_erp.demo.ledger_year import DEMO_TODAY, DEMO_YEAR, QUARTER_ENDS, quarter_of
 from invoices.models import Allocation, Payment
+from invoices.vat import vat_liquidate
 from ledger import accounts as acc
 from ledger.models import Book, Journal
 from ledger.posting import EntryDraft, JournalLine
 from ledger.selectors import last_day, movement_centimes
-from ledger.services import journal_entries_post
+from ledger.services import journal_entry_post
 from members.models import Organization
 
 MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
@@ -63,33 +64,37 @@ def settlement_drafts(*, gie: Organization, books: Mapping[int, Book]) -> list[E
 
 
 def vat_returns_post(*, books: Sequence[Book]) -> int:
-    """File each complete quarter's VAT return of each book, one quarter after the other; the entries posted."""
+    """Each complete quarter of each VAT-registered book: the liquidation at the quarter's end (the invoices app's
+    service: 4455 − 34552 → 4456 or 3456), then the VAT due paid from the bank on the 20th of the next month (a
+    credit is carried forward). One quarter after the other, so that each liquidation sees the previous one."""
     posted = 0
     for quarter_end in QUARTER_ENDS:
-        drafts = [draft for book in books if (draft := _vat_return(book, quarter_end)) is not None]
-        posted += sum(ref.created for ref in journal_entries_post(drafts=drafts, today=DEMO_TODAY))
+        for book in books:
+            start = date(DEMO_YEAR, quarter_end - 2, 1)
+            end = last_day(DEMO_YEAR, quarter_end)
+            ref = vat_liquidate(
+                organization=book.organization, start=start, end=end, acting_user=None, today=DEMO_TODAY
+            )
+            if ref is None:
+                continue
+            posted += ref.created
+            due = _due_from(book, end)
+            if due > 0:
+                posted += journal_entry_post(
+                    book=book,
+                    posted_on=date(DEMO_YEAR, quarter_end + 1, 20),
+                    journal=Journal.BANK,
+                    lines=[JournalLine(acc.VAT_DUE, debit=due), JournalLine(acc.BANK, credit=due)],
+                    description=f"Paiement de la TVA T{quarter_of(quarter_end)}",
+                    source_ref=f"TVA-{DEMO_YEAR}-T{quarter_of(quarter_end)}",
+                    idempotency_key=f"demo:vat-return:{book.organization.slug}:{DEMO_YEAR}-T{quarter_of(quarter_end)}",
+                    today=DEMO_TODAY,
+                ).created
     return posted
 
 
-def _vat_return(book: Book, quarter_end: int) -> EntryDraft | None:
-    totals = movement_centimes(book_ids=[book.pk], start=None, end=last_day(DEMO_YEAR, quarter_end))
-    due_debit, due_credit = totals.get((book.pk, acc.VAT_COLLECTED), (0, 0))
-    deductible_debit, deductible_credit = totals.get((book.pk, acc.VAT_RECOVERABLE_ON_CHARGES), (0, 0))
-    collected = from_centimes(due_credit - due_debit)
-    recovered = max(from_centimes(deductible_debit - deductible_credit), ZERO)
-    if collected <= recovered:
-        return None  # nothing to pay: a credit of VAT is carried forward
-    quarter = quarter_of(quarter_end)
-    lines = [JournalLine(acc.VAT_COLLECTED, debit=collected)]
-    if recovered > 0:
-        lines.append(JournalLine(acc.VAT_RECOVERABLE_ON_CHARGES, credit=recovered))
-    lines.append(JournalLine(acc.BANK, credit=collected - recovered))
-    return EntryDraft(
-        book_id=book.pk,
-        posted_on=date(DEMO_YEAR, quarter_end + 1, 20),
-        journal=Journal.BANK,
-        description=f"Déclaration de TVA T{quarter}",
-        source_ref=f"TVA-{DEMO_YEAR}-T{quarter}",
-        idempotency_key=f"demo:vat-return:{book.organization.slug}:{DEMO_YEAR}-T{quarter}",
-        lines=tuple(lines),
-    )
+def _due_from(book: Book, end: date) -> Decimal:
+    """What 4456 (VAT due) holds at ``end``: the liquidation just posted, the earlier ones being paid."""
+    totals = movement_centimes(book_ids=[book.pk], start=None, end=end)
+    debit, credit = totals.get((book.pk, acc.VAT_DUE), (0, 0))
+    return from_centimes(credit - debit)

@@ -212,6 +212,10 @@ def _seed_invoicing(year: _Year, *, customers: dict[str, Party], seed: int) -> N
     invoicing_run(events=events)
     journal_entries_post(drafts=settlement_drafts(gie=gie, books=year.books), today=DEMO_TODAY)
     registered = [year.books[org.pk] for org in [gie, *coops] if org.vat_status == Organization.VatStatus.REGISTERED]
+    for book in registered:  # every VAT-registered book of the demo declares by quarter
+        IssuerSettings.objects.update_or_create(
+            organization_id=book.organization_id, defaults={"vat_period": IssuerSettings.VatPeriod.QUARTER}
+        )
     vat_returns_post(books=registered)
 
 

@@ -25,6 +25,7 @@ from gie_erp.core.access import role_required
 from gie_erp.core.audit import audit_history
 from gie_erp.core.errors import DomainError, ErrorCode, error_message
 from gie_erp.core.exports import content_disposition, table_response
+from gie_erp.core.i18n import format_amount
 from gie_erp.core.idempotency import form_key, retry_once_on_conflict
 from gie_erp.core.money import ZERO, to_mad
 from gie_erp.core.roles import ALL_BOOKS_ROLES, WRITE_ROLES, Role, may_write
@@ -234,6 +235,7 @@ def _form_context(
         "script_data": {
             "rates": _rates_for_script(),
             "exempt": [o.pk for o in organizations if o.vat_status == Organization.VatStatus.EXEMPT],
+            "kinds": {str(o.pk): _default_kind(o) for o in organizations},
             "exempt_code": services.EXEMPT_CODE,
             "standard_code": services.STANDARD_CODE,
             "messages": form_messages(),
@@ -329,9 +331,9 @@ def _save(request: HttpRequest, *, form: DocumentForm, lines: Any, document: Doc
                 **kept,
             )
         )
-    except DomainError as error:
+    except DomainError as error:  # said once, above the form (the banner says what to do)
         form.add_error(None, error.message())
-        messages.error(request, error.message())
+        messages.error(request, _("Le document n'est pas enregistré : corrigez les champs signalés."))
         return None
 
 
@@ -368,7 +370,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
         {
             "document": document,
             "lines": [
-                (line, decimal_text(line.quantity), price_text(line.unit_price), percent_text(line.discount_rate))
+                (line, decimal_text(line.quantity), price_display(line.unit_price), percent_text(line.discount_rate))
                 for line in lines
             ],
             "vat_rates": vat_by_rate(lines),
@@ -378,6 +380,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "entries": selectors.document_entries(document) if staff and validated else [],
             "payment_state": payment_state_label(document),
             "left": left,
+            "overpaid": -left if left < 0 else ZERO,
             "staff": staff,
             "can_write": can_write,
             "can_credit": can_write and is_invoice and validated and document.creditable > 0,
@@ -392,6 +395,18 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
             "history": audit_history(user=user, target_type=document._meta.label_lower, target_id=document.pk),
         },
     )
+
+
+def _amount(value: Decimal) -> str:
+    """An amount in a message, as the pages print it: ``1 356,60`` (never ``1356.60``)."""
+    return format_amount(value, language=(get_language() or "fr")[:2])
+
+
+def price_display(value: Decimal) -> str:
+    """A unit price as the pages print it: grouped by thousands like every amount (``1 500,00``), its 3rd and 4th
+    decimals kept when it has them (``12,3456``)."""
+    integer, _comma, decimals = price_text(value).partition(",")
+    return f"{format_amount(Decimal(integer)).partition(',')[0]},{decimals}"
 
 
 def _refused(request: HttpRequest, document: Document, refusal: DomainError) -> HttpResponse:
@@ -458,7 +473,7 @@ def document_write_off(request: HttpRequest, document_id: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message())
     else:
-        messages.success(request, _("Écart de %(amount)s passé en perte.") % {"amount": write_off.amount})
+        messages.success(request, _("Écart de %(amount)s passé en perte.") % {"amount": _amount(write_off.amount)})
     return _done(document.pk)
 
 
@@ -498,7 +513,7 @@ def document_credit(request: HttpRequest, document_id: int) -> HttpResponse:
             "form": form,
             "formset": formset,
             "rows": [
-                (line, row, decimal_text(line.quantity), price_text(line.unit_price))
+                (line, row, decimal_text(line.quantity), price_display(line.unit_price))
                 for line, row in zip(lines, formset.forms, strict=False)
             ],
             "idempotency_key": token,
@@ -522,7 +537,10 @@ def _credit(
     gross = sum((credit.amounts.gross for credit in chosen), Decimal(0))
     if gross > invoice.creditable:
         error = DomainError(
-            ErrorCode.CREDIT_TOO_LARGE, amount=str(gross), number=invoice.number, left=str(invoice.creditable)
+            ErrorCode.CREDIT_TOO_LARGE,
+            amount=_amount(gross),
+            number=invoice.number,
+            left=_amount(invoice.creditable),
         )
         form.add_error(None, error.message())
         return None
@@ -566,6 +584,26 @@ def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse:
         return _done(document.pk)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition(_file_name(document, "pdf"), inline=True)
+    return response
+
+
+@role_required(*READ)
+@require_GET
+def bundle_pdf(request: HttpRequest, bundle_id: int) -> HttpResponse:
+    """The order as the customer receives it: the cover with the total, then every validated document."""
+    bundle = selectors.bundle_get(user=request.user, bundle_id=bundle_id)
+    wanted = request.GET.get("lang", "")
+    language = wanted if wanted in LANGUAGES else (get_language() or "fr")[:2]
+    from invoices.pdf import bundle_pdf as render_bundle  # weasyprint and fonts: loaded when a PDF is asked for
+
+    try:
+        content = render_bundle(bundle, language)
+    except DomainError as error:
+        messages.error(request, error.message())
+        return redirect("invoices:bundle_detail", bundle_id=bundle.pk)
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"commande-{bundle.reference or bundle.pk}.pdf"
+    response["Content-Disposition"] = content_disposition(name, inline=True)
     return response
 
 
@@ -635,4 +673,5 @@ urlpatterns: list[URLPattern] = [
     path("documents/<int:document_id>/ubl/", document_ubl, name="document_ubl"),
     path("bundles/<int:bundle_id>/", bundle_detail, name="bundle_detail"),
     path("bundles/<int:bundle_id>/validate/", bundle_validate, name="bundle_validate"),
+    path("bundles/<int:bundle_id>/pdf/", bundle_pdf, name="bundle_pdf"),
 ]

@@ -240,6 +240,8 @@ def party_reminder(request: HttpRequest, party_id: int) -> HttpResponse:
         from invoices.pdf import reminder_pdf  # written with the invoice PDFs; loaded only when a letter is printed
 
         documents = overdue_documents(party=party, as_of=today)
+        if not documents:  # nothing to remind (paid since, or an old link): the preview says so, rather than a 500
+            return redirect(f"{reverse('invoices:party_reminder', args=[party.pk])}?language={language}")
         response = HttpResponse(
             reminder_pdf(party, documents, language=language, today=today), content_type="application/pdf"
         )

@@ -100,6 +100,11 @@ def table_export(payments: Any, fmt: str) -> HttpResponse:
 # Recording a payment ---------------------------------------------------------------------------------------------
 
 
+def typed_amount(value: Decimal) -> str:
+    """An amount put back in a field the way a person types it here: ``5230,06``."""
+    return f"{value:.2f}".replace(".", ",")
+
+
 def _gie() -> Organization | None:
     return Organization.objects.filter(kind=Organization.Kind.GIE).first()
 
@@ -135,7 +140,8 @@ def payment_new(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("document", "")
     chosen = next((d for d in documents if str(d.pk) == wanted), None)
     if chosen is not None:
-        initial.update({"amount": chosen.balance_due, f"alloc_{chosen.pk}": chosen.balance_due})
+        typed = typed_amount(chosen.balance_due)  # as a person types it: 5230,06, never 5230.06
+        initial.update({"amount": typed, f"alloc_{chosen.pk}": typed})
     data = request.POST if request.method == "POST" else None
     form = PaymentForm(data, initial=initial, collectors=collectors, documents=documents)
     token = request.POST.get("idempotency_key", "") or uuid.uuid4().hex
@@ -189,9 +195,9 @@ def _record(
                 today=local_today(),
             )
         )
-    except DomainError as error:
+    except DomainError as error:  # said once, above the form (the banner says what to do)
         form.add_error(None, error.message())
-        messages.error(request, error.message())
+        messages.error(request, _("Le paiement n'est pas enregistré : corrigez les champs signalés."))
         return None
     return payment
 

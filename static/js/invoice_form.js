@@ -141,8 +141,11 @@ if (form && data) {
     return Boolean(rateOn(code, issuedOn && issuedOn.value));
   }
 
-  // a change of issuer between exempt and VAT-registered changes every line's rate to that issuer's default
+  // a change of issuer between exempt and VAT-registered changes every line's rate to that issuer's default; one
+  // between the GIE (services) and a cooperative (products) changes every line's nature to that issuer's default
+  const kinds = settings.kinds || {};
   let wasExempt = issuer ? exempt.has(issuer.value) : false;
+  let wasKind = issuer ? kinds[issuer.value] : undefined;
   function issuerChanged() {
     const isExempt = exempt.has(issuer.value);
     if (isExempt !== wasExempt) {
@@ -150,6 +153,11 @@ if (form && data) {
       body.querySelectorAll("select.line-vat_code").forEach((select) => { select.value = code; });
     }
     wasExempt = isExempt;
+    const kind = kinds[issuer.value];
+    if (kind && wasKind && kind !== wasKind) {
+      body.querySelectorAll("select.line-kind").forEach((select) => { select.value = kind; });
+    }
+    wasKind = kind || wasKind;
   }
 
   // only the rates in force on the date (an exempt issuer: the art. 91 exemption only)
@@ -293,15 +301,36 @@ if (payment) {
     return sum;
   }
 
+  function typedAmount() {
+    const parsed = parseAmount(amountInput.value);
+    return parsed.error || !amountInput.value.trim() ? 0n : BigInt(parsed.centimes);
+  }
+
   function describe() {
     if (!status) return;
-    const parsed = parseAmount(amountInput.value);
-    const amount = parsed.error || !amountInput.value.trim() ? 0n : BigInt(parsed.centimes);
+    const amount = typedAmount();
     const allocated = allocatedNow();
-    status.textContent = status.dataset.template
+    const over = allocated > amount && status.dataset.over;
+    status.classList.toggle("bad", Boolean(over));
+    status.textContent = (over ? status.dataset.over : status.dataset.template)
       .replace("%(allocated)s", show(allocated))
+      .replace("%(amount)s", show(amount))
       .replace("%(left)s", show(amount > allocated ? amount - allocated : 0n));
   }
+
+  // an allocation the page filled in (the invoice the payment was opened from) follows the amount, at most what
+  // that invoice owes, until the person types in it: lowering the amount for a part payment needs no second edit
+  const following = new Set(rows.map((row) => row.querySelector("input"))
+    .filter((input) => input.value.trim() && input.value.trim() === amountInput.value.trim()));
+  following.forEach((input) => input.addEventListener("input", () => following.delete(input), { once: true }));
+  amountInput.addEventListener("input", () => {
+    const amount = typedAmount();
+    following.forEach((input) => {
+      const left = BigInt(input.closest("tr.open-document").dataset.left);
+      const share = amount < left ? amount : left;
+      input.value = share ? typed(share) : "";
+    });
+  });
 
   const button = payment.querySelector("#pro-rata");
   if (button) {

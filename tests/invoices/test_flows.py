@@ -213,7 +213,7 @@ def test_credit_note_on_a_partly_paid_invoice_takes_vat_from_transit_first(world
     with pytest.raises(DomainError) as error:
         document_validate(document_id=too_much.pk, today=TODAY)
     assert error.value.code == ErrorCode.CREDIT_TOO_LARGE
-    assert "480.00" in str(error.value)
+    assert "480,00" in str(error.value)
 
 
 def test_mandate_invoice_collected_by_the_gie_posts_in_both_books(world: dict[str, Any]) -> None:

@@ -9,6 +9,7 @@ from io import BytesIO
 from typing import Any
 
 import pytest
+from django.template.loader import render_to_string
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -23,7 +24,7 @@ from invoices.followup import (
     statement_lines,
     statement_of_account,
 )
-from invoices.models import Document
+from invoices.models import Document, Party
 from invoices.services import (
     credit_note_create,
     document_save_draft,
@@ -325,6 +326,24 @@ def test_the_reminder_previews_the_letter_and_prints_it(
     assert printed["party"] == hotel
     assert printed["language"] == "ar"
     assert printed["documents"] == overdue_documents(party=hotel, as_of=timezone.localdate())
+
+
+def test_a_reminder_with_nothing_overdue_goes_back_to_the_preview(client: Any, receivables: dict[str, Any]) -> None:
+    """Printing the letter of a customer who owes nothing overdue (paid since, an old link) was a 500."""
+    client.force_login(UserFactory(username="comptable"))
+    supplier = Party.objects.create(code="emballages", legal_name_fr="Emballages du Rif", language="ar")
+    url = f"/invoices/parties/{supplier.pk}/reminder/"  # no invoice at all
+    response = client.get(url, {"language": "ar", "export": "pdf"})
+    assert (response.status_code, response["Location"]) == (302, f"{url}?language=ar")
+    assert "Aucune facture échue à ce jour" in client.get(url, {"language": "fr"}).content.decode()
+
+
+def test_a_printed_statement_totals_once_and_never_splits_a_row() -> None:
+    """WeasyPrint repeats a table's footer on every page: the grand totals and the closing balance printed at the
+    foot of page 1 read as that page's own. The footer is an ordinary row group, printed once at the end."""
+    style = render_to_string("invoices/followup/_pdf_style.html")
+    assert "tfoot { display: table-row-group; }" in style
+    assert "tr { break-inside: avoid; }" in style
 
 
 def test_follow_up_pages_are_for_the_gies_staff_only(client: Any, receivables: dict[str, Any]) -> None:

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal
+from importlib import import_module
 from typing import Any
 
 import pytest
@@ -24,9 +25,23 @@ from ledger.services import period_lock
 from ledger.verify import verify_balances
 from tests.invoices.conftest import TODAY, balance, line
 
-# transaction=True: each thread's connection must see the drafts committed; serialized_rollback: the VAT rates of
-# the data migrations are flushed by an earlier transactional test and restored before this one
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+# transaction=True: each thread's connection must see the drafts committed
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db: Any) -> None:
+    """An earlier transactional test flushes the tables, data migrations' rows included: put back the VAT rates
+    and the posting rules (serialized_rollback would reload content types too, and collide with them)."""
+    from django.apps import apps
+
+    for module, function in (
+        ("invoices.migrations.0002_vat_rates", "load"),
+        ("invoices.migrations.0004_vat_rates_2026", "apply"),
+        ("ledger.migrations.0006_posting_rule_defaults", "load"),
+    ):
+        getattr(import_module(module), function)(apps, None)
+
 
 THREADS = 16
 DAY = date(2026, 10, 5)

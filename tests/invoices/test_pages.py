@@ -368,7 +368,7 @@ def test_a_payment_through_the_form_makes_the_invoice_partly_paid(staff: Any, wo
     assert staff.get("/invoices/payments/new/").status_code == 200  # step 1: the payer
     page = staff.get("/invoices/payments/new/", {"customer": hotel.pk, "document": first.pk})
     assert page.status_code == 200
-    assert page.context["form"].initial["amount"] == D("1200.00")
+    assert page.context["form"].initial["amount"] == "1200,00"  # as a person types it, never 1200.00
     url = f"/invoices/payments/new/?customer={hotel.pk}"
     data = {
         "idempotency_key": "pay-1", "collected_by": str(gie.pk), "received_on": "2026-10-10", "method": "transfer",
@@ -627,3 +627,109 @@ def test_a_representative_downloads_the_printed_invoice(rep_exempt: Any, docs: A
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert response["Content-Disposition"] == f'inline; filename="{docs["to_a"].number}.pdf"'
+
+
+# Regressions found walking the pages as the accountant -----------------------------------------------------------
+
+
+def test_the_payment_form_fills_amounts_the_french_way_and_says_a_refusal_once(
+    staff: Any, world: dict[str, Any]
+) -> None:
+    hotel, gie = world["hotel"], world["gie"]
+    invoice = validated(gie, hotel, [line("Stand", "1", "1000.00")])  # 1,200.00
+    page = staff.get("/invoices/payments/new/", {"customer": hotel.pk, "document": invoice.pk})
+    text = page_text(page)
+    assert 'value="1200,00"' in text
+    assert 'value="1200.00"' not in text
+    assert "data-over=" in text  # the script warns when the allocations pass the amount
+    data = {
+        "idempotency_key": "pay-over", "collected_by": str(gie.pk), "received_on": "2026-10-10",
+        "method": "transfer", "amount": "500,00", "reference": "", "note": "", f"alloc_{invoice.pk}": "1200,00",
+    }  # fmt: skip
+    refused = page_text(staff.post(f"/invoices/payments/new/?customer={hotel.pk}", data))
+    assert "Le paiement n'est pas enregistré : corrigez les champs signalés." in refused
+    assert refused.count("dépassent le montant disponible") == 1  # above the form, not a second time in the banner
+    assert not Payment.objects.exists()
+
+
+def test_a_write_off_and_a_too_large_credit_note_print_amounts_the_french_way(
+    staff: Any, world: dict[str, Any]
+) -> None:
+    invoice = validated(world["gie"], world["hotel"], [line("Conseil", "10", "100.00")])  # 1,200.00
+    payment_record(
+        payer=world["hotel"], collected_by=world["gie"], documents=[invoice], received_on=DAY, method="cash",
+        amount=D("1199.50"), idempotency_key="t-wo-fr",
+    )  # fmt: skip
+    done = page_text(staff.post(f"/invoices/documents/{invoice.pk}/write-off/", follow=True))
+    assert "Écart de 0,50 passé en perte." in done
+    form = {
+        "idempotency_key": "cn-fr", "issued_on": "2026-10-07", "note": "",
+        "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "1", "lines-0-quantity": "10",
+    }  # fmt: skip
+    staff.post(f"/invoices/documents/{invoice.pk}/credit/", {**form, "lines-0-quantity": "5"})
+    credit = Document.objects.get(kind="credit_note")
+    staff.post(f"/invoices/documents/{credit.pk}/validate/")
+    refused = page_text(staff.post(f"/invoices/documents/{invoice.pk}/credit/", form))
+    assert f"L'avoir (1{NNBSP}200,00) dépasse" in refused
+    assert "(600,00)" in refused
+    assert Document.objects.filter(kind="credit_note").count() == 1
+
+
+def test_an_invoice_credited_past_its_payments_shows_an_overpayment_not_a_negative_rest(
+    staff: Any, world: dict[str, Any]
+) -> None:
+    invoice = validated(world["gie"], world["hotel"], [line("Stand", "2", "1000.00")])  # 2,400.00
+    payment_record(
+        payer=world["hotel"], collected_by=world["gie"], documents=[invoice], received_on=DAY, method="transfer",
+        amount=D("1200.00"), idempotency_key="t-over",
+    )  # fmt: skip
+    form = {
+        "idempotency_key": "cn-all", "issued_on": "2026-10-07", "note": "",
+        "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "1", "lines-0-quantity": "2",
+    }  # fmt: skip
+    staff.post(f"/invoices/documents/{invoice.pk}/credit/", form)
+    staff.post(f"/invoices/documents/{Document.objects.get(kind='credit_note').pk}/validate/")
+    page = staff.get(f"/invoices/documents/{invoice.pk}/")
+    text = page_text(page)
+    assert page.context["overpaid"] == D("1200.00")
+    assert 'id="overpaid"' in text
+    assert "Trop-perçu" in text
+    assert 'id="left-to-pay"' not in text
+    assert "-1" not in text.split('id="document-totals"')[1].split("</table>")[0]
+
+
+def test_a_unit_price_is_grouped_by_thousands_on_the_page(staff: Any, world: dict[str, Any]) -> None:
+    invoice = validated(world["gie"], world["hotel"], [line("Stand", "3", "1500.00"), line("Page", "7", "12.3456")])
+    lines = staff.get(f"/invoices/documents/{invoice.pk}/").context["lines"]
+    assert [price for _line, _quantity, price, _percent in lines] == [f"1{NNBSP}500,00", "12,3456"]
+    rows = staff.get(f"/invoices/documents/{invoice.pk}/credit/").context["rows"]
+    assert rows[0][3] == f"1{NNBSP}500,00"
+    # the form still gets it back as typed, without the thousands space
+    draft = document_save_draft(
+        issuer=world["gie"], customer=world["hotel"], issued_on=DAY, lines=[line("S", "1", "1500.00")]
+    )
+    assert 'value="1500,00"' in page_text(staff.get(f"/invoices/documents/{draft.pk}/edit/"))
+
+
+def test_the_list_filters_speak_plainly(staff: Any, world: dict[str, Any], docs: Any) -> None:
+    page = staff.get("/invoices/documents/")
+    assert '<option value="" selected>Tous</option>' in page_text(page).split('name="issuer"')[1].split("</select>")[0]
+    # part of a name only one customer bears filters on that customer; a part several bear says so
+    partial = staff.get("/invoices/documents/", {"customer": "continental"})
+    assert partial.context["form"].is_valid()
+    assert {d.customer_id for d in partial.context["page"]} == {world["hotel"].pk}
+    Party.objects.create(code="riad-continental", legal_name_fr="Riad Continental", city="Tanger")
+    ambiguous = staff.get("/invoices/documents/", {"customer": "continental"})
+    assert "Client introuvable" in page_text(ambiguous)
+    # dates the wrong way round: said, not an empty list without a word
+    reversed_dates = staff.get("/invoices/documents/", {"start": "2026-10-31", "end": "2026-10-01"})
+    assert "La date de fin précède la date de début" in page_text(reversed_dates)
+    payments = staff.get("/invoices/payments/", {"start": "2026-10-31", "end": "2026-10-01"})
+    assert "La date de fin précède la date de début" in page_text(payments)
+
+
+def test_the_form_script_knows_each_issuers_default_nature(staff: Any, world: dict[str, Any]) -> None:
+    """Switching the issuer from the GIE to a cooperative switches the lines to products (invoice_form.js)."""
+    kinds = staff.get("/invoices/documents/new/").context["script_data"]["kinds"]
+    assert kinds[str(world["gie"].pk)] == "service"
+    assert kinds[str(world["exempt"].pk)] == kinds[str(world["registered"].pk)] == "product"

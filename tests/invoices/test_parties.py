@@ -386,6 +386,24 @@ def test_pages_answer_in_arabic(client: Any, accountant: Any, register: Any) -> 
     assert "<h1><bdi>تعاونية ألفا</bdi></h1>" in body
 
 
+def test_identifiers_keep_their_order_without_leaving_the_column_side_in_arabic(
+    client: Any, accountant: Any, register: Any
+) -> None:
+    """A code, ICE or phone is isolated left to right inside its cell; the cell keeps the page's alignment, so in
+    Arabic the value sits under its heading (a ``dir="ltr"`` cell pushed it to the far left of its column)."""
+    client.force_login(accountant)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    hotel = Party.objects.filter(pk=register["hotel"].pk)
+    hotel.update(phone="0539000000", if_number="40123456", rc_number="12345 Tétouan")
+    for url in ("/invoices/parties/", f"/invoices/parties/{register['hotel'].pk}/"):
+        body = client.get(url).content.decode()
+        assert '<td dir="ltr">' not in body, url
+        assert '<dd dir="ltr">' not in body, url
+        assert f'<bdi dir="ltr">{ICE_HOTEL}</bdi>' in body, url
+        assert '<bdi dir="ltr">hotel-atlas</bdi>' in body, url
+    assert '<bdi dir="ltr">0539000000</bdi>' in body
+
+
 def party_urls(party: Party) -> list[str]:
     return [
         "/invoices/parties/",

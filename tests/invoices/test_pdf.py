@@ -22,6 +22,7 @@ from invoices.pdf import (
     direction,
     document_html,
     document_pdf,
+    payment_terms_text,
     place,
     reminder_pdf,
     verify_url,
@@ -123,7 +124,7 @@ def test_an_invoice_at_three_rates_prints_every_mention(printed: dict[str, Any],
         "833,33", "2 700,28", "2 550,00",  # line nets
         "166,67", "270,03", "0,00",  # VAT per rate
         "6 083,61", "436,70", "6 520,31",  # totals HT, VAT, TTC
-        "CGI art. 91", "Paiement à 30 jours", "Virement ou chèque", "011 640 0000012345678901 23",
+        "CGI art. 91", "Virement ou chèque", "011 640 0000012345678901 23",
     ]:  # fmt: skip
         assert expected in text, expected
     assert f"{SITE}/verify/invoice/{mixed.verify_token}/" in squeeze(text)  # printed under the QR code, wrapped
@@ -133,9 +134,12 @@ def test_an_invoice_at_three_rates_prints_every_mention(printed: dict[str, Any],
     assert squeeze(amount_in_words(D("6520.31"), "ar")) in squeeze(text)
     assert "six mille cinq cent vingt dirhams et trente et un centimes" in amount_in_words(D("6520.31"), "fr")
     if language == "ar":
+        assert_sentence("الأداء في أجل %(days)s يوما", {"days": "30"}, text)  # the terms, frozen in French
+        assert "Paiement à" not in text
         assert "تكوين في التلفيف" in text  # the Arabic designation
         assert "فندق كونتيننتال" in text  # and name
     else:
+        assert "Paiement à 30 jours" in text
         assert "Formation à l'emballage" in text
 
 
@@ -146,11 +150,16 @@ def test_a_mandate_invoice_of_an_exempt_cooperative(printed: dict[str, Any], lan
     for expected in [
         mandate.number, exempt.legal_name_fr, exempt.legal_name_ar, exempt.ice, "41111111", "51111111",
         "ODCO 2019/118", "Douar Bni Ahmed, Chefchaouen", printed["gie"].ice,  # the mandatary's ICE too
-        settings.GIE_INVOICE_EXEMPTION_TEXT, "CGI art. 91 — exonération sans droit à déduction",
         "1 080,00",
     ]:  # fmt: skip
         assert expected in text, expected
     assert f"{SITE}/verify/invoice/{mandate.verify_token}/" in squeeze(text)
+    if language == "ar":  # the exemption in Arabic; extraction reorders the mixed-direction line, so by pieces
+        for piece in ("معفى من الضريبة على القيمة المضافة بموجب المادة", "العامة للضرائب", "CGI art. 91 — exonération"):
+            assert piece in text, piece
+    else:
+        assert squeeze(settings.GIE_INVOICE_EXEMPTION_TEXT) in squeeze(text)
+        assert "CGI art. 91 — exonération sans droit à déduction" in text
     assert "RC 12345" not in text  # the cooperative's register number stands for an RC
     assert "Total TVA" not in text  # no VAT noise for an exempt issuer
     assert "Taux de TVA" not in text
@@ -349,3 +358,29 @@ def test_print_file_names_are_safe() -> None:
     assert pdf_file_name(issuer_slug="coop-olive", number="FA-2026-00001") == "coop-olive-FA-2026-00001.pdf"
     assert pdf_file_name(issuer_slug="gie", number="../../etc/x y") == "gie-.._.._etc_x_y.pdf"
     assert "/" not in pdf_file_name(issuer_slug="a/b", number="c\\d")
+
+
+@pytest.mark.parametrize(
+    ("written", "fr", "ar"),
+    [
+        ("Paiement à 30 jours", "Paiement à 30 jours", "الأداء في أجل 30 يوما"),
+        ("الأداء في أجل 45 يوما", "Paiement à 45 jours", "الأداء في أجل 45 يوما"),
+        ("Paiement à réception", "Paiement à réception", "الأداء عند الاستلام"),
+        ("الأداء عند الاستلام", "Paiement à réception", "الأداء عند الاستلام"),
+        ("Paiement à 30 jours fin de mois", "Paiement à 30 jours fin de mois", "Paiement à 30 jours fin de mois"),
+        ("Paiement à trente jours", "Paiement à trente jours", "Paiement à trente jours"),
+        ("", "", ""),
+    ],
+)
+def test_the_standard_payment_terms_are_printed_in_the_documents_language(written: str, fr: str, ar: str) -> None:
+    """The form writes the terms in its user's language and the document freezes them: an Arabic print of a document
+    made in French said "Paiement à 30 jours". The two standard wordings follow the print; others stay as written."""
+    for language, expected in (("fr", fr), ("ar", ar)):
+        with translation.override(language):
+            assert payment_terms_text(written) == expected, language
+
+
+def test_the_nature_and_unit_of_a_line_sit_on_its_baseline() -> None:
+    """Smaller than the designation and aligned to the top of the row, they printed raised above its line."""
+    css = (settings.BASE_DIR / "invoices" / "templates" / "invoices" / "pdf" / "document.css").read_text()
+    assert "table.lines td { vertical-align: baseline; }" in css

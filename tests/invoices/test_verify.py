@@ -140,3 +140,12 @@ def test_the_page_answers_in_arabic(invoice: Document) -> None:
 
 def test_only_reading_is_allowed(invoice: Document) -> None:
     assert Client().post(url(invoice.verify_token)).status_code == 405
+
+
+def test_the_page_reads_on_a_phone_in_arabic(invoice: Document) -> None:
+    """On a phone each label goes above its value (beside it, the long names were squeezed into a narrow column),
+    and the French name of the issuer keeps its own direction in an Arabic page (its brackets in place)."""
+    body = Client(HTTP_ACCEPT_LANGUAGE="ar").get(url(invoice.verify_token)).content.decode()
+    assert "@media (max-width: 30rem)" in body
+    assert "dl { grid-template-columns: 1fr; gap: 0; }" in body
+    assert '<span lang="fr" dir="ltr">Coopérative Zitouna' in body
