@@ -20,8 +20,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import qrcode
-import qrcode.constants
 from babel.numbers import format_decimal
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -36,7 +34,7 @@ from pypdf import PdfWriter
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.i18n import CURRENCY_LABEL, NARROW_NBSP, format_day
 from gie_erp.core.money import ZERO
-from gie_erp.core.pdf import amount_html, render_pdf
+from gie_erp.core.pdf import amount_html, qr_svg, render_pdf
 from invoices.models import Bundle, Document, DocumentLine, DocumentTax, Party, VatRate
 from invoices.words import amount_in_words
 from members.models import Organization
@@ -70,32 +68,6 @@ def verify_url(token: str) -> str:
     """Where the QR code points: ``{SITE_URL}/verify/invoice/<token>/``, or the bare path when SITE_URL is unset."""
     path = reverse("invoices_public:verify_invoice", kwargs={"token": token})
     return f"{(getattr(settings, 'SITE_URL', '') or '').rstrip('/')}{path}"
-
-
-def qr_svg(url: str) -> SafeString:
-    """A QR code of the URL as inline SVG, each run of dark modules in a row drawn as one rectangle (the statement's
-    drawing, gie_erp/statements/services.py, which this app may not import: it sits above invoices)."""
-    code = qrcode.QRCode(border=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    code.add_data(url)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    commands: list[str] = []
-    for y, modules in enumerate(matrix):
-        x = 0
-        while x < len(modules):
-            if modules[x]:
-                start = x
-                while x < len(modules) and modules[x]:
-                    x += 1
-                commands.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
-            else:
-                x += 1
-    size = len(matrix)
-    svg = (
-        f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}">'
-        f'<rect width="{size}" height="{size}" fill="#fff"/><path fill="#000" d="{"".join(commands)}"/></svg>'
-    )
-    return mark_safe(svg)  # noqa: S308 - markup built here from the QR matrix of our own URL
 
 
 # --- formatting ----------------------------------------------------------------------------------------------------

@@ -11,8 +11,6 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-import qrcode
-import qrcode.constants
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -21,14 +19,14 @@ from django.db.models import Count, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from pypdf import PdfWriter
 
 from gie_erp.core.audit import audit_record
 from gie_erp.core.i18n import format_day, format_month
 from gie_erp.core.money import from_centimes
-from gie_erp.core.pdf import PageOverflow, amount_html, render_pdf
+from gie_erp.core.pdf import PageOverflow, amount_html, qr_svg, render_pdf
 from gie_erp.statements import pictograms, wording
 from gie_erp.statements.layout import (
     DetailKind,
@@ -137,35 +135,6 @@ def statement_build(
 
 
 # --- rendering -----------------------------------------------------------------------------------------------------
-
-
-def qr_svg(url: str) -> SafeString:
-    """A QR code of the URL as inline SVG: one path, each run of dark modules in a row drawn as one rectangle.
-
-    qrcode's own SVG factories draw one square per module; merging runs makes the path about 3x shorter, which
-    matters because WeasyPrint parses and draws it for every statement. Sized by the stylesheet; no image library.
-    """
-    code = qrcode.QRCode(border=1, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    code.add_data(url)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    commands: list[str] = []
-    for y, modules in enumerate(matrix):
-        x = 0
-        while x < len(modules):
-            if modules[x]:
-                start = x
-                while x < len(modules) and modules[x]:
-                    x += 1
-                commands.append(f"M{start} {y}h{x - start}v1h-{x - start}z")
-            else:
-                x += 1
-    size = len(matrix)
-    svg = (
-        f'<svg class="qr" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}">'
-        f'<rect width="{size}" height="{size}" fill="#fff"/><path fill="#000" d="{"".join(commands)}"/></svg>'
-    )
-    return mark_safe(svg)  # noqa: S308 - markup built here from the QR matrix of our own URL
 
 
 def _amount(centimes: int, *, signed: bool) -> SafeString:
