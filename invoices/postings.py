@@ -8,10 +8,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.money import ZERO
 from invoices.models import Document, DocumentLine, IssuerSettings, Payment
 from ledger import accounts
-from ledger.models import Journal
+from ledger.models import Book, Journal
 from ledger.posting import EntryDraft, JournalLine
 from ledger.selectors import posting_rule
 
@@ -39,6 +40,16 @@ class Books:
 
     def of(self, organization_id: int) -> int:
         return self.by_organization[organization_id]
+
+
+def books_of(organizations: Iterable[int | None]) -> Books:
+    """The books of the organizations an event touches (None: a customer that is not a member)."""
+    organization_ids = {pk for pk in organizations if pk is not None}
+    found = dict(Book.objects.filter(organization_id__in=organization_ids).values_list("organization_id", "pk"))
+    missing = organization_ids - set(found)
+    if missing:
+        raise DomainError(ErrorCode.NO_BOOK, organization=sorted(missing)[0])
+    return Books(found)
 
 
 def is_cash_basis(document: Document) -> bool:

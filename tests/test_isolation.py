@@ -18,14 +18,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from gie_erp.statements.models import StatementBatch
 from invoices.models import Party
 from invoices.parties import party_for_member
-from invoices.services import (
-    LineInput,
-    bundle_create,
-    bundle_validate,
-    document_save_draft,
-    document_validate,
-    payment_record,
-)
+from invoices.payments import payment_record
+from invoices.services import LineInput, bundle_create, bundle_validate, document_save_draft, document_validate
 from ledger.books import book_ensure
 from ledger.models import EntryAttachment
 from members.models import Organization

@@ -29,6 +29,7 @@ from gie_erp.core.money import ZERO, to_mad
 from gie_erp.demo import data
 from gie_erp.demo.ledger_year import ACCOUNTING_FEE_MONTHLY, DEMO_TODAY, DEMO_YEAR, LAST_MONTH, FeeShare, quarter_of
 from invoices.models import Document, Party, Payment
+from invoices.payments import payment_cheque_cash, payment_record
 from invoices.services import (
     LineInput,
     bundle_create,
@@ -36,8 +37,6 @@ from invoices.services import (
     credit_note_create,
     document_save_draft,
     document_validate,
-    payment_cheque_cash,
-    payment_record,
 )
 from members.models import Organization
 

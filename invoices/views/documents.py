@@ -30,6 +30,7 @@ from gie_erp.core.idempotency import form_key, retry_once_on_conflict
 from gie_erp.core.money import ZERO, to_mad
 from gie_erp.core.roles import ALL_BOOKS_ROLES, WRITE_ROLES, Role, may_write
 from invoices import parties, selectors, services
+from invoices import payments as payment_services
 from invoices.forms import (
     PAYMENT_STATE_LABELS,
     CreditForm,
@@ -362,7 +363,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     is_invoice = document.kind == Document.Kind.INVOICE
     validated = not document.is_draft
     left = document.balance_due
-    tolerance = services.write_off_tolerance()
+    tolerance = payment_services.write_off_tolerance()
     credit_notes = document.credit_notes.select_related("issuer").order_by("issued_on", "pk") if is_invoice else []
     return render(
         request,
@@ -465,7 +466,7 @@ def document_write_off(request: HttpRequest, document_id: int) -> HttpResponse:
     reason = request.POST.get("reason", "").strip()[:200]
     try:
         write_off = retry_once_on_conflict(
-            lambda _attempt: services.document_write_off(
+            lambda _attempt: payment_services.document_write_off(
                 document=document, written_on=local_today(), reason=reason, acting_user=request.user,
                 today=local_today(),
             )

@@ -22,7 +22,8 @@ from gie_erp.core.errors import DomainError
 from gie_erp.core.exports import table_response
 from gie_erp.core.idempotency import form_key, retry_once_on_conflict
 from gie_erp.core.money import ZERO, to_mad
-from invoices import selectors, services
+from invoices import payments as payment_services
+from invoices import selectors
 from invoices.forms import AllocateForm, ChequeCashForm, PaymentFilterForm, PaymentForm, party_resolve
 from invoices.models import Document, Party, Payment
 from invoices.views.documents import EXPORTS, PAGE_SIZE, READ, WRITE, _writes, local_today
@@ -180,7 +181,7 @@ def _record(
         amounts = {pk: amount for pk, amount in amounts.items() if amount > 0}
     try:
         payment: Payment = retry_once_on_conflict(
-            lambda _attempt: services.payment_record(
+            lambda _attempt: payment_services.payment_record(
                 payer=payer,
                 collected_by=collector,
                 received_on=data["received_on"],
@@ -214,7 +215,7 @@ def _open_for(request: HttpRequest, payment: Payment) -> list[Document]:
 @require_GET
 def payment_detail(request: HttpRequest, payment_id: int) -> HttpResponse:
     payment = selectors.payment_get(user=request.user, payment_id=payment_id)
-    allocated = services.allocated_total(payment)
+    allocated = payment_services.allocated_total(payment)
     unallocated = payment.amount - allocated
     can_write = _writes(request.user)
     documents = _open_for(request, payment) if can_write and unallocated > 0 else []
@@ -259,7 +260,7 @@ def payment_cash(request: HttpRequest, payment_id: int) -> HttpResponse:
         return _done(payment)
     try:
         retry_once_on_conflict(
-            lambda _attempt: services.payment_cheque_cash(
+            lambda _attempt: payment_services.payment_cheque_cash(
                 payment=payment, cashed_on=form.cleaned_data["cashed_on"], acting_user=request.user,
                 today=local_today(),
             )
@@ -290,9 +291,9 @@ def payment_allocate(request: HttpRequest, payment_id: int) -> HttpResponse:
         # payment_allocate takes no key: the credit shown on the page stands for one. The row lock makes a second
         # submit wait for the first, then find less credit than its page showed.
         locked = Payment.objects.select_for_update().get(pk=payment.pk)
-        if locked.amount - services.allocated_total(locked) != expected:
+        if locked.amount - payment_services.allocated_total(locked) != expected:
             raise StalePage
-        return services.payment_allocate(
+        return payment_services.payment_allocate(
             payment=locked,
             documents=documents if amounts is None else [],
             amounts=amounts,

@@ -14,8 +14,9 @@ from django.core.management import CommandError, call_command
 from gie_erp.demo.ledger_year import DEMO_TODAY, DEMO_YEAR
 from gie_erp.demo.seed import seed_demo
 from invoices.models import Document, Party
+from invoices.payments import payment_record
 from invoices.postings import revenue_account
-from invoices.services import credit_note_create, document_save_draft, document_validate, payment_record
+from invoices.services import credit_note_create, document_save_draft, document_validate
 from ledger import accounts
 from ledger.models import Book, Entry
 from ledger.selectors import general_ledger

@@ -10,6 +10,7 @@ import pytest
 from gie_erp.core.errors import DomainError, ErrorCode
 from invoices.models import Document, DocumentSequence, Payment
 from invoices.parties import party_for_member
+from invoices.payments import payment_allocate, payment_cheque_cash, payment_record
 from invoices.services import (
     bundle_create,
     bundle_validate,
@@ -17,9 +18,6 @@ from invoices.services import (
     document_delete_draft,
     document_save_draft,
     document_validate,
-    payment_allocate,
-    payment_cheque_cash,
-    payment_record,
 )
 from ledger.models import Entry
 from ledger.verify import verify_balances

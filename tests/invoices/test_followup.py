@@ -25,14 +25,8 @@ from invoices.followup import (
     statement_of_account,
 )
 from invoices.models import Document, Party
-from invoices.services import (
-    credit_note_create,
-    document_save_draft,
-    document_validate,
-    document_write_off,
-    payment_allocate,
-    payment_record,
-)
+from invoices.payments import document_write_off, payment_allocate, payment_record
+from invoices.services import credit_note_create, document_save_draft, document_validate
 from tests.factories.members import RepresentativeFactory, UserFactory
 from tests.invoices.conftest import TODAY, D, line
 

@@ -8,7 +8,8 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from invoices.models import Document, DocumentLine
-from invoices.services import document_save_draft, document_validate, payment_record
+from invoices.payments import payment_record
+from invoices.services import document_save_draft, document_validate
 from tests.invoices.conftest import TODAY, D, line
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]

@@ -19,7 +19,8 @@ from django.utils import timezone
 from gie_erp.core.roles import Role
 from invoices.models import Bundle, Document, Party, Payment
 from invoices.parties import party_for_member
-from invoices.services import bundle_create, document_save_draft, document_validate, payment_record
+from invoices.payments import payment_record
+from invoices.services import bundle_create, document_save_draft, document_validate
 from tests.factories.members import RepresentativeFactory, UserFactory
 from tests.invoices.conftest import D, line
 

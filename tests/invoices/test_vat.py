@@ -15,13 +15,8 @@ from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.models import AuditEvent
 from invoices.models import Document, IssuerSettings
 from invoices.parties import party_for_member
-from invoices.services import (
-    credit_note_create,
-    document_save_draft,
-    document_validate,
-    payment_cheque_cash,
-    payment_record,
-)
+from invoices.payments import payment_cheque_cash, payment_record
+from invoices.services import credit_note_create, document_save_draft, document_validate
 from invoices.vat import (
     cash_in_on,
     deductions_list,
