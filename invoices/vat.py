@@ -1,5 +1,6 @@
-"""VAT of one book for a declaration period: what was collected and what may be deducted (DESIGN §6, cash basis),
-the relevé des déductions, and the liquidation that clears 4455 and 34552 into 4456 (VAT due) or 3456 (VAT credit).
+"""VAT of one book for a declaration period: what was collected and what may be deducted (DESIGN §6, cash basis)
+and the relevé des déductions. The periods are in ``invoices/vat_periods.py``; the liquidation that clears 4455
+and 34552 into 4456 (VAT due) or 3456 (VAT credit) in ``invoices/vat_liquidation.py``.
 
 Cash basis: a sale's VAT reaches 4455 when the money is in (the allocation's date, or the day its cheque is
 cashed); a member's VAT on a document from the GIE reaches 34552 the same way. Credit notes take back what they
@@ -8,92 +9,28 @@ reaches 4455 / 34552 on the document's date. The summary rebuilds these figures 
 beside the ledger's own, so that a difference shows.
 """
 
-import calendar
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
-from django.db import connection, transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from gie_erp.core.audit import audit_record
 from gie_erp.core.errors import DomainError, ErrorCode
-from gie_erp.core.idempotency import retry_once_on_conflict
-from gie_erp.core.money import ZERO, allocate, from_centimes, to_mad
+from gie_erp.core.money import ZERO, allocate, to_mad
 from invoices.models import Allocation, Document, DocumentTax, IssuerSettings, Payment, VatRate, WriteOff
+from invoices.vat_periods import vat_period_code, vat_period_kind, vat_regime
 from ledger import accounts
-from ledger.engine import PostedRef
-from ledger.models import Book, Entry, Journal
-from ledger.posting import JournalLine
-from ledger.selectors import general_ledger, movement_centimes
-from ledger.services import journal_entry_post
+from ledger.models import Book, Entry
+from ledger.selectors import general_ledger
 from members.models import Organization
 
-MONTH = IssuerSettings.VatPeriod.MONTH
-QUARTER = IssuerSettings.VatPeriod.QUARTER
 #: the key prefixes of what invoices/services.py posts: entries made from documents and payments
 DOCUMENT_KEY_PREFIXES = ("invoice:", "credit_note:", "payment:")
 LIQUIDATION_KEY_PREFIX = "vat:"
-_PERIOD = re.compile(r"^(\d{4})-(?:(\d{2})|[QqTt]([1-4]))$")
-
-
-# --- periods (pure) -----------------------------------------------------------------------------------------------
-
-
-def month_bounds(day: date) -> tuple[date, date]:
-    return date(day.year, day.month, 1), date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
-
-
-def quarter_bounds(day: date) -> tuple[date, date]:
-    first_month = 3 * ((day.month - 1) // 3) + 1
-    start = date(day.year, first_month, 1)
-    return start, month_bounds(date(day.year, first_month + 2, 1))[1]
-
-
-def period_bounds(kind: str, day: date) -> tuple[date, date]:
-    """The month, or the quarter, that contains ``day``."""
-    return quarter_bounds(day) if kind == QUARTER else month_bounds(day)
-
-
-def vat_period_parse(text: str) -> tuple[date, date]:
-    """``2026-10`` (a month) or ``2026-Q4`` (a quarter; ``T4`` for trimestre too) to its first and last day;
-    anything else raises ValueError."""
-    match = _PERIOD.match(text.strip())
-    if match is None:
-        raise ValueError(f"not a VAT period: {text!r} (YYYY-MM or YYYY-Qn)")
-    year, month, quarter = int(match[1]), match[2], match[3]
-    if not 2000 <= year <= 2100:
-        raise ValueError(f"year out of range: {year}")
-    if quarter is not None:
-        return quarter_bounds(date(year, 3 * int(quarter), 1))
-    if not 1 <= int(month) <= 12:
-        raise ValueError(f"no month {month}")
-    return month_bounds(date(year, int(month), 1))
-
-
-def period_kind_of(start: date, end: date) -> str | None:
-    """MONTH or QUARTER when [start, end] is exactly one of them, else None."""
-    if (start, end) == month_bounds(start):
-        return MONTH
-    if (start, end) == quarter_bounds(start):
-        return QUARTER
-    return None
-
-
-def vat_period_code(start: date, end: date) -> str:
-    """``2026-10``, ``2026-Q4``, or the two dates for any other span (the reverse of :func:`vat_period_parse`)."""
-    kind = period_kind_of(start, end)
-    if kind == MONTH:
-        return f"{start:%Y-%m}"
-    if kind == QUARTER:
-        return f"{start.year}-Q{(start.month + 2) // 3}"
-    return f"{start.isoformat()}..{end.isoformat()}"
 
 
 def cash_in_on(*, is_cheque: bool, allocated_on: date, cashed_on: date | None) -> date | None:
@@ -104,62 +41,6 @@ def cash_in_on(*, is_cheque: bool, allocated_on: date, cashed_on: date | None) -
     if cashed_on is None:
         return None
     return max(allocated_on, cashed_on)
-
-
-def vat_liquidation_lines(*, collected: Decimal, deductible: Decimal) -> list[JournalLine]:
-    """The lines that bring 4455 (``collected``: its credit balance) and 34552 (``deductible``: its debit balance)
-    to zero, the difference to 4456 (VAT due) or 3456 (VAT credit). Nothing when both are zero."""
-    if not collected and not deductible:
-        return []
-    lines = [
-        _line(accounts.VAT_COLLECTED, collected),
-        _line(accounts.VAT_RECOVERABLE_ON_CHARGES, -deductible),
-        _line(accounts.VAT_DUE, -(collected - deductible)) if collected > deductible else None,
-        _line(accounts.VAT_CREDIT, deductible - collected) if deductible > collected else None,
-    ]
-    return [line for line in lines if line is not None]
-
-
-def _line(code: str, signed: Decimal) -> JournalLine | None:
-    """A debit for a positive amount, a credit for a negative one, nothing for zero."""
-    if signed > 0:
-        return JournalLine(code, debit=signed)
-    if signed < 0:
-        return JournalLine(code, credit=-signed)
-    return None
-
-
-# --- periods of a book --------------------------------------------------------------------------------------------
-
-
-def vat_period_kind(organization: Organization) -> str:
-    """How often the book declares VAT (IssuerSettings.vat_period; monthly when it has no settings)."""
-    kind = IssuerSettings.objects.filter(organization=organization).values_list("vat_period", flat=True).first()
-    return kind or MONTH
-
-
-def vat_regime(organization: Organization) -> str:
-    regime = IssuerSettings.objects.filter(organization=organization).values_list("vat_regime", flat=True).first()
-    return regime or IssuerSettings.VatRegime.CASH
-
-
-def vat_period_bounds(organization: Organization, day: date) -> tuple[date, date]:
-    """The first and last day of the book's VAT period (month or quarter) containing ``day``."""
-    return period_bounds(vat_period_kind(organization), day)
-
-
-def last_finished_vat_period(organization: Organization, today: date) -> tuple[date, date]:
-    """The latest VAT period of the book that ended before ``today``."""
-    start, _end = vat_period_bounds(organization, today)
-    return vat_period_bounds(organization, start - timedelta(days=1))
-
-
-def recent_vat_periods(organization: Organization, today: date, count: int = 24) -> list[tuple[date, date]]:
-    """The book's current VAT period and the ``count - 1`` before it, newest first."""
-    periods = [vat_period_bounds(organization, today)]
-    while len(periods) < count:
-        periods.append(vat_period_bounds(organization, periods[-1][0] - timedelta(days=1)))
-    return periods
 
 
 # --- VAT moves rebuilt from the documents -------------------------------------------------------------------------
@@ -342,6 +223,18 @@ def ledger_vat_figures(*, book: Book, code: str, start: date, end: date, sign: i
     return LedgerVatFigures(debit, credit, tuple(other))
 
 
+# --- liquidations already posted (their entries are left out of the ledger's figures) ---------------------
+
+
+def vat_liquidation_key(*, book: Book, start: date, end: date) -> str:
+    return f"{LIQUIDATION_KEY_PREFIX}{book.pk}:{start}:{end}"
+
+
+def vat_liquidation_get(*, book: Book, start: date, end: date) -> Entry | None:
+    """The liquidation entry posted for this period, if any."""
+    return Entry.objects.filter(book=book, idempotency_key=vat_liquidation_key(book=book, start=start, end=end)).first()
+
+
 # --- summary ------------------------------------------------------------------------------------------------------
 
 
@@ -431,7 +324,7 @@ def rate_totals(moves: Iterable[VatMove]) -> tuple[VatRateTotal, ...]:
     return tuple(VatRateTotal(rate, base, vat) for rate, (base, vat) in sorted(sums.items(), reverse=True))
 
 
-def _book(organization: Organization) -> Book:
+def book_of(organization: Organization) -> Book:
     book = Book.objects.filter(organization=organization).first()
     if book is None:
         raise DomainError(ErrorCode.NO_BOOK, organization=organization.pk)
@@ -443,7 +336,7 @@ def vat_summary(*, organization: Organization, start: date, end: date) -> VatSum
     less credit notes' VAT taken from 4455, plus the VAT of documents of the débits regime dated in the period),
     deductible (what moved to 34552, by the same rules, on documents addressed to this organization as a member
     when it deducts), each beside the ledger's own movements of the account in the period."""
-    book = _book(organization)
+    book = book_of(organization)
     deducts = deducts_vat(organization)
     sales = vat_moves(documents=_sales(organization), start=start, end=end, with_write_offs=True)
     purchases = (
@@ -528,7 +421,7 @@ def deductions_list(*, organization: Organization, start: date, end: date) -> li
                     vat=move.vat,
                 )
             )
-    book = _book(organization)
+    book = book_of(organization)
     figures = ledger_vat_figures(book=book, code=accounts.VAT_RECOVERABLE_ON_CHARGES, start=start, end=end, sign=1)
     for line in figures.other:
         rows.append(
@@ -547,93 +440,3 @@ def deductions_list(*, organization: Organization, start: date, end: date) -> li
         )
     rows.sort(key=lambda row: (row.paid_on or row.issued_on or date.min, row.number))
     return rows
-
-
-# --- liquidation --------------------------------------------------------------------------------------------------
-
-
-def vat_liquidation_key(*, book: Book, start: date, end: date) -> str:
-    return f"{LIQUIDATION_KEY_PREFIX}{book.pk}:{start}:{end}"
-
-
-def vat_liquidation_get(*, book: Book, start: date, end: date) -> Entry | None:
-    """The liquidation entry posted for this period, if any."""
-    return Entry.objects.filter(book=book, idempotency_key=vat_liquidation_key(book=book, start=start, end=end)).first()
-
-
-def vat_balances(*, book: Book, end: date) -> tuple[Decimal, Decimal]:
-    """(credit balance of 4455, debit balance of 34552) at ``end``, these exact accounts (not their transit
-    sub-accounts 44551 / 34554)."""
-    totals = movement_centimes(book_ids=[book.pk], start=None, end=end)
-    collected = totals.get((book.pk, accounts.VAT_COLLECTED), [0, 0])
-    deductible = totals.get((book.pk, accounts.VAT_RECOVERABLE_ON_CHARGES), [0, 0])
-    return from_centimes(collected[1] - collected[0]), from_centimes(deductible[0] - deductible[1])
-
-
-def vat_liquidation_preview(*, organization: Organization, end: date) -> list[JournalLine]:
-    """The lines a liquidation at ``end`` would post now."""
-    collected, deductible = vat_balances(book=_book(organization), end=end)
-    return vat_liquidation_lines(collected=collected, deductible=deductible)
-
-
-def vat_liquidate(
-    *, organization: Organization, start: date, end: date, acting_user: Any, today: date | None = None
-) -> PostedRef | None:
-    """Close a VAT period of a book: one OD entry dated ``end`` that debits 4455 by its credit balance at ``end``,
-    credits 34552 by its debit balance, and puts the difference to 4456 (VAT due) or 3456 (VAT credit).
-
-    The month close calls this when a VAT period of a book ends (``vat_period_bounds`` gives the period); the VAT
-    page and ``manage.py vat_liquidate`` call it too. Balances are read at ``end`` over the whole history, so a
-    period never liquidated before is swept in too; a VAT credit already in 3456 is left for the accountant to
-    impute. Refuses a period that ends after ``today`` (FUTURE_DATE) and, through the ledger, a locked month.
-    Returns None when both accounts are zero (nothing posted). Once per (book, period): the key is
-    ``vat:{book}:{start}:{end}`` and a second call returns the first entry (``created`` False) without reading the
-    balances again. Audited (``invoices.vat_liquidated``). Joins the caller's transaction if any.
-    """
-    today = today or timezone.localdate()
-    if end > today:
-        raise DomainError(ErrorCode.FUTURE_DATE, date=end.isoformat())
-    if start > end:
-        raise DomainError(ErrorCode.BAD_PERIOD, period=vat_period_code(start, end), first=start.year, last=end.year)
-    book = _book(organization)
-
-    def run(_attempt: int = 1) -> PostedRef | None:
-        Book.objects.select_for_update().filter(pk=book.pk).first()  # one liquidation of a book at a time
-        existing = vat_liquidation_get(book=book, start=start, end=end)
-        if existing is not None:
-            return PostedRef(je_id=existing.pk, number=existing.number, created=False)
-        collected, deductible = vat_balances(book=book, end=end)
-        lines = vat_liquidation_lines(collected=collected, deductible=deductible)
-        if not lines:
-            return None
-        code = vat_period_code(start, end)
-        ref = journal_entry_post(
-            book=book,
-            posted_on=end,
-            journal=Journal.MISC,
-            lines=lines,
-            description=f"Liquidation de la TVA {code}",
-            source_ref=f"TVA {code}",
-            idempotency_key=vat_liquidation_key(book=book, start=start, end=end),
-            acting_user=acting_user,
-            today=today,
-        )
-        if ref.created:
-            audit_record(
-                actor=acting_user,
-                event="invoices.vat_liquidated",
-                target=Entry(pk=ref.je_id),
-                tenant_id=organization.pk,
-                data={
-                    "period": code,
-                    "number": ref.number,
-                    "collected": str(collected),
-                    "deductible": str(deductible),
-                },
-            )
-        return ref
-
-    if connection.in_atomic_block:
-        with transaction.atomic():
-            return run()
-    return retry_once_on_conflict(run)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from gie_erp.core.money import ZERO, from_centimes
 from gie_erp.demo.ledger_year import DEMO_TODAY, DEMO_YEAR, QUARTER_ENDS, quarter_of
 from invoices.models import Allocation, Payment
-from invoices.vat import vat_liquidate
+from invoices.vat_liquidation import vat_liquidate
 from ledger import accounts as acc
 from ledger.models import Book, Journal
 from ledger.posting import EntryDraft, JournalLine

@@ -36,19 +36,15 @@ from invoices.followup import (
 )
 from invoices.models import Document, Party, Payment
 from invoices.parties import party_get
-from invoices.vat import (
-    DeductionRow,
-    deductions_list,
+from invoices.vat import DeductionRow, deductions_list, vat_liquidation_get, vat_summary
+from invoices.vat_liquidation import vat_liquidate, vat_liquidation_preview
+from invoices.vat_periods import (
     last_finished_vat_period,
     period_kind_of,
     recent_vat_periods,
-    vat_liquidate,
-    vat_liquidation_get,
-    vat_liquidation_preview,
     vat_period_code,
     vat_period_kind,
     vat_period_parse,
-    vat_summary,
 )
 from ledger.forms import BoundedDateField, DateRangeForm
 from ledger.selectors import book_get

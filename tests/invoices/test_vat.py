@@ -17,18 +17,9 @@ from invoices.models import Document, IssuerSettings
 from invoices.parties import party_for_member
 from invoices.payments import payment_cheque_cash, payment_record
 from invoices.services import credit_note_create, document_save_draft, document_validate
-from invoices.vat import (
-    cash_in_on,
-    deductions_list,
-    last_finished_vat_period,
-    vat_balances,
-    vat_liquidate,
-    vat_liquidation_lines,
-    vat_period_bounds,
-    vat_period_code,
-    vat_period_parse,
-    vat_summary,
-)
+from invoices.vat import cash_in_on, deductions_list, vat_summary
+from invoices.vat_liquidation import vat_balances, vat_liquidate, vat_liquidation_lines
+from invoices.vat_periods import last_finished_vat_period, vat_period_bounds, vat_period_code, vat_period_parse
 from ledger.models import Book, Entry, Journal
 from ledger.posting import JournalLine
 from ledger.services import journal_entry_post

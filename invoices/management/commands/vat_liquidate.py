@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from gie_erp.core.errors import DomainError
-from invoices.vat import period_kind_of, vat_liquidate, vat_period_code, vat_period_kind, vat_period_parse
+from invoices.vat_liquidation import vat_liquidate
+from invoices.vat_periods import period_kind_of, vat_period_code, vat_period_kind, vat_period_parse
 from ledger.models import Entry
 from ledger.selectors import entry_line_views
 from members.models import Organization
