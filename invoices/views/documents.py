@@ -1,5 +1,5 @@
-"""Invoicing pages: documents (list, draft form, page, validation, credit notes, write-off, PDF and UBL), bundles,
-and the search-as-you-type list of parties.
+"""Invoicing pages: documents (list, draft form, page, validation, write-off, PDF and UBL) and the
+search-as-you-type list of parties; credit notes and bundles have their own modules, which share these helpers.
 
 The GIE's administrator and accountant write; its auditor reads; a cooperative's representative reads the page and
 the PDF of the documents issued in its name or addressed to it (any other document is a 404, like a missing one) and
@@ -33,12 +33,9 @@ from invoices import parties, selectors, services
 from invoices import payments as payment_services
 from invoices.forms import (
     PAYMENT_STATE_LABELS,
-    CreditForm,
-    CreditLineFormSet,
     DocumentFilterForm,
     DocumentForm,
     LineFormSet,
-    credit_lines,
     decimal_text,
     line_initial,
     party_resolve,
@@ -73,7 +70,7 @@ def local_today() -> date:
     return timezone.localdate()
 
 
-def _writes(user: Any) -> bool:
+def writes(user: Any) -> bool:
     return bool(user.is_superuser or may_write(user.role))
 
 
@@ -156,7 +153,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
             "rows": [(document, payment_state_label(document)) for document in page],
             "totals": selectors.document_totals(documents),
             "query": query.urlencode(),
-            "can_write": _writes(request.user),
+            "can_write": writes(request.user),
             "today": local_today(),
         },
     )
@@ -273,7 +270,7 @@ def document_edit(request: HttpRequest, document_id: int | None = None) -> HttpR
     document = selectors.document_get(user=request.user, document_id=document_id) if document_id else None
     if document is not None and not document.is_draft:
         refusal = DomainError(ErrorCode.DOCUMENT_NOT_DRAFT, number=document.number)
-        return _refused(request, document, refusal)
+        return refused(request, document, refusal)
     header, line_rows = _initial(request, document)
     data = request.POST if request.method == "POST" else None
     codes = vat_choices()
@@ -359,7 +356,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     document = selectors.document_get(user=user, document_id=document_id)
     lines = list(document.lines.select_related("vat_rate").order_by("position", "pk"))
     staff = _is_staff(user)
-    can_write = _writes(user)
+    can_write = writes(user)
     is_invoice = document.kind == Document.Kind.INVOICE
     validated = not document.is_draft
     left = document.balance_due
@@ -398,7 +395,7 @@ def document_detail(request: HttpRequest, document_id: int) -> HttpResponse:
     )
 
 
-def _amount(value: Decimal) -> str:
+def amount_text(value: Decimal) -> str:
     """An amount in a message, as the pages print it: ``1 356,60`` (never ``1356.60``)."""
     return format_amount(value, language=(get_language() or "fr")[:2])
 
@@ -410,7 +407,7 @@ def price_display(value: Decimal) -> str:
     return f"{format_amount(Decimal(integer)).partition(',')[0]},{decimals}"
 
 
-def _refused(request: HttpRequest, document: Document, refusal: DomainError) -> HttpResponse:
+def refused(request: HttpRequest, document: Document, refusal: DomainError) -> HttpResponse:
     """A page that does not apply to this document (editing a validated one, crediting a draft): it says why and
     links back; a POST to it changes nothing (409)."""
     status = 409 if request.method == "POST" else 200
@@ -474,92 +471,8 @@ def document_write_off(request: HttpRequest, document_id: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message())
     else:
-        messages.success(request, _("Écart de %(amount)s passé en perte.") % {"amount": _amount(write_off.amount)})
+        messages.success(request, _("Écart de %(amount)s passé en perte.") % {"amount": amount_text(write_off.amount)})
     return _done(document.pk)
-
-
-# Credit notes ----------------------------------------------------------------------------------------------------
-
-
-@role_required(*WRITE)
-@require_http_methods(["GET", "POST"])
-def document_credit(request: HttpRequest, document_id: int) -> HttpResponse:
-    """A credit note on a validated invoice: its lines, quantities editable (at most the invoiced ones, at most
-    what is left to credit). Creates a draft to check and validate."""
-    invoice = selectors.document_get(user=request.user, document_id=document_id)
-    refusal = None
-    if invoice.kind != Document.Kind.INVOICE or invoice.is_draft:
-        refusal = DomainError(ErrorCode.CREDIT_NOTE_TARGET)
-    elif invoice.creditable <= 0:
-        refusal = DomainError(ErrorCode.NOTHING_TO_CREDIT, number=invoice.number)
-    if refusal is not None:
-        return _refused(request, invoice, refusal)
-    lines = list(invoice.lines.select_related("vat_rate").order_by("position", "pk"))
-    data = request.POST if request.method == "POST" else None
-    form = CreditForm(data, initial={"issued_on": local_today()})
-    formset = CreditLineFormSet(
-        data, prefix="lines", initial=[{"quantity": decimal_text(line.quantity)} for line in lines]
-    )
-    token = request.POST.get("idempotency_key", "") or uuid.uuid4().hex
-    if data is not None:
-        created = _credit(request, invoice=invoice, lines=lines, form=form, formset=formset, token=token)
-        if created is not None:
-            messages.success(request, _("Avoir enregistré en brouillon : vérifiez-le puis validez-le."))
-            return redirect("invoices:document_detail", document_id=created.pk)
-    return render(
-        request,
-        "invoices/documents/credit.html",
-        {
-            "invoice": invoice,
-            "form": form,
-            "formset": formset,
-            "rows": [
-                (line, row, decimal_text(line.quantity), price_display(line.unit_price))
-                for line, row in zip(lines, formset.forms, strict=False)
-            ],
-            "idempotency_key": token,
-        },
-    )
-
-
-def _credit(
-    request: HttpRequest, *, invoice: Document, lines: list[DocumentLine], form: Any, formset: Any, token: str
-) -> Document | None:
-    if not (form.is_valid() and formset.is_valid()):
-        messages.error(request, _("L'avoir n'est pas enregistré : corrigez les champs signalés."))
-        return None
-    chosen = credit_lines(formset, lines)
-    if chosen is None:
-        messages.error(request, _("L'avoir n'est pas enregistré : corrigez les champs signalés."))
-        return None
-    if not chosen:
-        form.add_error(None, _("Saisissez au moins une quantité à créditer."))
-        return None
-    gross = sum((credit.amounts.gross for credit in chosen), Decimal(0))
-    if gross > invoice.creditable:
-        error = DomainError(
-            ErrorCode.CREDIT_TOO_LARGE,
-            amount=_amount(gross),
-            number=invoice.number,
-            left=_amount(invoice.creditable),
-        )
-        form.add_error(None, error.message())
-        return None
-    try:
-        created: Document = retry_once_on_conflict(
-            lambda _attempt: services.credit_note_create(
-                invoice=invoice,
-                issued_on=form.cleaned_data["issued_on"],
-                lines=[credit.line_input() for credit in chosen],
-                note=form.cleaned_data.get("note") or "",
-                idempotency_key=form_key(user_id=request.user.pk, token=token),
-                acting_user=request.user,
-            )
-        )
-    except DomainError as error:
-        form.add_error(None, error.message())
-        return None
-    return created
 
 
 # Files -----------------------------------------------------------------------------------------------------------
@@ -590,26 +503,6 @@ def document_pdf(request: HttpRequest, document_id: int) -> HttpResponse:
 
 @role_required(*READ)
 @require_GET
-def bundle_pdf(request: HttpRequest, bundle_id: int) -> HttpResponse:
-    """The order as the customer receives it: the cover with the total, then every validated document."""
-    bundle = selectors.bundle_get(user=request.user, bundle_id=bundle_id)
-    wanted = request.GET.get("lang", "")
-    language = wanted if wanted in LANGUAGES else (get_language() or "fr")[:2]
-    from invoices.pdf import bundle_pdf as render_bundle  # weasyprint and fonts: loaded when a PDF is asked for
-
-    try:
-        content = render_bundle(bundle, language)
-    except DomainError as error:
-        messages.error(request, error.message())
-        return redirect("invoices:bundle_detail", bundle_id=bundle.pk)
-    response = HttpResponse(content, content_type="application/pdf")
-    name = f"commande-{bundle.reference or bundle.pk}.pdf"
-    response["Content-Disposition"] = content_disposition(name, inline=True)
-    return response
-
-
-@role_required(*READ)
-@require_GET
 def document_ubl(request: HttpRequest, document_id: int) -> HttpResponse:
     """The validated document as UBL 2.1 XML (what e-invoicing will send); a draft has none (404)."""
     document = selectors.document_get(user=request.user, document_id=document_id)
@@ -620,46 +513,6 @@ def document_ubl(request: HttpRequest, document_id: int) -> HttpResponse:
     return response
 
 
-# Bundles ---------------------------------------------------------------------------------------------------------
-
-
-@role_required(*READ)
-@require_GET
-def bundle_detail(request: HttpRequest, bundle_id: int) -> HttpResponse:
-    """The cover page of a customer order spanning several issuers: its documents and the total."""
-    bundle = selectors.bundle_get(user=request.user, bundle_id=bundle_id)
-    documents = list(bundle.documents.select_related("issuer").order_by("pk"))
-    return render(
-        request,
-        "invoices/documents/bundle.html",
-        {
-            "bundle": bundle,
-            "documents": documents,
-            "total_net": sum((d.total_net for d in documents), ZERO),
-            "total_vat": sum((d.total_vat for d in documents), ZERO),
-            "total_gross": sum((d.total_gross for d in documents), ZERO),
-            "drafts": sum(1 for d in documents if d.is_draft),
-            "can_write": _writes(request.user),
-        },
-    )
-
-
-@role_required(*WRITE)
-@require_POST
-def bundle_validate(request: HttpRequest, bundle_id: int) -> HttpResponse:
-    """Validate every document of the bundle, all or none."""
-    bundle = selectors.bundle_get(user=request.user, bundle_id=bundle_id)
-    try:
-        done = retry_once_on_conflict(
-            lambda _attempt: services.bundle_validate(bundle=bundle, acting_user=request.user, today=local_today())
-        )
-    except DomainError as error:
-        messages.error(request, error.message())
-    else:
-        messages.success(request, _("%(count)s documents validés.") % {"count": len(done)})
-    return redirect("invoices:bundle_detail", bundle_id=bundle.pk)
-
-
 urlpatterns: list[URLPattern] = [
     path("parties/search/", party_search, name="party_search"),
     path("documents/", document_list, name="document_list"),
@@ -668,11 +521,7 @@ urlpatterns: list[URLPattern] = [
     path("documents/<int:document_id>/edit/", document_edit, name="document_edit"),
     path("documents/<int:document_id>/validate/", document_validate, name="document_validate"),
     path("documents/<int:document_id>/delete/", document_delete, name="document_delete"),
-    path("documents/<int:document_id>/credit/", document_credit, name="document_credit"),
     path("documents/<int:document_id>/write-off/", document_write_off, name="document_write_off"),
     path("documents/<int:document_id>/pdf/", document_pdf, name="document_pdf"),
     path("documents/<int:document_id>/ubl/", document_ubl, name="document_ubl"),
-    path("bundles/<int:bundle_id>/", bundle_detail, name="bundle_detail"),
-    path("bundles/<int:bundle_id>/validate/", bundle_validate, name="bundle_validate"),
-    path("bundles/<int:bundle_id>/pdf/", bundle_pdf, name="bundle_pdf"),
 ]

@@ -26,7 +26,7 @@ from invoices import payments as payment_services
 from invoices import selectors
 from invoices.forms import AllocateForm, ChequeCashForm, PaymentFilterForm, PaymentForm, party_resolve
 from invoices.models import Document, Party, Payment
-from invoices.views.documents import EXPORTS, PAGE_SIZE, READ, WRITE, _writes, local_today
+from invoices.views.documents import EXPORTS, PAGE_SIZE, READ, WRITE, local_today, writes
 from members.models import Organization
 
 
@@ -87,7 +87,7 @@ def payment_list(request: HttpRequest) -> HttpResponse:
             "total": total,
             "count": page.paginator.count,
             "query": query.urlencode(),
-            "can_write": _writes(request.user),
+            "can_write": writes(request.user),
         },
     )
 
@@ -217,7 +217,7 @@ def payment_detail(request: HttpRequest, payment_id: int) -> HttpResponse:
     payment = selectors.payment_get(user=request.user, payment_id=payment_id)
     allocated = payment_services.allocated_total(payment)
     unallocated = payment.amount - allocated
-    can_write = _writes(request.user)
+    can_write = writes(request.user)
     documents = _open_for(request, payment) if can_write and unallocated > 0 else []
     allocate = AllocateForm(initial={"allocated_on": local_today(), "expected": unallocated}, documents=documents)
     return render(
