@@ -1,6 +1,7 @@
-"""Forms of the invoicing pages: documents and their lines, credit notes, payments, the lists' filters. Parsing only:
-the rules (numbering, rates in force, what may be credited or allocated) live in ``invoices.services``; the forms
-check what a person typed so that an odd value gets a message on its field, never an error page."""
+"""Forms of the invoicing pages: the fields that parse quantities, prices, percentages and parties, documents and
+their lines, credit notes (payments: ``invoices/payment_forms.py``; the lists' filters: ``invoices/filters.py``).
+Parsing only: the rules (numbering, rates in force, what may be credited or allocated) live in the services; the
+forms check what a person typed so that an odd value gets a message on its field, never an error page."""
 
 import re
 from collections.abc import Iterator, Sequence
@@ -16,9 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gie_erp.core.amounts import SPACES, AmountError, parse_amount
 from gie_erp.core.errors import DomainError, ErrorCode
-from gie_erp.core.forms import AmountField
 from gie_erp.core.money import MAX_AMOUNT
-from invoices.models import Document, DocumentLine, Party, Payment, VatRate
+from invoices.models import DocumentLine, Party, VatRate
 from invoices.services import EXEMPT_CODE, STANDARD_CODE, LineInput, vat_rate_on
 from invoices.totals import LineAmounts, line_amounts
 from ledger.forms import BoundedDateField
@@ -39,7 +39,7 @@ PAYMENT_STATE_LABELS = {
 }
 
 
-def _date_widget() -> forms.DateInput:
+def date_widget() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -179,8 +179,8 @@ class DocumentForm(forms.Form):
 
     issuer = IssuerField(label=_("Émetteur"), queryset=Organization.objects.order_by("kind", "legal_name_fr"))
     customer = PartyField(label=_("Client"))
-    issued_on = BoundedDateField(label=_("Date"), widget=_date_widget())
-    due_on = BoundedDateField(label=_("Échéance"), required=False, widget=_date_widget())
+    issued_on = BoundedDateField(label=_("Date"), widget=date_widget())
+    due_on = BoundedDateField(label=_("Échéance"), required=False, widget=date_widget())
     payment_terms = forms.CharField(
         label=_("Conditions de paiement"),
         max_length=200,
@@ -366,7 +366,7 @@ def line_initial(line: DocumentLine) -> dict[str, Any]:
 
 
 class CreditForm(forms.Form):
-    issued_on = BoundedDateField(label=_("Date de l'avoir"), widget=_date_widget())
+    issued_on = BoundedDateField(label=_("Date de l'avoir"), widget=date_widget())
     note = forms.CharField(label=_("Motif"), max_length=500, required=False)
 
 
@@ -426,154 +426,3 @@ def credit_lines(formset: Any, lines: Sequence[DocumentLine]) -> list[CreditLine
     if any(formset.errors):
         return None
     return chosen
-
-
-# Payments ----------------------------------------------------------------------------------------------------------
-
-
-class AllocationFields(forms.Form):
-    """One amount field per open invoice (``alloc_<document id>``); every one blank means pro rata of what each
-    still owes (the service's rule)."""
-
-    def add_allocation_fields(self, documents: Sequence[Document]) -> None:
-        self.documents = list(documents)
-        for document in self.documents:
-            self.fields[f"alloc_{document.pk}"] = AmountField(
-                label=_("Montant affecté à %(number)s") % {"number": document.number}, required=False
-            )
-
-    def allocation_fields(self) -> list[tuple[Document, forms.BoundField]]:
-        return [(document, self[f"alloc_{document.pk}"]) for document in self.documents]
-
-    def allocations(self) -> dict[int, Decimal] | None:
-        """The amounts typed per document (blank counts as 0), or None when none is typed (pro rata)."""
-        typed = {document.pk: self.cleaned_data.get(f"alloc_{document.pk}") for document in self.documents}
-        if all(value is None for value in typed.values()):
-            return None
-        return {pk: value or Decimal(0) for pk, value in typed.items()}
-
-
-class PaymentForm(AllocationFields):
-    """Money received from a payer, and what it pays among the payer's open invoices."""
-
-    collected_by = forms.TypedChoiceField(label=_("Encaissé par"), coerce=int, choices=())
-    received_on = BoundedDateField(label=_("Date"), widget=_date_widget())
-    method = forms.ChoiceField(label=_("Moyen de paiement"), choices=Payment.Method.choices)
-    amount = AmountField(label=_("Montant"))
-    reference = forms.CharField(
-        label=_("Référence"), max_length=80, required=False, help_text=_("N° du chèque ou du virement")
-    )
-    note = forms.CharField(label=_("Note"), max_length=300, required=False)
-
-    def __init__(
-        self, *args: Any, collectors: Sequence[Organization] = (), documents: Sequence[Document] = (), **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["collected_by"].choices = [(o.pk, o.legal_name_fr) for o in collectors]  # type: ignore[attr-defined]
-        self.add_allocation_fields(documents)
-
-    def clean_amount(self) -> Decimal:
-        amount: Decimal = self.cleaned_data["amount"]
-        if amount <= 0:
-            raise ValidationError(_("Le montant doit être positif."), code="amount_zero")
-        return amount
-
-
-class ChequeCashForm(forms.Form):
-    cashed_on = BoundedDateField(label=_("Date d'encaissement"), widget=_date_widget())
-
-
-class AllocateForm(AllocationFields):
-    """A payer's credit (the unallocated rest of a payment) applied to its open invoices. ``expected`` is the credit
-    the page showed: a second submit of the same page finds less and is refused."""
-
-    allocated_on = BoundedDateField(label=_("Date"), widget=_date_widget())
-    expected = forms.DecimalField(widget=forms.HiddenInput, max_digits=14, decimal_places=2)
-
-    def __init__(self, *args: Any, documents: Sequence[Document] = (), **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.add_allocation_fields(documents)
-
-
-# Lists -------------------------------------------------------------------------------------------------------------
-
-
-class FilterPartyField(PartyField):
-    """A list's party filter: what the form fields accept, or part of a name only one party bears (« Perle »)."""
-
-    def clean(self, value: Any) -> Party | None:
-        text = forms.CharField.clean(self, value)
-        if text and party_resolve(text) is None:
-            named = list(Party.objects.filter(Q(legal_name_fr__icontains=text) | Q(legal_name_ar__icontains=text))[:2])
-            if len(named) == 1:
-                return named[0]
-        return super().clean(value)
-
-
-class DatesInOrder(forms.Form):
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("La date de fin précède la date de début : inversez-les."))
-        return data
-
-
-class DocumentFilterForm(DatesInOrder):
-    q = forms.CharField(label=_("Rechercher"), max_length=100, required=False)
-    issuer = forms.ModelChoiceField(
-        label=_("Émetteur"),
-        queryset=Organization.objects.order_by("kind", "legal_name_fr"),
-        required=False,
-        empty_label=_("Tous"),
-    )
-    customer = FilterPartyField(label=_("Client"), required=False)
-    kind = forms.ChoiceField(label=_("Type"), choices=[("", _("Tous")), *Document.Kind.choices], required=False)
-    status = forms.ChoiceField(label=_("État"), choices=[("", _("Tous")), *Document.Status.choices], required=False)
-    paid = forms.ChoiceField(
-        label=_("Paiement"), choices=[("", _("Tous")), *PAYMENT_STATE_LABELS.items()], required=False
-    )
-    start = BoundedDateField(label=_("Du"), required=False, widget=_date_widget())
-    end = BoundedDateField(label=_("Au"), required=False, widget=_date_widget())
-    overdue = forms.BooleanField(label=_("En retard"), required=False)
-
-    def filters(self) -> dict[str, Any]:
-        """What the valid fields ask for; a field typed wrong filters nothing (and says so)."""
-        self.is_valid()
-        data = self.cleaned_data
-        issuer, customer = data.get("issuer"), data.get("customer")
-        return {
-            "query": data.get("q") or "",
-            "issuer": issuer.pk if issuer else None,
-            "customer": customer.pk if customer else None,
-            "kind": data.get("kind") or "",
-            "status": data.get("status") or "",
-            "payment_state": data.get("paid") or "",
-            "date_from": data.get("start"),
-            "date_to": data.get("end"),
-            "overdue": bool(data.get("overdue")),
-        }
-
-
-class PaymentFilterForm(DatesInOrder):
-    q = forms.CharField(label=_("Rechercher"), max_length=100, required=False)
-    payer = FilterPartyField(label=_("Payeur"), required=False)
-    method = forms.ChoiceField(
-        label=_("Moyen de paiement"), choices=[("", _("Tous")), *Payment.Method.choices], required=False
-    )
-    start = BoundedDateField(label=_("Du"), required=False, widget=_date_widget())
-    end = BoundedDateField(label=_("Au"), required=False, widget=_date_widget())
-    pending = forms.BooleanField(label=_("Chèques non encaissés"), required=False)
-
-    def filters(self) -> dict[str, Any]:
-        self.is_valid()
-        data = self.cleaned_data
-        payer = data.get("payer")
-        return {
-            "query": data.get("q") or "",
-            "payer": payer.pk if payer else None,
-            "method": data.get("method") or "",
-            "date_from": data.get("start"),
-            "date_to": data.get("end"),
-            "cheques_pending": bool(data.get("pending")),
-        }

@@ -15,12 +15,7 @@ from gie_erp.core.access import role_required
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.idempotency import form_key, retry_once_on_conflict
 from invoices import selectors, services
-from invoices.forms import (
-    CreditForm,
-    CreditLineFormSet,
-    credit_lines,
-    decimal_text,
-)
+from invoices.forms import CreditForm, CreditLineFormSet, credit_lines, decimal_text
 from invoices.models import Document, DocumentLine
 from invoices.views.documents import (
     WRITE,

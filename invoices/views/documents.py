@@ -31,9 +31,9 @@ from gie_erp.core.money import ZERO, to_mad
 from gie_erp.core.roles import ALL_BOOKS_ROLES, WRITE_ROLES, Role, may_write
 from invoices import parties, selectors, services
 from invoices import payments as payment_services
+from invoices.filters import DocumentFilterForm
 from invoices.forms import (
     PAYMENT_STATE_LABELS,
-    DocumentFilterForm,
     DocumentForm,
     LineFormSet,
     decimal_text,

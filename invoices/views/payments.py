@@ -24,8 +24,10 @@ from gie_erp.core.idempotency import form_key, retry_once_on_conflict
 from gie_erp.core.money import ZERO, to_mad
 from invoices import payments as payment_services
 from invoices import selectors
-from invoices.forms import AllocateForm, ChequeCashForm, PaymentFilterForm, PaymentForm, party_resolve
+from invoices.filters import PaymentFilterForm
+from invoices.forms import party_resolve
 from invoices.models import Document, Party, Payment
+from invoices.payment_forms import AllocateForm, ChequeCashForm, PaymentForm
 from invoices.views.documents import EXPORTS, PAGE_SIZE, READ, WRITE, local_today, writes
 from members.models import Organization
 
