@@ -19,6 +19,7 @@ urlpatterns = [
     path("statements/", include("gie_erp.statements.urls")),
     path("books/", include("ledger.urls")),
     path("invoices/", include("invoices.urls")),
+    path("sales/", include("sales.urls")),
     path("verify/", include((invoices_public.urlpatterns, "invoices_public"))),
     path("api/", include((members_api, "members_api"))),
     path("admin/", admin.site.urls),

@@ -20,6 +20,7 @@ PARTNER_CURRENT_CREDIT = "4463"  # GIE side: the GIE owes a member
 JOINT_OPERATIONS_CREDIT = "4464"
 SUNDRY_CREDITORS = "4488"  # member side: the member owes the GIE
 CHEQUES_TO_CASH = "5111"
+FUND_TRANSFERS = "5115"  # card and mobile-money takings until the provider pays them out
 BANK = "5141"
 CASH = "5161"
 PURCHASES_GOODS = "6111"

@@ -216,6 +216,7 @@ class PostingRule(models.Model):
         FAIR_SALE = "fair_sale", _("Vente en foire (mandat)")
         FAIR_COMMISSION = "fair_commission", _("Commission du GIE sur les ventes")
         FAIR_SETTLEMENT = "fair_settlement", _("Règlement des ventes au membre")
+        CONSIGNMENT_LOSS = "consignment_loss", _("Manquant en consignation pris en charge par le GIE")
         SERVICE_FEE = "service_fee", _("Quote-part des services mutualisés")
         TRAINING_FEE = "training_fee", _("Frais de formation")
         SUBSIDY = "subsidy", _("Subvention d'exploitation")

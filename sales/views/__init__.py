@@ -1,0 +1,1 @@
+"""Sales pages, one module per area; each exports ``urlpatterns`` that ``sales/urls.py`` joins."""
