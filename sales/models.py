@@ -220,6 +220,8 @@ class Deposit(models.Model):
     product = models.ForeignKey(Product, verbose_name=_("produit"), on_delete=models.PROTECT, related_name="deposits")
     deposited = models.DecimalField(_("déposé"), max_digits=12, decimal_places=3, default=Decimal(0))
     returned = models.DecimalField(_("repris"), max_digits=12, decimal_places=3, null=True, blank=True)
+    deposited_on = models.DateField(_("déposé le"), null=True, blank=True)
+    returned_on = models.DateField(_("repris le"), null=True, blank=True)
     decision = models.CharField(_("décision"), max_length=8, choices=Decision.choices, blank=True, default="")
     decided_quantity = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     decided_amount = _money(_("montant pris en charge"), null=True, blank=True)
@@ -275,6 +277,7 @@ class Shift(models.Model):
     device_totals = models.JSONField(_("totaux du téléphone"), default=dict, blank=True)
     device_ticket_count = models.PositiveIntegerField(null=True, blank=True)
     closed_offline = models.BooleanField(_("fermée hors ligne"), default=False)
+    z_number = models.PositiveIntegerField(_("numéro du Z"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("session de caisse")
@@ -422,6 +425,9 @@ class SummaryRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     ticket_count = models.PositiveIntegerField(default=0)
     entry_count = models.PositiveIntegerField(default=0)
+    days_total = models.PositiveIntegerField(default=0)
+    days_done = models.PositiveIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -485,6 +491,7 @@ class Settlement(models.Model):
         "invoices.Payment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     net_paid = _money(_("net versé"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
