@@ -83,6 +83,10 @@ class ErrorCode(StrEnum):
     CHEQUE_NOT_PENDING = "cheque_not_pending"
     CHEQUE_CASHED_BEFORE = "cheque_cashed_before"
     NOTHING_TO_CREDIT = "nothing_to_credit"
+    # sales: till (append this area's codes below this line)
+    # sales: books (append this area's codes below this line)
+    # sales: catalogue (append this area's codes below this line)
+    # sales: pages (append this area's codes below this line)
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
@@ -170,6 +174,10 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.LATER_MONTH_LOCKED: _(
         "Déverrouillez d'abord %(period)s : les mois se rouvrent du plus récent au plus ancien."
     ),
+    # sales: till (append this area's messages below this line)
+    # sales: books (append this area's messages below this line)
+    # sales: catalogue (append this area's messages below this line)
+    # sales: pages (append this area's messages below this line)
 }
 
 
