@@ -409,6 +409,7 @@ class Payment(models.Model):
         TRANSFER = "transfer", _("Virement")
         CARD = "card", _("Carte")
         MOBILE = "mobile", _("Paiement mobile")
+        OFFSET = "offset", _("Compensation")  # the GIE nets what it owes a member against the member's invoices
 
     payer = models.ForeignKey(Party, verbose_name=_("payeur"), on_delete=models.PROTECT, related_name="payments")
     collected_by = models.ForeignKey(
@@ -439,7 +440,7 @@ class Payment(models.Model):
 
     @property
     def is_cash_in(self) -> bool:
-        """The money is in: any method but a cheque not yet cashed."""
+        """The money is in: any method but a cheque not yet cashed (a compensation counts as payment)."""
         return self.method != self.Method.CHEQUE or self.cashed_on is not None
 
 

@@ -45,7 +45,11 @@ class PaymentForm(AllocationFields):
 
     collected_by = forms.TypedChoiceField(label=_("Encaissé par"), coerce=int, choices=())
     received_on = BoundedDateField(label=_("Date"), widget=date_widget())
-    method = forms.ChoiceField(label=_("Moyen de paiement"), choices=Payment.Method.choices)
+    method = forms.ChoiceField(
+        label=_("Moyen de paiement"),
+        # a compensation is made by a fair settlement (sales.settlements), never typed in
+        choices=[(value, label) for value, label in Payment.Method.choices if value != Payment.Method.OFFSET],
+    )
     amount = AmountField(label=_("Montant"))
     reference = forms.CharField(
         label=_("Référence"), max_length=80, required=False, help_text=_("N° du chèque ou du virement")

@@ -174,8 +174,10 @@ def payment_record(
         return _replayed(winner, payer=payer, received_on=received_on, method=method, amount=amount)
     ids = [document.pk for document in documents] or list((amounts or {}).keys())
     plan = _plan(payment, _documents_for_update(ids), amounts, amount)
-    _allocations, vat_drafts = _apply(payment, plan, received_on)
     unallocated = amount - sum((a for _d, a in plan), ZERO)
+    if method == Payment.Method.OFFSET:
+        _check_offset(payer, collected_by, unallocated)
+    _allocations, vat_drafts = _apply(payment, plan, received_on)
     organizations = {collected_by.pk} | ({payer.organization_id} - {None}) | {d.issuer_id for d, _a in plan}
     books = postings.books_of(organizations)
     drafts = postings.settlement_drafts(
@@ -190,6 +192,15 @@ def payment_record(
         data={"amount": str(amount), "documents": [d.number for d, _a in plan], "method": method},
     )
     return payment
+
+
+def _check_offset(payer: Party, collected_by: Organization, unallocated: Decimal) -> None:
+    """A compensation nets what the GIE owes a member against that member's invoices, and nothing else: no money
+    moves, so nothing may be left over as a credit."""
+    if payer.organization_id is None or not collected_by.is_gie:
+        raise DomainError(ErrorCode.OFFSET_NOT_MEMBER)
+    if unallocated:
+        raise DomainError(ErrorCode.OFFSET_NOT_ALLOCATED, amount=format_amount(unallocated))
 
 
 def _replayed(payment: Payment, *, payer: Party, received_on: date, method: str, amount: Decimal) -> Payment:

@@ -233,11 +233,15 @@ def settlement_drafts(
 ) -> list[EntryDraft]:
     """Money applied to documents: in the collector's book (from the money account, or from the payer's credit
     when ``source`` is given), in each mandate issuer's book (3488·GIE / 3421), and in a paying member's book
-    (4488·GIE / its bank) for a receipt."""
+    (4488·GIE / its bank) for a receipt. A compensation (``Payment.Method.OFFSET``) moves no money: the GIE takes
+    it from what it owes the member (4463·member) and the member from what the GIE owes it (3488·GIE)."""
     allocations = list(allocations)
     collector = payment.collected_by_id
     total = sum((amount for _doc, amount in allocations), ZERO) + unallocated
-    if source is None:
+    is_offset = payment.method == Payment.Method.OFFSET
+    if source is None and is_offset:
+        debit = [JournalLine(accounts.PARTNER_CURRENT_CREDIT, debit=total, partner_id=payment.payer.organization_id)]
+    elif source is None:
         debit = [JournalLine(MONEY_ACCOUNTS[Payment.Method(payment.method)], debit=total)]
     else:
         debit = [JournalLine(source[0], debit=total, partner_id=source[1])]
@@ -284,6 +288,9 @@ def settlement_drafts(
     payer_member = payment.payer.organization_id
     if payer_member and source is None:
         member_money = accounts.CASH if payment.method == Payment.Method.CASH else accounts.BANK
+        money_partner = None
+        if is_offset:  # netted against what the GIE owes the member for its sales
+            member_money, money_partner = accounts.SUNDRY_DEBTORS, collector
         drafts.append(
             _draft(
                 books.of(payer_member),
@@ -294,7 +301,7 @@ def settlement_drafts(
                 f"{key}:payer",
                 _lines(
                     (accounts.SUNDRY_CREDITORS, total, ZERO, collector),
-                    (member_money, ZERO, total, None),
+                    (member_money, ZERO, total, money_partner),
                 ),
             )
         )
@@ -302,7 +309,7 @@ def settlement_drafts(
 
 
 def _journal(payment: Payment, source: Any) -> Journal:
-    if source is not None:
+    if source is not None or payment.method == Payment.Method.OFFSET:
         return Journal.MISC
     return Journal.CASH if payment.method == Payment.Method.CASH else Journal.BANK
 

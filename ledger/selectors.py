@@ -421,3 +421,29 @@ def period_locks(*, book: Book) -> set[tuple[int, int]]:
 def posting_rule(event: str, side: str) -> PostingRule:
     """The accounts an event posts to on one side (the accountant edits them in the admin; defaults: DESIGN §6)."""
     return PostingRule.objects.get(event=event, side=side)
+
+
+def first_open_days(*, book_ids: Iterable[int], on: date) -> dict[int, date]:
+    """Per book: ``on`` itself when its month is open, else the first day of the first open month after it (where
+    a late posting that belongs to a locked month is dated). One query for any number of books."""
+    ids = set(book_ids)
+    locked: dict[int, set[tuple[int, int]]] = defaultdict(set)
+    for book_id, year, month in PeriodLock.objects.filter(book_id__in=ids, year__gte=on.year).values_list(
+        "book_id", "year", "month"
+    ):
+        locked[book_id].add((year, month))
+    days = {}
+    for book_id in ids:
+        year, month = on.year, on.month
+        if (year, month) not in locked[book_id]:
+            days[book_id] = on
+            continue
+        while (year, month) in locked[book_id]:
+            year, month = _next_month(year, month)
+        days[book_id] = date(year, month, 1)
+    return days
+
+
+def first_open_day(*, book: Book, on: date) -> date:
+    """``first_open_days`` for one book."""
+    return first_open_days(book_ids=[book.pk], on=on)[book.pk]

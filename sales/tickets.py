@@ -20,6 +20,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -49,6 +51,7 @@ MAX_BATCH = 500
 #: how far in the future a phone's clock may be before its ticket is held
 CLOCK_SKEW = timedelta(minutes=15)
 MAX_QUANTITY = Decimal("99999.999")
+MAX_SEQUENCE = 2_147_483_647  # the column's limit on PostgreSQL
 #: the namespace of the UUIDs given to paper tickets (uuid5 of "<event id>:<ticket_id>"), so that importing a
 #: sheet again finds the same tickets
 PAPER_NAMESPACE = uuid.UUID("6f2a4b1e-3c1d-4f52-9a53-2c8e5d0b7a11")
@@ -200,14 +203,17 @@ def _parse(payload: Mapping[str, Any], ctx: _Context, *, device: Device | None, 
     event = ctx.event(str(payload.get("event", "")))
     if device is not None and device.user_id not in ctx.sellers[event.pk]:
         raise Held(_("Ce vendeur n'est pas affecté à l'événement %(value)s.") % {"value": event.slug})
-    sold_at = parse_datetime(str(payload.get("sold_at", "")))
-    if sold_at is None:
+    try:
+        sold_at = parse_datetime(str(payload.get("sold_at", "")))
+        if sold_at is not None and timezone.is_naive(sold_at):
+            sold_at = timezone.make_aware(sold_at)
+        day = timezone.localdate(sold_at) if sold_at is not None else None
+    except (ValueError, OverflowError):  # well formed but impossible: 2026-13-45, year 1 east of Greenwich
+        sold_at = day = None
+    if sold_at is None or day is None:
         raise Held(_("Heure de vente illisible : %(value)s") % {"value": payload.get("sold_at")})
-    if timezone.is_naive(sold_at):
-        sold_at = timezone.make_aware(sold_at)
     if sold_at > now + CLOCK_SKEW:
         raise Held(_("Vente datée dans le futur : %(value)s") % {"value": sold_at.isoformat()})
-    day = timezone.localdate(sold_at)
     if day < event.starts_on - timedelta(days=1) or (event.ends_on and day > event.ends_on + timedelta(days=1)):
         raise Held(_("Vente hors des dates de l'événement : %(value)s") % {"value": day.isoformat()})
     raw_lines = payload.get("lines")
@@ -261,7 +267,9 @@ def _parse(payload: Mapping[str, Any], ctx: _Context, *, device: Device | None, 
     if (refund_of is None) != (total > 0):
         raise Held(_("Un remboursement référence le ticket d'origine, une vente n'en référence pas."))
     sequence = payload.get("sequence")
-    if device is not None and (not isinstance(sequence, int) or isinstance(sequence, bool) or sequence < 1):
+    if device is not None and (
+        not isinstance(sequence, int) or isinstance(sequence, bool) or not 1 <= sequence <= MAX_SEQUENCE
+    ):
         raise Held(_("Numéro de ticket du téléphone manquant."))
     shift = payload.get("shift")
     try:
@@ -276,7 +284,7 @@ def _parse(payload: Mapping[str, Any], ctx: _Context, *, device: Device | None, 
             lines=lines,
             payments=payments,
             digest=content_digest(_canonical(payload)),
-            paper_id=str(payload.get("paper_id", "")),
+            paper_id=str(payload.get("paper_id", ""))[:60] if device is None else "",  # only paper tallies
         )
     except ValueError:
         raise Held(_("Identifiant illisible (ticket, session ou ticket d'origine).")) from None
@@ -335,6 +343,18 @@ def _hold(ticket_id: uuid.UUID, payload: Mapping[str, Any], device: Device | Non
         SyncConflict.objects.create(ticket_id=ticket_id, device=device, payload=dict(payload), reason=reason[:200])
 
 
+def _product_ids(payloads: Sequence[Mapping[str, Any]]) -> set[int]:
+    ids = set()
+    for payload in payloads:
+        lines = payload.get("lines") if isinstance(payload, Mapping) else None
+        for ln in lines if isinstance(lines, list) else []:
+            try:
+                ids.add(int(ln["product"]))
+            except (TypeError, KeyError, ValueError, OverflowError):
+                continue
+    return {pk for pk in ids if 0 < pk < 2**63}
+
+
 def tickets_ingest(
     payloads: Sequence[Mapping[str, Any]],
     *,
@@ -350,6 +370,7 @@ def tickets_ingest(
     acks: dict[int, Ack] = {}
     parsed: list[tuple[int, _Ticket, Mapping[str, Any]]] = []
     held: list[tuple[int, uuid.UUID, Mapping[str, Any], str]] = []
+    ctx.load_products(_product_ids(payloads))  # one query for the batch, not one per ticket
     for index, payload in enumerate(payloads):
         raw_id = payload.get("id") if isinstance(payload, Mapping) else None
         try:
@@ -400,8 +421,8 @@ def tickets_ingest(
             acks[index] = Ack(str(ticket_id), Status.HELD, reason)
         if device is not None:
             sequences = [t.sequence for _i, t, _p in good if t.id in inserted and t.sequence]
-            Device.objects.filter(pk=device.pk).update(
-                last_seen_at=now, last_sequence=max([device.last_sequence, *sequences])
+            Device.objects.filter(pk=device.pk).update(  # Greatest: a slower twin request never lowers it
+                last_seen_at=now, last_sequence=Greatest(F("last_sequence"), max([0, *sequences]))
             )
     return [acks[i] for i in range(len(payloads))]
 

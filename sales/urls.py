@@ -3,7 +3,7 @@ settlements."""
 
 from django.urls import URLPattern, URLResolver
 
-from sales.views import api, catalogue, consignment, events, reports, settlements, till
+from sales.views import api, catalogue, consignment, events, reports, settlements, till, till_server
 
 app_name = "sales"
 
@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     *catalogue.urlpatterns,
     *consignment.urlpatterns,
     *till.urlpatterns,
+    *till_server.urlpatterns,
     *api.urlpatterns,
     *reports.urlpatterns,
     *settlements.urlpatterns,

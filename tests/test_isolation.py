@@ -6,10 +6,12 @@ does not exist (404, or 403 when the whole page is closed to the role), never 20
 """
 
 import re
+import uuid
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.base import ContentFile
@@ -23,14 +25,21 @@ from invoices.services import LineInput, bundle_create, bundle_validate, documen
 from ledger.books import book_ensure
 from ledger.models import EntryAttachment
 from members.models import Organization
-from tests.factories.members import CooperatorFactory, RepresentativeFactory
+from sales.models import Channel, Deposit, Device, Event, Participation, Product, Settlement, Shift, SummaryRun
+from sales.tickets import tickets_ingest
+from tests.factories.members import CooperatorFactory, RepresentativeFactory, UserFactory
 from tests.ledger.conftest import cr, dr, post
 
 #: Django's admin is for staff only (covered by its own test below)
 SKIPPED_NAMESPACES = {"admin"}
 #: routes with no object in the URL and no data of any cooperative; the invoice verification page is public and
 #: shows nothing without the exact token (tests/invoices/test_verify.py)
-PUBLIC_OR_ACTION = {"login", "logout", "set_language", "invoices_public:verify_invoice"}
+PUBLIC_OR_ACTION = {"login", "logout", "set_language", "invoices_public:verify_invoice",
+                    # the till's service worker and manifest: files of the phone app's shell, no data of anyone
+                    "sales:till_sw", "sales:till_manifest"}  # fmt: skip
+#: the till's JSON API authenticates a registered phone (``Authorization: Device …``), never a browser session: it
+#: answers 401 to everyone else, with or without an object in the URL (tests/sales/test_api.py covers the phones)
+DEVICE_API = {"sales:api_events", "sales:api_catalogue", "sales:api_sync", "sales:api_z"}
 #: routes that only accept POST (checked for the 403/404 answer, not for a 200)
 POST_ONLY = {
     "ledger:entry_reverse",
@@ -40,6 +49,11 @@ POST_ONLY = {
     "invoices:bundle_validate",
     "invoices:payment_cash",
     "invoices:payment_allocate",
+    "sales:till_device_register",
+    "sales:difference_decide",
+    "sales:event_state",
+    "sales:event_summarize",
+    "sales:sales_terms",
 }
 #: file downloads whose files the smoke test does not create (tests/statements covers them)
 NOT_SMOKED = {"statements:batch_file"}
@@ -99,6 +113,42 @@ def invoicing(coop: Any, gie: Any, customer_code: str) -> dict[str, Any]:
     }
 
 
+def selling(coop: Any, tag: str, price: str) -> dict[str, Any]:
+    """A fair where only this cooperative sells: a product, a deposit, a seller's phone and shift, a ticket, a
+    summary run and a settlement (written directly: the objects the sales routes name)."""
+    channel, _created = Channel.objects.get_or_create(slug="foires-iso", defaults={"name_fr": "Foires"})
+    event = Event.objects.create(
+        channel=channel, slug=f"foire-{tag}", name_fr=f"Foire {tag.upper()}", starts_on=date(2026, 3, 1),
+        ends_on=date(2026, 3, 5), state=Event.State.OPEN,
+    )  # fmt: skip
+    Participation.objects.create(event=event, organization=coop, stand=tag.upper())
+    product = Product.objects.create(
+        organization=coop, code=f"prod-{tag}", scan_code=f"2000000000{ord(tag):03d}", name_fr=f"Produit {tag}",
+        price=Decimal(price),
+    )  # fmt: skip
+    deposit = Deposit.objects.create(event=event, organization=coop, product=product, deposited=Decimal(5))
+    seller = UserFactory(username=f"vendeur-{tag}", role="fair_seller")
+    event.sellers.add(seller)
+    device = Device.objects.create(user=seller, name=f"Phone {tag}", token_hash="")
+    opened = datetime(2026, 3, 2, 9, tzinfo=ZoneInfo("Africa/Casablanca"))
+    shift = Shift.objects.create(id=uuid.uuid4(), device=device, event=event, opened_at=opened)
+    sale = {"id": str(uuid.uuid4()), "event": event.slug, "sold_at": opened.replace(hour=10).isoformat(),
+            "lines": [{"product": product.pk, "quantity": "1", "unit_price": price}],
+            "payments": [{"method": "cash", "amount": price}]}  # fmt: skip
+    assert (
+        tickets_ingest([sale], now=datetime(2026, 11, 22, tzinfo=ZoneInfo("Africa/Casablanca")))[0].status == "stored"
+    )
+    run = SummaryRun.objects.create(event=event, state=SummaryRun.State.DONE)
+    settlement = Settlement.objects.create(event=event, organization=coop, settled_on=date(2026, 3, 6),
+                                           takings=Decimal(price), commission_base=Decimal(price),
+                                           commission_rate=Decimal("0.1000"), net_paid=Decimal(price))  # fmt: skip
+    return {
+        "slug": event.slug, "event_slug": event.slug, "member": coop.slug, "product_id": product.pk,
+        "deposit_id": deposit.pk, "shift_id": shift.pk, "run_id": run.pk, "settlement_id": settlement.pk,
+        "channel_slug": channel.slug,
+    }  # fmt: skip
+
+
 @pytest.fixture
 def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
     book_a, book_b = book_ensure(organization=coop_a), book_ensure(organization=coop_b)
@@ -110,6 +160,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
     attach_b = EntryAttachment.objects.create(entry_id=entry_b.je_id, book=book_b, file=ContentFile(b"b", name="b.pdf"))
     batch_a = StatementBatch.objects.create(year=2026, month=3, member_slug=coop_a.slug)
     batch_b = StatementBatch.objects.create(year=2026, month=3, member_slug=coop_b.slug)
+    sales_a, sales_b = selling(coop_a, "a", "11.00"), selling(coop_b, "b", "33.00")
     return {
         "A": {
             "org_slug": coop_a.slug,
@@ -119,6 +170,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             "user_id": RepresentativeFactory(organization=coop_a).pk,
             "batch_id": batch_a.pk,
             **bills_a,
+            **sales_a,
         },
         "B": {
             "org_slug": coop_b.slug,
@@ -128,6 +180,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             "user_id": RepresentativeFactory(organization=coop_b).pk,
             "batch_id": batch_b.pk,
             **bills_b,
+            **sales_b,
         },
         "missing": {
             "org_slug": "no-such-coop",
@@ -140,6 +193,15 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             "payment_id": 999999,
             "bundle_id": 999999,
             "party_id": 999999,
+            "slug": "no-such-event",
+            "event_slug": "no-such-event",
+            "member": "no-such-coop",
+            "product_id": 999999,
+            "deposit_id": 999999,
+            "shift_id": "00000000-0000-4000-8000-000000000000",
+            "run_id": 999999,
+            "settlement_id": 999999,
+            "channel_slug": "no-such-channel",
         },
         "coop_b": coop_b,
     }
@@ -169,6 +231,10 @@ def test_every_route_with_an_object_of_b_answers_like_a_missing_object(
     for name, route, _pattern in iter_routes():
         if name in PUBLIC_OR_ACTION or not PARAM.search(route) or set(PARAM.findall(route)) <= set(NEUTRAL):
             continue
+        if name in DEVICE_API:  # a session is no phone: 401 whatever the object
+            statuses = {client.get(fill(route, world[side])).status_code for side in ("A", "B", "missing")}
+            assert statuses == {401}, f"{name}: {statuses}"
+            continue
         own = client.get(fill(route, world["A"]))
         other = client.get(fill(route, world["B"]))
         missing = client.get(fill(route, world["missing"]))
@@ -189,9 +255,12 @@ def test_routes_without_an_object_never_show_b(client: Any, rep_a: Any, world: d
         if name in PUBLIC_OR_ACTION or (PARAM.search(route) and not set(PARAM.findall(route)) <= set(NEUTRAL)):
             continue
         response = client.get(fill(route, world["A"]))
-        assert response.status_code in {200, 302, 403, 404, 405}, f"{name}: {response.status_code}"
+        expected = {401, 405} if name in DEVICE_API else {200, 302, 403, 404, 405}  # api_sync takes a POST only
+        assert response.status_code in expected, f"{name}: {response.status_code}"
         body = response.content.decode()
-        for secret in ("Coopérative Bêta", "تعاونية بيتا", world["coop_b"].ice, "Bennis-B", "20,00", "Client client-b"):
+        secrets = ("Coopérative Bêta", "تعاونية بيتا", world["coop_b"].ice, "Bennis-B", "20,00", "Client client-b",
+                   "Produit b", "Foire B", "33,00")  # fmt: skip
+        for secret in secrets:
             assert secret not in body, f"{name} shows {secret!r} to A's representative"
 
 
@@ -200,6 +269,9 @@ def test_anonymous_is_sent_to_login_everywhere(client: Any, world: dict[str, Any
         if name in PUBLIC_OR_ACTION:
             continue
         response = client.get(fill(route, world["B"]))
+        if name in DEVICE_API:  # no login page for a phone: 401 (405 for the POST-only sync)
+            assert response.status_code in {401, 405}, name
+            continue
         assert response.status_code == 302, name
         assert "/accounts/login/" in response["Location"], name
 
@@ -208,7 +280,9 @@ def test_every_page_renders_for_the_gie_accountant(client: Any, accountant: Any,
     """Smoke test of every GET page with real objects (templates, drill-down links, exports)."""
     client.force_login(accountant)
     for name, route, _pattern in iter_routes():
-        if name in PUBLIC_OR_ACTION | POST_ONLY | NOT_SMOKED or name.startswith(("web:user", "web:portal")):
+        if name in PUBLIC_OR_ACTION | POST_ONLY | NOT_SMOKED | DEVICE_API or name.startswith(
+            ("web:user", "web:portal")
+        ):
             continue
         url = fill(route, world["B"])
         for suffix in ("", "?export=csv", "?export=xlsx"):

@@ -50,6 +50,10 @@ GIE_INVOICE_WRITE_OFF_TOLERANCE = os.environ.get("GIE_INVOICE_WRITE_OFF_TOLERANC
 # Dotted path of the e-invoicing submitter (invoices/einvoicing.py); empty: documents are not submitted anywhere.
 GIE_EINVOICE_SUBMITTER = os.environ.get("GIE_EINVOICE_SUBMITTER", "")
 
+# Collective sales (docs/sales.md). Sync calls a till may make per minute (a phone coming back online sends its
+# outbox in batches of 500 tickets).
+GIE_SALES_SYNC_RATE_PER_MINUTE = int(os.environ.get("GIE_SALES_SYNC_RATE_PER_MINUTE", "120"))
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",

@@ -84,9 +84,46 @@ class ErrorCode(StrEnum):
     CHEQUE_CASHED_BEFORE = "cheque_cashed_before"
     NOTHING_TO_CREDIT = "nothing_to_credit"
     # sales: till (append this area's codes below this line)
+    TILL_UNAUTHORIZED = "till_unauthorized"
+    TILL_RATE_LIMITED = "till_rate_limited"
+    TILL_METHOD = "till_method"
+    TILL_BAD_JSON = "till_bad_json"
+    TILL_NOT_A_LIST = "till_not_a_list"
+    TILL_BODY_TOO_LARGE = "till_body_too_large"
+    TILL_TOO_MANY_TICKETS = "till_too_many_tickets"
+    TILL_TOO_MANY_SHIFTS = "till_too_many_shifts"
+    TILL_EVENT_NOT_FOUND = "till_event_not_found"
+    TILL_SHIFT_NOT_FOUND = "till_shift_not_found"
+    TILL_REGISTER_FORBIDDEN = "till_register_forbidden"
+    TILL_DEVICE_NAME = "till_device_name"
     # sales: books (append this area's codes below this line)
+    OFFSET_NOT_MEMBER = "offset_not_member"
+    OFFSET_NOT_ALLOCATED = "offset_not_allocated"
+    SALES_NOT_PARTICIPANT = "sales_not_participant"
+    SALES_NOTHING_TO_SETTLE = "sales_nothing_to_settle"
+    SALES_NO_OPEN_DAY = "sales_no_open_day"
     # sales: catalogue (append this area's codes below this line)
+    PRODUCT_GIE = "product_gie"
+    PRODUCT_EXEMPT_MEMBER_VAT = "product_exempt_member_vat"
+    PRODUCT_CODE_TAKEN = "product_code_taken"
+    PRODUCT_NOT_OF_MEMBER = "product_not_of_member"
+    QUANTITY_INVALID = "quantity_invalid"
+    IMPORT_UNKNOWN_PRODUCT = "import_unknown_product"
+    IMPORT_NOT_AT_EVENT = "import_not_at_event"
+    PAPER_TICKET_DISAGREES = "paper_ticket_disagrees"
+    PAPER_TICKET_REFUSED = "paper_ticket_refused"
+    DEPOSIT_NOT_PARTICIPANT = "deposit_not_participant"
+    DEPOSIT_PAID_BY_GIE = "deposit_paid_by_gie"
+    DEPOSIT_RETURNS_UNKNOWN = "deposit_returns_unknown"
+    DEPOSIT_NO_SHORTAGE = "deposit_no_shortage"
+    DEPOSIT_NOTHING_DEPOSITED = "deposit_nothing_deposited"
+    DEPOSIT_RETURNED_TOO_MUCH = "deposit_returned_too_much"
+    DEPOSIT_BAD_DECISION = "deposit_bad_decision"
     # sales: pages (append this area's codes below this line)
+    SALES_MEMBER_HAS_SALES = "sales_member_has_sales"
+    SALES_TICKETS_OUTSIDE_DATES = "sales_tickets_outside_dates"
+    SALES_CHANNEL_LOCKED = "sales_channel_locked"
+    SALES_PREVIEW_CHANGED = "sales_preview_changed"
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
@@ -175,9 +212,71 @@ MESSAGES: dict[ErrorCode, Promise] = {
         "Déverrouillez d'abord %(period)s : les mois se rouvrent du plus récent au plus ancien."
     ),
     # sales: till (append this area's messages below this line)
+    ErrorCode.TILL_UNAUTHORIZED: _("Ce téléphone n'est pas reconnu comme caisse : enregistrez-le à nouveau."),
+    ErrorCode.TILL_RATE_LIMITED: _("Trop d'envois depuis ce téléphone : il réessaiera dans une minute."),
+    ErrorCode.TILL_METHOD: _("Méthode %(method)s non acceptée ici."),
+    ErrorCode.TILL_BAD_JSON: _("Envoi illisible : un objet JSON est attendu."),
+    ErrorCode.TILL_NOT_A_LIST: _("Envoi illisible : « %(field)s » doit être une liste."),
+    ErrorCode.TILL_BODY_TOO_LARGE: _("Envoi trop gros : au plus %(limit)s Mo par envoi."),
+    ErrorCode.TILL_TOO_MANY_TICKETS: _("Trop de tickets dans un envoi : %(count)s, au plus %(limit)s."),
+    ErrorCode.TILL_TOO_MANY_SHIFTS: _("Trop de sessions de caisse dans un envoi : %(count)s, au plus %(limit)s."),
+    ErrorCode.TILL_EVENT_NOT_FOUND: _("Événement introuvable, clos, ou auquel ce vendeur n'est pas affecté."),
+    ErrorCode.TILL_SHIFT_NOT_FOUND: _("Session de caisse introuvable."),
+    ErrorCode.TILL_REGISTER_FORBIDDEN: _("Seuls les vendeurs et le personnel du GIE enregistrent un téléphone."),
+    ErrorCode.TILL_DEVICE_NAME: _("Nom du téléphone invalide : du texte, %(limit)s caractères au plus."),
     # sales: books (append this area's messages below this line)
+    ErrorCode.OFFSET_NOT_MEMBER: _("Une compensation se fait entre le GIE et l'un de ses membres."),
+    ErrorCode.OFFSET_NOT_ALLOCATED: _(
+        "Une compensation s'impute entièrement sur des factures : %(amount)s ne sont affectés à aucune facture."
+    ),
+    ErrorCode.SALES_NOT_PARTICIPANT: _("%(member)s ne participe pas à l'événement %(event)s."),
+    ErrorCode.SALES_NOTHING_TO_SETTLE: _(
+        "Rien à régler pour %(member)s à l'événement %(event)s au %(date)s : aucune vente récapitulée et non réglée."
+    ),
+    ErrorCode.SALES_NO_OPEN_DAY: _(
+        "Les ventes du %(day)s ne peuvent pas être passées : le mois est verrouillé pour %(book)s et aucun jour "
+        "ouvert ne suit jusqu'à aujourd'hui."
+    ),
     # sales: catalogue (append this area's messages below this line)
+    ErrorCode.PRODUCT_GIE: _("Le catalogue est celui des coopératives membres : le GIE n'y a pas de produits."),
+    ErrorCode.PRODUCT_EXEMPT_MEMBER_VAT: _(
+        "%(member)s est exonérée de TVA (art. 91) : ses produits sont tous « exonere-91 », pas « %(vat)s »."
+    ),
+    ErrorCode.PRODUCT_CODE_TAKEN: _("Le code %(code)s est déjà celui d'un autre produit de %(member)s."),
+    ErrorCode.PRODUCT_NOT_OF_MEMBER: _("Le produit %(product)s n'est pas un produit de %(member)s."),
+    ErrorCode.QUANTITY_INVALID: _("Quantité invalide : %(value)s (un nombre positif, 3 décimales au plus)."),
+    ErrorCode.IMPORT_UNKNOWN_PRODUCT: _("Produit inconnu pour %(member)s : %(value)s."),
+    ErrorCode.IMPORT_NOT_AT_EVENT: _("%(value)s ne participe pas à cet événement."),
+    ErrorCode.PAPER_TICKET_DISAGREES: _(
+        "Le ticket %(ticket)s a un autre %(field)s à la ligne %(first)s (%(expected)s) : ses lignes doivent s'accorder."
+    ),
+    ErrorCode.PAPER_TICKET_REFUSED: _("Ticket %(ticket)s (lignes %(rows)s) refusé : %(reason)s"),
+    ErrorCode.DEPOSIT_NOT_PARTICIPANT: _("%(member)s ne participe pas à %(event)s."),
+    ErrorCode.DEPOSIT_PAID_BY_GIE: _(
+        "Le manquant de %(product)s est déjà payé par le GIE (écriture passée) : le dépôt et la décision ne se "
+        "modifient plus ; contre-passez l'écriture pour corriger."
+    ),
+    ErrorCode.DEPOSIT_RETURNS_UNKNOWN: _(
+        "Saisissez d'abord la reprise de %(product)s (0 si rien n'est repris) : l'écart n'est pas encore connu."
+    ),
+    ErrorCode.DEPOSIT_NO_SHORTAGE: _("Aucun manquant à décider pour %(product)s (écart %(difference)s)."),
+    ErrorCode.DEPOSIT_NOTHING_DEPOSITED: _("Rien n'a été déposé pour %(product)s : aucune reprise à saisir."),
+    ErrorCode.DEPOSIT_RETURNED_TOO_MUCH: _(
+        "La reprise de %(product)s (%(returned)s) dépasse le dépôt (%(deposited)s)."
+    ),
+    ErrorCode.DEPOSIT_BAD_DECISION: _("Décision inconnue : %(value)s."),
     # sales: pages (append this area's messages below this line)
+    ErrorCode.SALES_MEMBER_HAS_SALES: _(
+        "%(member)s a déjà des ventes, un dépôt ou un règlement à cet événement : ce membre reste dans la liste."
+    ),
+    ErrorCode.SALES_TICKETS_OUTSIDE_DATES: _(
+        "%(count)s ticket(s) seraient hors des dates (du %(first)s au %(last)s) : gardez des dates qui les couvrent."
+    ),
+    ErrorCode.SALES_CHANNEL_LOCKED: _("Cet événement a déjà des tickets : son canal ne change plus."),
+    ErrorCode.SALES_PREVIEW_CHANGED: _(
+        "Les montants ont changé depuis l'aperçu (des tickets sont arrivés) : rien n'a été réglé. Vérifiez le nouvel "
+        "aperçu puis confirmez."
+    ),
 }
 
 

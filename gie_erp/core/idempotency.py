@@ -60,6 +60,7 @@ RESERVED_KEY_PREFIXES = (
     "sale:",
     "ticket:",
     "settlement:",
+    "consignment:",
     "commission:",
     "training:",
     "fee:",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gie_erp.web import audit, portal, portal_invoices, views
+from gie_erp.web import audit, portal, portal_invoices, portal_sales, views
 
 app_name = "web"
 urlpatterns = [
@@ -11,4 +11,11 @@ urlpatterns = [
     path("audit/", audit.audit_log, name="audit"),
     path("portal/<int:year>/<int:month>/", portal.portal_month, name="portal_month"),
     path("portal/invoices/", portal_invoices.portal_invoices, name="portal_invoices"),
+    path("portal/sales/", portal_sales.portal_sales, name="portal_sales"),
+    path("portal/sales/<slug:event_slug>/", portal_sales.portal_sales_event, name="portal_sales_event"),
+    path(
+        "portal/sales/settlements/<int:settlement_id>/",
+        portal_sales.portal_sales_settlement,
+        name="portal_sales_settlement",
+    ),
 ]

@@ -82,12 +82,15 @@ def login_locked_out(
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """GIE staff land on the dashboard of all members; a representative on the cooperative portal."""
+    """GIE staff land on the dashboard of all members; a representative on the cooperative portal; a fair seller
+    on the till."""
     user: Any = request.user
     if user.is_superuser or sees_all_books(user.role):
         return dashboard(request)
     if user.role == Role.COOP_REPRESENTATIVE and user.organization_id:
         return portal_home(request)
+    if user.role == Role.FAIR_SELLER:  # a seller's job is the till (its events only)
+        return redirect("sales:till_home")
     return render(request, "web/home_other.html")
 
 

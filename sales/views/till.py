@@ -1,5 +1,318 @@
-"""(built by its own step of issue 12)"""
+"""Sales pages: the phone till, an installable web app that works offline once loaded.
 
-from django.urls import URLPattern
+Four routes: the list of the seller's open events, the app shell of one event (its UI strings translated here in
+French and Arabic and its context embedded as JSON, so the JavaScript carries no catalogue of translations), the
+service worker (served from /sales/till/ so that its scope covers the till) and the web app manifest. Everything
+else the till does goes through the JSON API (``sales/views/api.py``) with the phone's own credentials; see
+``sales/static/sales/till/`` and docs/sales.md.
+"""
 
-urlpatterns: list[URLPattern] = []
+import hashlib
+import json
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import URLPattern, path, register_converter, reverse
+from django.urls.converters import SlugConverter
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from gie_erp.core.access import role_required
+from gie_erp.core.roles import Role
+from sales.models import Event
+from sales.selectors import event_for, events_for
+
+#: who may open the till: its sellers, and the GIE's staff (to try it; the server holds their tickets if they are
+#: not sellers of the event)
+TILL_ROLES = (Role.FAIR_SELLER, Role.GIE_ADMIN, Role.GIE_ACCOUNTANT)
+#: the till's own files, cached by the service worker (relative to the static root); the shared amount grammar too
+ASSETS = (
+    "sales/till/app.js",
+    "sales/till/dom.js",
+    "sales/till/screens_sell.js",
+    "sales/till/screens_pay.js",
+    "sales/till/screens_ticket.js",
+    "sales/till/screens_shift.js",
+    "sales/till/store.js",
+    "sales/till/sync.js",
+    "sales/till/ticket.js",
+    "sales/till/qr.js",
+    "sales/till/till.css",
+    "sales/till/icon-192.png",
+    "sales/till/icon-512.png",
+    "js/amounts.js",
+)
+SW_SOURCE = "sales/till/sw.js"
+
+#: every string the till's JavaScript shows, by key; ``{name}`` marks a value the phone fills in
+STRINGS = {
+    "all": gettext_lazy("Tous"),
+    "all_sent": gettext_lazy("Tout est envoyé"),
+    "back": gettext_lazy("Retour"),
+    "cancel": gettext_lazy("Annuler"),
+    "card": gettext_lazy("Carte"),
+    "cart": gettext_lazy("Panier"),
+    "cash": gettext_lazy("Espèces"),
+    "cash_difference": gettext_lazy("Écart de caisse"),
+    "cash_given": gettext_lazy("Espèces reçues du client"),
+    "change": gettext_lazy("À rendre"),
+    "change_event": gettext_lazy("Changer d'événement"),
+    "cheque": gettext_lazy("Chèque"),
+    "close": gettext_lazy("Fermer"),
+    "close_offline": gettext_lazy("Fermer hors ligne…"),
+    "close_offline_confirm": gettext_lazy(
+        "Fermer la caisse sans avoir tout envoyé ? Le Z sera provisoire jusqu'à l'envoi des tickets."
+    ),
+    "close_offline_yes": gettext_lazy("Oui, fermer hors ligne"),
+    "close_refused": gettext_lazy(
+        "{n} tickets ne sont pas encore envoyés : connectez le téléphone à Internet pour fermer la caisse."
+    ),
+    "close_till": gettext_lazy("Fermer la caisse"),
+    "counted_cash": gettext_lazy("Espèces comptées"),
+    "currency": gettext_lazy("DH"),
+    "device_refused": gettext_lazy(
+        "Ce téléphone est refusé par le serveur : exportez les tickets en attente et prévenez le GIE."
+    ),
+    "difference": gettext_lazy("Écart"),
+    "empty_cart": gettext_lazy("Vider"),
+    "expected_cash": gettext_lazy("Espèces attendues"),
+    "export_pending": gettext_lazy("Exporter les tickets en attente"),
+    "first_load_online": gettext_lazy(
+        "La première ouverture de la caisse demande Internet : connectez le téléphone puis réessayez."
+    ),
+    "less": gettext_lazy("Un de moins"),
+    "mandate": gettext_lazy("Vendu par le GIE au nom des coopératives."),
+    "menu": gettext_lazy("Menu"),
+    "mobile": gettext_lazy("Paiement mobile"),
+    "more": gettext_lazy("Un de plus"),
+    "new_sale": gettext_lazy("Nouvelle vente"),
+    "no_products": gettext_lazy("Aucun produit en vente."),
+    "no_tickets": gettext_lazy("Aucun ticket aujourd'hui."),
+    "not_saved": gettext_lazy("Ticket non enregistré :"),
+    "not_seller": gettext_lazy(
+        "Vous n'êtes pas vendeur de cet événement : vos tickets seront gardés pour vérification."
+    ),
+    "number_short": gettext_lazy("N°"),
+    "offline": gettext_lazy("Hors ligne"),
+    "ok": gettext_lazy("OK"),
+    "open_new_till": gettext_lazy("Ouvrir une nouvelle caisse"),
+    "open_till": gettext_lazy("Ouvrir la caisse"),
+    "opening_float": gettext_lazy("Fonds de caisse (espèces au départ)"),
+    "other_method": gettext_lazy("Autre moyen"),
+    "outside_dates": gettext_lazy(
+        "Aujourd'hui est hors des dates de l'événement : les tickets seront gardés pour vérification."
+    ),
+    "pay": gettext_lazy("Payer"),
+    "phone": gettext_lazy("Téléphone"),
+    "print": gettext_lazy("Imprimer"),
+    "qr_label": gettext_lazy("Code QR du ticket"),
+    "refund": gettext_lazy("Remboursement"),
+    "refund_action": gettext_lazy("Rembourser"),
+    "refund_confirm": gettext_lazy("Confirmer le remboursement"),
+    "refund_how": gettext_lazy("Rendre l'argent en :"),
+    "refund_of": gettext_lazy("du ticket N° {n}"),
+    "refund_title": gettext_lazy("Rembourser le ticket N° {n}"),
+    "remaining": gettext_lazy("Reste à payer"),
+    "remove": gettext_lazy("Retirer"),
+    "retry": gettext_lazy("Réessayer"),
+    "saved": gettext_lazy("Ticket enregistré"),
+    "send_now": gettext_lazy("Envoyer maintenant"),
+    "server": gettext_lazy("Serveur"),
+    "shift_closed_elsewhere": gettext_lazy("La caisse a été fermée dans un autre onglet : ouvrez-la de nouveau."),
+    "stands": gettext_lazy("Stands"),
+    "status_held": gettext_lazy("Gardé pour vérification"),
+    "status_pending": gettext_lazy("Pas encore envoyé"),
+    "status_rejected": gettext_lazy("Refusé par le serveur, gardé sur le téléphone"),
+    "status_sent": gettext_lazy("Envoyé"),
+    "tendered": gettext_lazy("Reçu"),
+    "thanks": gettext_lazy("Merci !"),
+    "ticket": gettext_lazy("Ticket"),
+    "tickets": gettext_lazy("Tickets"),
+    "tickets_count": gettext_lazy("{n} tickets"),
+    "to_give_back": gettext_lazy("À rendre au client"),
+    "today_tickets": gettext_lazy("Tickets du jour"),
+    "too_much": gettext_lazy("Plus que le reste à payer."),
+    "total": gettext_lazy("Total"),
+    "type_counted": gettext_lazy("Tapez les espèces comptées."),
+    "unsynced": gettext_lazy("{n} tickets pas encore envoyés"),
+    "validate": gettext_lazy("Valider"),
+    "vat_included": gettext_lazy("dont TVA {rate} %"),
+    "z_provisional": gettext_lazy("Z provisoire : des tickets ne sont pas encore arrivés au serveur."),
+    "z_server_page": gettext_lazy("Z du serveur"),
+    "z_title": gettext_lazy("Z de caisse"),
+}
+#: the placeholder standing for an object id in URL templates handed to the JavaScript
+NIL = "00000000-0000-0000-0000-000000000000"
+
+
+class TillSlugConverter(SlugConverter):
+    """An event's slug, except the till's own fixed paths (``device/`` is the registration of a phone)."""
+
+    regex = r"(?!device/)[-a-zA-Z0-9_]+"
+
+
+register_converter(TillSlugConverter, "till_event")
+
+
+def _asset_urls() -> list[str]:
+    """The URLs the service worker caches: each file as the pages name it (hashed in production) and as the ES
+    modules import each other (relative, so unhashed)."""
+    urls: list[str] = []
+    for name in ASSETS:
+        for url in (static(name), f"{settings.STATIC_URL}{name}"):
+            url = url if url.startswith("/") else f"/{url}"
+            if url not in urls:
+                urls.append(url)
+    return urls
+
+
+def _read_static(name: str) -> bytes:
+    found = finders.find(name)
+    if not found:
+        raise FileNotFoundError(name)
+    with open(found if isinstance(found, str) else found[0], "rb") as handle:
+        return handle.read()
+
+
+def _version() -> str:
+    """A digest of every cached file and of the worker itself: a new release installs a new cache."""
+    digest = hashlib.sha256()
+    for name in (*ASSETS, SW_SOURCE):
+        digest.update(_read_static(name))
+    return digest.hexdigest()[:16]
+
+
+_cached_version = cache(_version)
+
+
+def till_version() -> str:
+    return _version() if settings.DEBUG else _cached_version()
+
+
+def _strings() -> dict[str, dict[str, str]]:
+    """Every UI string in both languages: the seller switches language on the phone, offline too."""
+    out = {}
+    for code in ("fr", "ar"):
+        with translation.override(code):
+            out[code] = {key: str(text) for key, text in STRINGS.items()}
+    return out
+
+
+def _event_json(event: Event) -> dict[str, Any]:
+    return {
+        "slug": event.slug,
+        "name_fr": event.name_fr,
+        "name_ar": event.name_ar or event.name_fr,
+        "starts_on": event.starts_on.isoformat(),
+        "ends_on": event.ends_on.isoformat() if event.ends_on else None,
+        "place": event.place,
+    }
+
+
+@require_safe
+@role_required(*TILL_ROLES)
+def till_home(request: HttpRequest) -> HttpResponse:
+    """The open events this user sells at (staff: every open event), each a big button to its till."""
+    user: Any = request.user
+    events = events_for(user).filter(state=Event.State.OPEN)
+    if user.role == Role.FAIR_SELLER:
+        events = events.filter(sellers=user)
+    return render(request, "sales/till/home.html", {"events": events.order_by("starts_on", "slug")})
+
+
+@require_safe
+@role_required(*TILL_ROLES)
+def till(request: HttpRequest, slug: str) -> HttpResponse:
+    """The app shell of one event's till: markup, the UI strings and the context; the rest is JavaScript."""
+    event = event_for(request.user, slug)
+    user: Any = request.user
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    context = {
+        "event": _event_json(event),
+        "user": {"id": user.pk, "username": user.get_username(), "name": user.get_full_name() or user.username},
+        "is_seller": event.sellers.filter(pk=user.pk).exists(),
+        "lang": "ar" if language.startswith("ar") else "fr",
+        "today": timezone.localdate().isoformat(),
+        "csrf": get_token(request),  # also sets the cookie; the phone reads the cookie first (it may be newer)
+        "version": till_version(),
+        "urls": {
+            "home": reverse("sales:till_home"),
+            "self": request.path,
+            "register": reverse("sales:till_device_register"),
+            "catalogue": reverse("sales:api_catalogue", args=[event.slug]),
+            "sync": reverse("sales:api_sync"),
+            "z": reverse("sales:api_z", args=[NIL]),
+            "z_page": reverse("sales:till_z", args=[NIL]),
+            "sw": reverse("sales:till_sw"),
+            "scope": reverse("sales:till_home"),
+        },
+        "strings": _strings(),
+    }
+    return render(request, "sales/till/shell.html", {"event": event, "till": context})
+
+
+@require_safe
+@never_cache
+def till_sw(request: HttpRequest) -> HttpResponse:
+    """The service worker, with the list of files to cache and the release's version written in."""
+    source = _read_static(SW_SOURCE).decode()
+    source = source.replace('"__VERSION__"', json.dumps(till_version()))
+    source = source.replace('["__ASSETS__"]', json.dumps(_asset_urls()))
+    source = source.replace('"__SCOPE__"', json.dumps(reverse("sales:till_home")))
+    response = HttpResponse(source, content_type="text/javascript; charset=utf-8")
+    response["Service-Worker-Allowed"] = reverse("sales:till_home")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def till_manifest(request: HttpRequest) -> JsonResponse:
+    """The web app manifest; ``?event=<slug>`` makes that event's till the app's start page."""
+    home = reverse("sales:till_home")
+    start = home
+    slug = request.GET.get("event", "")
+    if slug and events_for(request.user).filter(slug=slug).exists():
+        start = reverse("sales:till", args=[slug])
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    manifest = {
+        "name": _("Caisse du GIE"),
+        "short_name": _("Caisse"),
+        "lang": language,
+        "dir": "rtl" if translation.get_language_bidi() else "ltr",
+        "start_url": start,
+        "scope": home,
+        "display": "standalone",
+        "orientation": "portrait",
+        "background_color": "#f4f1ea",
+        "theme_color": "#0b6e4f",
+        "icons": [
+            {"src": static("sales/till/icon-192.png"), "sizes": "192x192", "type": "image/png", "purpose": "any"},
+            {"src": static("sales/till/icon-512.png"), "sizes": "512x512", "type": "image/png", "purpose": "any"},
+            {
+                "src": static("sales/till/icon-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = JsonResponse(manifest, json_dumps_params={"ensure_ascii": False})
+    response["Content-Type"] = "application/manifest+json"
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("till/", till_home, name="till_home"),
+    path("till/sw.js", till_sw, name="till_sw"),
+    path("till/manifest.webmanifest", till_manifest, name="till_manifest"),
+    path("till/<till_event:slug>/", till, name="till"),
+]

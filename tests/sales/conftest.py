@@ -53,6 +53,10 @@ def _fair(world: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
         legal_name_ar="تعاونية الزربية",
         vat_status=Organization.VatStatus.EXEMPT,
         vat_legal_reference="CGI art. 91",
+        if_number="43333333",
+        tp_number="53333333",
+        odco_number="ODCO 2021/09",
+        address="Douar Tazrout, Larache",
     )
     book_ensure(organization=tapis)
     channel = Channel.objects.create(slug="foires", name_fr="Foires régionales", name_ar="المعارض الجهوية")

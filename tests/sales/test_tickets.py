@@ -32,7 +32,7 @@ def test_a_mixed_ticket_is_split_per_member_and_method_to_the_centime(fair: dict
     assert ingest(fair, [payload]) == [Status.STORED]
     stored = Ticket.objects.get()
     assert stored.total == D("335.00")
-    vat = {line.product.code: line.vat for line in TicketLine.objects.select_related("product")}
+    vat = {line.product.code: line.vat for line in TicketLine.objects.select_related("product") if line.product}
     # 120.00 − round(120 / 1.2) = 20.00; 55.00 − round(55 / 1.1) = 5.00; exempt: 0.00
     assert vat == {"huile-1l": D("0.00"), "miel-250": D("20.00"), "amlou-250": D("5.00")}
     shares = {(s.organization.slug, s.method): s.amount for s in TicketShare.objects.select_related("organization")}
@@ -80,3 +80,27 @@ def test_a_refund_references_its_sale_and_cannot_exceed_it(fair: dict[str, Any])
     )
     assert ingest(fair, [sale, refund, too_much]) == [Status.STORED, Status.STORED, Status.HELD]
     assert sum(t.total for t in Ticket.objects.all()) == Decimal("120.00")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("sold_at", "2026-13-45T10:00:00+01:00"),  # well formed, impossible: raised ValueError before
+        ("sold_at", "0001-01-01T00:00:00+05:00"),  # the local day is before year 1: raised OverflowError before
+        ("sequence", 2_147_483_648),  # past PostgreSQL's integer: raised a database error before
+    ],
+)
+def test_impossible_values_are_held_not_raised(fair: dict[str, Any], field: str, value: Any) -> None:
+    p, event = fair["products"], fair["event"]
+    good = ticket(event, [(p["huile"], "1", "80.00")], [("cash", "80.00")], sequence=1)
+    odd = ticket(event, [(p["huile"], "1", "80.00")], [("cash", "80.00")], sequence=2)
+    odd[field] = value
+    assert ingest(fair, [good, odd]) == [Status.STORED, Status.HELD]
+    assert Ticket.objects.count() == 1
+
+
+def test_a_phone_cannot_set_a_paper_id(fair: dict[str, Any]) -> None:
+    p, event = fair["products"], fair["event"]
+    payload = ticket(event, [(p["huile"], "1", "80.00")], [("cash", "80.00")], sequence=1, paper_id="F-12")
+    assert ingest(fair, [payload]) == [Status.STORED]
+    assert Ticket.objects.get().paper_id == ""

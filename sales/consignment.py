@@ -1,0 +1,340 @@
+"""Consigned stock: what each member deposits for an event, per product; what it takes back at the end; and the
+reconciliation deposited − sold − returned, where *sold* is the sum of the event's ticket lines for the product
+(refunds carry negative quantities, so they are netted).
+
+A positive difference is goods missing. The accountant decides each one: borne by the member (nothing posted), or
+paid by the GIE as a sale to the GIE at the ticket price: member Dr 3488·GIE / Cr 7121 (+ Cr 4455 at the
+product's rate for a VAT-registered member); GIE Dr the loss account / Cr 4463·member, accounts from the posting
+rule ``consignment_loss``. Both entries are posted together, once per deposit (idempotency key
+``consignment:<deposit id>``), and a deposit paid by the GIE no longer changes.
+
+Reads for the pages and the cooperative's portal: ``stock_of(event, organization)`` and ``reconciliation(event)``.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from gie_erp.core.audit import audit_record
+from gie_erp.core.errors import DomainError, ErrorCode
+from gie_erp.core.idempotency import retry_once_on_conflict
+from invoices.services import vat_rate_on
+from ledger import accounts
+from ledger.models import Book, Journal, PostingRule
+from ledger.posting import EntryDraft, JournalLine
+from ledger.selectors import posting_rule
+from ledger.services import journal_entries_post
+from members.models import Organization
+from sales.maths import line_amount, vat_inside
+from sales.models import Deposit, Event, Participation, Product, TicketLine
+from sales.quantities import QUANTUM, format_quantity
+
+DEPOSITS_RECORDED = "sales.deposits_recorded"
+RETURNS_RECORDED = "sales.returns_recorded"
+DIFFERENCE_DECIDED = "sales.difference_decided"
+NO_QUANTITY = Decimal("0.000")
+
+
+@dataclass(frozen=True, slots=True)
+class StockRow:
+    """One product of one member at an event: deposited, sold (net of refunds), returned (None until entered)."""
+
+    product: Product
+    deposit: Deposit | None
+    deposited: Decimal
+    sold: Decimal
+    returned: Decimal | None
+
+    @property
+    def difference(self) -> Decimal | None:
+        """Deposited − sold − returned: positive is goods missing; None while the returns are not entered."""
+        return None if self.returned is None else self.deposited - self.sold - self.returned
+
+    @property
+    def decision(self) -> str:
+        return self.deposit.decision if self.deposit is not None else ""
+
+    @property
+    def needs_decision(self) -> bool:
+        difference = self.difference
+        return difference is not None and difference > 0 and self.decision == Deposit.Decision.PENDING
+
+    @property
+    def decision_outdated(self) -> bool:
+        """Tickets synced after the decision changed the difference: the accountant should look again."""
+        deposit = self.deposit
+        if deposit is None or not deposit.decision:
+            return False
+        return deposit.decided_quantity != self.difference
+
+
+def sold_quantities(event: Event, organization_id: int | None = None) -> dict[int, Decimal]:
+    """Quantity sold per product at the event, refunds netted (one GROUP BY over the event's ticket lines)."""
+    lines = TicketLine.objects.filter(ticket__event=event, product__isnull=False)
+    if organization_id is not None:
+        lines = lines.filter(organization_id=organization_id)
+    return {
+        row["product_id"]: Decimal(row["sold"]).quantize(QUANTUM)
+        for row in lines.values("product_id").annotate(sold=Sum("quantity"))
+    }
+
+
+def _stock_rows(event: Event, organization_id: int | None) -> list[StockRow]:
+    deposits = Deposit.objects.filter(event=event).select_related("product__organization")
+    if organization_id is not None:
+        deposits = deposits.filter(organization_id=organization_id)
+    sold = sold_quantities(event, organization_id)
+    rows = [StockRow(d.product, d, d.deposited, sold.get(d.product_id, NO_QUANTITY), d.returned) for d in deposits]
+    undeposited = set(sold) - {row.product.pk for row in rows}
+    for product in Product.objects.filter(pk__in=undeposited).select_related("organization"):
+        rows.append(StockRow(product, None, NO_QUANTITY, sold[product.pk], None))
+    rows.sort(key=lambda row: (row.product.organization.legal_name_fr, row.product.code))
+    return rows
+
+
+def stock_of(event: Event, organization: Organization) -> list[StockRow]:
+    """One member's stock at an event (its deposits, and what it sold without a deposit), for its portal."""
+    return _stock_rows(event, organization.pk)
+
+
+def reconciliation(event: Event) -> list[StockRow]:
+    """Every member's stock at an event, by member then product code."""
+    return _stock_rows(event, None)
+
+
+# Deposits and returns ------------------------------------------------------------------------------------------------
+
+
+def _participates(event: Event, organization: Organization) -> None:
+    if not Participation.objects.filter(event=event, organization=organization).exists():
+        raise DomainError(ErrorCode.DEPOSIT_NOT_PARTICIPANT, member=organization.legal_name_fr, event=event.name_fr)
+
+
+def _products_of(organization: Organization, ids: set[int]) -> dict[int, Product]:
+    products = {p.pk: p for p in Product.objects.filter(pk__in=ids, organization=organization)}
+    strangers = sorted(ids - set(products))
+    if strangers:
+        raise DomainError(ErrorCode.PRODUCT_NOT_OF_MEMBER, product=strangers[0], member=organization.legal_name_fr)
+    return products
+
+
+def _frozen(deposit: Deposit, product: Product) -> None:
+    if deposit.decision == Deposit.Decision.GIE:
+        raise DomainError(ErrorCode.DEPOSIT_PAID_BY_GIE, product=product.name_fr)
+
+
+def deposits_record(
+    *, event: Event, organization: Organization, quantities: Mapping[int, Decimal], on: date, acting_user: Any
+) -> int:
+    """Set what a member deposited per product (product id → quantity; 0 keeps a deposit at nothing, a new 0 is
+    not created). All or nothing; returns how many products changed. A deposit the GIE paid for stays as it is."""
+
+    def run(_attempt: int) -> int:
+        _participates(event, organization)
+        products = _products_of(organization, set(quantities))
+        existing = {
+            d.product_id: d
+            for d in Deposit.objects.select_for_update().filter(event=event, product_id__in=products).order_by("pk")
+        }
+        changed = 0
+        for pk, quantity in sorted(quantities.items()):
+            deposit = existing.get(pk)
+            if deposit is None:
+                if quantity:
+                    Deposit.objects.create(
+                        event=event, organization=organization, product_id=pk, deposited=quantity, deposited_on=on
+                    )
+                    changed += 1
+                continue
+            if deposit.deposited == quantity:
+                continue
+            _frozen(deposit, products[pk])
+            if deposit.returned is not None and deposit.returned > quantity:
+                raise DomainError(
+                    ErrorCode.DEPOSIT_RETURNED_TOO_MUCH,
+                    product=products[pk].name_fr,
+                    returned=format_quantity(deposit.returned),
+                    deposited=format_quantity(quantity),
+                )
+            deposit.deposited, deposit.deposited_on = quantity, on
+            deposit.save(update_fields=["deposited", "deposited_on", "updated_at"])
+            changed += 1
+        if changed:
+            audit_record(
+                actor=acting_user,
+                event=DEPOSITS_RECORDED,
+                target=event,
+                tenant_id=organization.pk,
+                data={"count": changed, "member": organization.slug},
+            )
+        return changed
+
+    return retry_once_on_conflict(run)
+
+
+def returns_record(
+    *, event: Event, organization: Organization, quantities: Mapping[int, Decimal], on: date, acting_user: Any
+) -> int:
+    """Set what a member took back per product at the end (0 when nothing). All or nothing; returns how many
+    products changed. Only deposited products are returned, never more than was deposited."""
+    with transaction.atomic(durable=True):
+        _participates(event, organization)
+        products = _products_of(organization, set(quantities))
+        deposits = {
+            d.product_id: d
+            for d in Deposit.objects.select_for_update().filter(event=event, product_id__in=products).order_by("pk")
+        }
+        changed = 0
+        for pk, quantity in sorted(quantities.items()):
+            product, deposit = products[pk], deposits.get(pk)
+            if deposit is None:
+                if quantity:
+                    raise DomainError(ErrorCode.DEPOSIT_NOTHING_DEPOSITED, product=product.name_fr)
+                continue
+            if deposit.returned == quantity:
+                continue
+            _frozen(deposit, product)
+            if quantity > deposit.deposited:
+                raise DomainError(
+                    ErrorCode.DEPOSIT_RETURNED_TOO_MUCH,
+                    product=product.name_fr,
+                    returned=format_quantity(quantity),
+                    deposited=format_quantity(deposit.deposited),
+                )
+            deposit.returned, deposit.returned_on = quantity, on
+            deposit.save(update_fields=["returned", "returned_on", "updated_at"])
+            changed += 1
+        if changed:
+            audit_record(
+                actor=acting_user,
+                event=RETURNS_RECORDED,
+                target=event,
+                tenant_id=organization.pk,
+                data={"count": changed, "member": organization.slug},
+            )
+        return changed
+
+
+# The accountant's decision -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class LossAmounts:
+    """What the GIE pays for missing goods: the amount TTC at the ticket price and the VAT inside it."""
+
+    quantity: Decimal
+    amount: Decimal
+    vat: Decimal
+
+    @property
+    def net(self) -> Decimal:
+        return self.amount - self.vat
+
+
+def loss_amounts(product: Product, quantity: Decimal, day: date) -> LossAmounts:
+    """The missing quantity at the product's price TTC; VAT at its rate, none for an art. 91 member."""
+    amount = line_amount(quantity, product.price)
+    exempt = product.organization.vat_status == Organization.VatStatus.EXEMPT
+    rate = Decimal(0) if exempt else vat_rate_on(product.vat_code, day).rate
+    return LossAmounts(quantity=quantity, amount=amount, vat=vat_inside(amount, rate))
+
+
+def loss_drafts(
+    *, deposit: Deposit, loss: LossAmounts, books: Mapping[int, int], gie_id: int, posted_on: date
+) -> list[EntryDraft]:
+    """The GIE's and the member's entries for missing goods the GIE pays (pure: accounts from the posting rules).
+
+    GIE: Dr loss·member (HT) [+ Dr loss, the VAT, without partner: a cost of the group, as DESIGN §6 books VAT an
+    exempt buyer bears] / Cr 4463·member (TTC). Member: Dr 3488·GIE (TTC) / Cr 7121·GIE (HT) / Cr 4455 (VAT)."""
+    gie_rule: PostingRule = posting_rule(PostingRule.Event.CONSIGNMENT_LOSS, PostingRule.Side.GIE)
+    member_rule: PostingRule = posting_rule(PostingRule.Event.CONSIGNMENT_LOSS, PostingRule.Side.MEMBER)
+    member_id = deposit.organization_id
+    product = deposit.product
+    text = f"Manquant en consignation {deposit.event.slug} {product.code} × {format_quantity(loss.quantity)}"[:120]
+    source = f"consignation {deposit.event.slug} {product.code}"[:60]
+    gie_lines = [JournalLine(gie_rule.debit_account, debit=loss.net, partner_id=member_id)]
+    member_lines = [
+        JournalLine(member_rule.debit_account, debit=loss.amount, partner_id=gie_id),
+        JournalLine(member_rule.credit_account, credit=loss.net, partner_id=gie_id),
+    ]
+    if loss.vat:
+        gie_lines.append(JournalLine(gie_rule.debit_account, debit=loss.vat))
+        member_lines.append(JournalLine(member_rule.vat_account or accounts.VAT_COLLECTED, credit=loss.vat))
+    gie_lines.append(JournalLine(gie_rule.credit_account, credit=loss.amount, partner_id=member_id))
+    key = f"consignment:{deposit.pk}"
+    return [
+        EntryDraft(books[book], posted_on, journal, text, source, key, tuple(lines))
+        for book, journal, lines in ((gie_id, Journal.MISC, gie_lines), (member_id, Journal.SALES, member_lines))
+    ]
+
+
+def _books(*organization_ids: int) -> dict[int, int]:
+    books = dict(Book.objects.filter(organization_id__in=organization_ids).values_list("organization_id", "pk"))
+    if len(books) != len(set(organization_ids)):
+        raise DomainError(ErrorCode.NO_BOOK)
+    return books
+
+
+def difference_decide(
+    *, deposit_id: int, decision: str, decided_on: date, acting_user: Any, today: date | None = None
+) -> Deposit:
+    """Record the accountant's decision on a missing quantity: the member bears it (nothing posted; may still be
+    changed), or the GIE pays it at the ticket price (both entries posted once, dated ``decided_on``; final).
+    Deciding the same again is a no-op."""
+    if decision not in (Deposit.Decision.MEMBER, Deposit.Decision.GIE):
+        raise DomainError(ErrorCode.DEPOSIT_BAD_DECISION, value=str(decision)[:40])
+    with transaction.atomic(durable=True):
+        deposit = (
+            Deposit.objects.select_for_update()
+            .select_related("event", "product__organization", "organization")
+            .get(pk=deposit_id)
+        )
+        product = deposit.product
+        if deposit.decision == Deposit.Decision.GIE:
+            if decision == Deposit.Decision.GIE:
+                return deposit  # a replay (a double submit): already posted
+            raise DomainError(ErrorCode.DEPOSIT_PAID_BY_GIE, product=product.name_fr)
+        if deposit.returned is None:
+            raise DomainError(ErrorCode.DEPOSIT_RETURNS_UNKNOWN, product=product.name_fr)
+        sold = sold_quantities(deposit.event, deposit.organization_id).get(product.pk, Decimal(0))
+        missing = deposit.deposited - sold - deposit.returned
+        if missing <= 0:
+            raise DomainError(
+                ErrorCode.DEPOSIT_NO_SHORTAGE, product=product.name_fr, difference=format_quantity(missing)
+            )
+        if deposit.decision == decision and deposit.decided_quantity == missing:
+            return deposit
+        amount = None
+        if decision == Deposit.Decision.GIE:
+            loss = loss_amounts(product, missing, decided_on)
+            gie_id = Organization.objects.values_list("pk", flat=True).get(kind=Organization.Kind.GIE)
+            books = _books(gie_id, deposit.organization_id)
+            drafts = loss_drafts(deposit=deposit, loss=loss, books=books, gie_id=gie_id, posted_on=decided_on)
+            journal_entries_post(drafts=drafts, acting_user=acting_user, today=today)
+            amount = loss.amount
+        deposit.decision, deposit.decided_quantity, deposit.decided_amount = decision, missing, amount
+        deposit.decided_at, deposit.decided_by = (
+            timezone.now(),
+            acting_user if getattr(acting_user, "pk", None) else None,
+        )
+        deposit.save(
+            update_fields=["decision", "decided_quantity", "decided_amount", "decided_at", "decided_by", "updated_at"]
+        )
+        audit_record(
+            actor=acting_user,
+            event=DIFFERENCE_DECIDED,
+            target=deposit,
+            tenant_id=deposit.organization_id,
+            data={
+                "decision": decision,
+                "count": format_quantity(missing),
+                **({"amount": str(amount)} if amount else {}),
+            },
+        )
+        return deposit

@@ -1,0 +1,194 @@
+"""Fault: a Celery worker killed (SIGKILL, the whole worker) in the middle of a summary, then restarted. The task
+comes back (acks late: the broker gives an unacknowledged message to the next worker), the run resumes where the
+books are — the days it committed stay, the day under way left nothing — and summarizing again posts nothing. The
+books then equal those of an uninterrupted run of the same tickets (a twin event summarized in one go).
+
+The test starts its own worker on its own queue (CI's worker never sees these tasks), with a short visibility
+timeout so that the restarted worker takes the orphaned message back within seconds. To kill the worker at a known
+point, the test holds a row lock on a ticket of the third day: the worker commits days 1 and 2, then waits on
+that lock inside day 3's transaction, and is killed there.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from importlib import import_module
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from config.celery import app
+from sales.models import Event, Participation, Summary, SummaryRun, Ticket
+from sales.summaries import summarize
+from sales.tasks import summarize_run
+from sales.tickets import Status, tickets_ingest
+from tests.sales.books_view import assert_books_verify, entries
+from tests.sales.conftest import TZ, fair, ticket, world  # noqa: F401 (fixtures)
+
+pytestmark = [pytest.mark.postgres, pytest.mark.celery_live, pytest.mark.django_db(transaction=True)]
+DAYS = 4
+WORKER = """
+import sys
+from config.celery import app
+app.conf.broker_transport_options = {
+    "visibility_timeout": 4, "unacked_restore_interval": 1, "unacked_restore_throttle": 1,
+}
+app.worker_main(["worker", "--pool=prefork", "--concurrency=1", "-Q", sys.argv[1], "-n", sys.argv[2],
+                 "--without-mingle", "--without-gossip", "--loglevel=INFO"])
+"""
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(transactional_db: Any) -> None:
+    """An earlier transactional test flushed the tables, data migrations' rows included: put back the VAT rates and
+    the posting rules (as tests/invoices/test_numbering_postgres.py does)."""
+    from django.apps import apps
+
+    for module, function in (
+        ("invoices.migrations.0002_vat_rates", "load"),
+        ("invoices.migrations.0004_vat_rates_2026", "apply"),
+        ("ledger.migrations.0006_posting_rule_defaults", "load"),
+        ("ledger.migrations.0014_consignment_loss_rule", "load"),
+    ):
+        getattr(import_module(module), function)(apps, None)
+
+
+def start_worker(queue: str, log: Any) -> subprocess.Popen[bytes]:
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
+    name = f"fault-{queue}-{time.monotonic_ns()}@%h"
+    return subprocess.Popen(
+        [sys.executable, "-c", WORKER, queue, name],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: killed whole, pool children included
+    )
+
+
+def stop(worker: subprocess.Popen[bytes], sig: int) -> None:
+    if worker.poll() is None:
+        os.killpg(worker.pid, sig)
+    worker.wait(timeout=60)
+
+
+def wait_for(what: Callable[[], bool], seconds: float, log: Any) -> None:
+    deadline = time.monotonic() + seconds
+    while not what():
+        if time.monotonic() > deadline:
+            log.seek(0)
+            raise AssertionError(f"timed out; worker log:\n{log.read().decode(errors='replace')[-4000:]}")
+        time.sleep(0.2)
+
+
+def backends_waiting_on_a_lock() -> list[int]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+            "AND wait_event_type = 'Lock'"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def ring(fair: dict[str, Any], event: Event, first: Any, sequence: int) -> None:  # noqa: F811
+    """Four days of a small fair, every member, every method; a refund on the last day."""
+    p = fair["products"]
+    payloads = []
+    for d in range(DAYS):
+        day = first + timedelta(days=d)
+        for n in range(6):
+            sold_at = datetime(day.year, day.month, day.day, 10 + n, tzinfo=TZ).isoformat()
+            method = ("cash", "card", "mobile", "cheque")[(d + n) % 4]
+            lines = [(p["huile"], "1", "80.00"), (p["miel"], str(1 + n % 2), "120.00"), (p["amlou"], "1", "55.00")]
+            if n % 3 == 0:
+                lines.append((p["tapis"], "1", "450.00"))
+            total = sum(int(q) * float(u) for _p, q, u in lines)  # whole dirhams here: exact in a float
+            sequence += 1
+            payloads.append(ticket(event, lines, [(method, f"{total:.2f}")], sold_at=sold_at, sequence=sequence))
+    sequence += 1
+    last = first + timedelta(days=DAYS - 1)
+    payloads.append(ticket(event, [(p["amlou"], "-1", "55.00")], [("cash", "-55.00")], sequence=sequence,
+                           sold_at=datetime(last.year, last.month, last.day, 19, tzinfo=TZ).isoformat(),
+                           refund_of=payloads[0]["id"]))  # fmt: skip
+    acks = tickets_ingest(payloads, device=fair["device"])
+    assert {a.status for a in acks} == {Status.STORED}, [a.message for a in acks if a.status != Status.STORED]
+
+
+def normalized(organization: Any, event: Event) -> dict[str, tuple[str, list[str]]]:
+    """A book's summary entries of one event, the event's id taken out of the keys (to compare two events)."""
+    prefix = f"sale:{event.pk}:"
+    return {"sale:E:" + key[len(prefix) :]: value for key, value in entries(organization, prefix=prefix).items()}
+
+
+def test_a_worker_killed_during_a_summary_leaves_books_equal_to_an_uninterrupted_run(
+    fair: dict[str, Any],  # noqa: F811
+    tmp_path: Any,
+) -> None:
+    today = timezone.localdate()
+    first = today - timedelta(days=DAYS + 1)  # the worker summarizes up to its own today: the fair is last week
+    event = fair["event"]
+    event.starts_on, event.ends_on = first, first + timedelta(days=DAYS - 1)
+    event.save()
+    twin = Event.objects.create(channel=event.channel, slug="foire-jumelle", name_fr="Foire jumelle",
+                                starts_on=event.starts_on, ends_on=event.ends_on, state=Event.State.OPEN)  # fmt: skip
+    for participation in event.participations.all():
+        Participation.objects.create(event=twin, organization=participation.organization, stand=participation.stand)
+    twin.sellers.add(fair["seller"])
+    ring(fair, event, first, 0)
+    ring(fair, twin, first, 1000)
+
+    queue = f"fault-{uuid.uuid4().hex[:8]}"
+    log = (tmp_path / "worker.log").open("w+b")
+    run = SummaryRun.objects.create(event=event)
+    third = first + timedelta(days=2)
+    app.conf.task_always_eager = False
+    worker = start_worker(queue, log)
+    try:
+        with transaction.atomic():  # hold one ticket of the third day: the worker stops inside that day
+            Ticket.objects.select_for_update().filter(event=event, sold_on=third).order_by("pk").first()
+            summarize_run.apply_async(args=[run.pk], queue=queue)
+
+            def blocked_in_day_three() -> bool:
+                done = SummaryRun.objects.filter(pk=run.pk).values_list("days_done", flat=True).first()
+                return done == 2 and bool(backends_waiting_on_a_lock())
+
+            wait_for(blocked_in_day_three, 120, log)
+            stop(worker, signal.SIGKILL)  # the worker and its pool child die mid-transaction
+            for pid in backends_waiting_on_a_lock():  # its orphaned database session goes too (never committed)
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+        # what the crash left: days 1 and 2 whole, nothing of day 3
+        assert SummaryRun.objects.get(pk=run.pk).state == SummaryRun.State.RUNNING
+        assert set(Summary.objects.filter(event=event).values_list("day", flat=True)) == {first, first + timedelta(1)}
+        assert not Ticket.objects.filter(event=event, sold_on__gte=third, summary_run__isnull=False).exists()
+
+        worker = start_worker(queue, log)  # restarted: it takes the orphaned task back and resumes the run
+        wait_for(lambda: SummaryRun.objects.get(pk=run.pk).state != SummaryRun.State.RUNNING, 180, log)
+    finally:
+        stop(worker, signal.SIGTERM)
+        app.conf.task_always_eager = True
+    resumed = SummaryRun.objects.get(pk=run.pk)
+    assert (resumed.state, resumed.days_total, resumed.days_done, resumed.error) == ("done", DAYS, DAYS, "")
+    assert not Ticket.objects.filter(event=event, summary_run__isnull=True).exists()
+    again = summarize(event)
+    assert (again.ticket_count, again.entry_count) == (0, 0)
+
+    uninterrupted = summarize(twin)
+    assert uninterrupted.ticket_count == Ticket.objects.filter(event=event).count() == DAYS * 6 + 1
+    for organization in (fair["gie"], fair["exempt"], fair["registered"], fair["tapis"]):
+        assert normalized(organization, event) == normalized(organization, twin)
+    rows = ("day", "organization_id", "method", "part", "posted_on", "amount", "vat")
+    assert sorted(Summary.objects.filter(event=event).values_list(*rows)) == sorted(
+        Summary.objects.filter(event=twin).values_list(*rows)
+    )
+    assert_books_verify()
