@@ -340,6 +340,7 @@ urlpatterns: list[URLPattern] = [
     path("channels/", channel_list, name="channel_list"),
     path("channels/new/", channel_new, name="channel_new"),
     path("channels/<slug:channel_slug>/", channel_edit, name="channel_edit"),
+    path("", event_list, name="sales_home"),  # /sales/ itself: the events (the nav's "Ventes")
     path("events/", event_list, name="event_list"),
     path("events/new/", event_new, name="event_new"),
     path("events/<slug:event_slug>/", event_detail, name="event_detail"),

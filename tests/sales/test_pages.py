@@ -237,3 +237,12 @@ def test_odd_addresses_are_404(staff: Client, fair: dict[str, Any], url: str) ->
 def test_odd_settlement_filters_never_break(staff: Client, fair: dict[str, Any], query: str) -> None:
     assert staff.get("/sales/settlements/" + query).status_code == 200
     assert staff.get("/sales/events/foire-tanger-2026/settle/" + query.replace("start", "on")).status_code == 200
+
+
+def test_sales_root_lists_the_events_and_the_event_form_links_to_a_new_channel(
+    client: Any, accountant: Any, fair: dict[str, Any]
+) -> None:
+    """QA: /sales/ answered 404 and a fresh install's event form had an empty channel list and no way on."""
+    client.force_login(accountant)
+    assert fair["event"].name_fr in client.get("/sales/").content.decode()
+    assert 'id="channel-new"' in client.get("/sales/events/new/").content.decode()
