@@ -1,5 +1,6 @@
 import re
 import tempfile
+import uuid
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -7,22 +8,52 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.http import HttpRequest
 from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
 from stdnum.ma import ice
 
 from gie_erp.core.money import from_centimes
 from gie_erp.core.roles import Role
-from gie_erp.demo import data
+from gie_erp.demo import data, sales_data
 from gie_erp.demo.ledger_year import DEMO_TODAY
-from gie_erp.demo.seed import seed_demo
+from gie_erp.demo.sales_plan import past_fair_plan
+from gie_erp.demo.seed import DEFAULT_SEED, seed_demo
 from invoices.models import Allocation, Bundle, Document, DocumentTax, Payment
 from ledger import accounts
 from ledger.models import Book, Entry
-from ledger.selectors import account_balance, general_ledger, last_day, movement_centimes, signed_balances
+from ledger.selectors import (
+    account_balance,
+    general_ledger,
+    last_day,
+    movement_centimes,
+    signed_balances,
+)
 from ledger.statements import build_bilan
 from members.models import Cooperator, Organization, User
+from sales.consignment import reconciliation
+from sales.devices import device_register
+from sales.models import (
+    Channel,
+    Deposit,
+    Device,
+    Event,
+    Product,
+    Settlement,
+    Shift,
+    Summary,
+    SummaryRun,
+    SyncConflict,
+    Ticket,
+    TicketPayment,
+)
+from sales.selectors import event_catalogue, events_for
+from sales.shifts import z_report
+from sales.tickets import tickets_ingest
+
+D = Decimal
 
 
 @pytest.mark.django_db
@@ -41,18 +72,33 @@ def test_seed_is_complete_deterministic_and_idempotent(client: Any) -> None:
     assert set(User.objects.values_list("role", flat=True)) == {r.value for r in Role}
     snapshot = list(Cooperator.objects.order_by("pk").values_list("cin", "first_name_fr", "full_name_ar"))
 
+    sales = sales_snapshot()
+
     second = seed_demo()
     assert (second.organizations_created, second.cooperators_created, second.users_created) == (0, 0, 0)
     assert first.entries_posted > 900
-    assert (first.parties_created, first.documents_created, first.payments_created) == (4, 83, 78)
+    # 83 invoices and credit notes, 78 payments; the past fair adds one commission invoice per member (6) and the
+    # compensation that nets it (6)
+    assert (first.parties_created, first.documents_created, first.payments_created) == (4, 83 + 6, 78 + 6)
     assert second.entries_posted == 0  # the same drafts under the same keys: nothing new to post
     assert (second.parties_created, second.documents_created, second.payments_created) == (0, 0, 0)
+    assert sales_snapshot() == sales  # the same tickets (duplicates), no new run, settlement, deposit or product
     assert list(Cooperator.objects.order_by("pk").values_list("cin", "first_name_fr", "full_name_ar")) == snapshot
 
     for role, username, password in first.logins:
         assert client.login(request=HttpRequest(), username=username, password=password), role  # axes: a request
-        assert client.get("/").status_code == 200
+        assert client.get("/", follow=True).status_code == 200  # a fair seller's home is the till
         client.logout()
+
+
+def sales_snapshot() -> dict[str, Any]:
+    """What the sales part of the demo holds, row counts and the open fair's dates."""
+    models = (Channel, Event, Product, Ticket, SummaryRun, Summary, Settlement, Deposit, Device, Shift, SyncConflict)
+    counts = {model.__name__: model.objects.count() for model in models}
+    return {
+        **counts,
+        "open fair": Event.objects.filter(slug=sales_data.OPEN_FAIR["slug"]).values_list("starts_on").get(),
+    }
 
 
 @pytest.mark.django_db
@@ -76,9 +122,12 @@ class DemoYearTests(TestCase):
     """Checks that only read the demo: one seed for all of them (each test runs in a savepoint rolled back after it,
     seeding costs a few seconds)."""
 
+    fair: Event  # the past regional fair
+
     @classmethod
     def setUpTestData(cls) -> None:
         seed_demo()
+        cls.fair = Event.objects.select_related("channel").get(slug=sales_data.PAST_FAIR["slug"])
 
     def test_representative_login_switches_to_arabic(self) -> None:
         response = self.client.post("/accounts/login/", {"username": "coop1", "password": "demo-gie-2026"}, follow=True)
@@ -244,3 +293,110 @@ class DemoYearTests(TestCase):
         exempt = DocumentTax.objects.filter(document__issuer__kind="cooperative").exclude(document__issuer=honey)
         assert set(exempt.values_list("vat_rate__code", flat=True)) == {"exonere-91"}
         assert {payment.received_on <= today for payment in Payment.objects.all()} == {True}
+
+    def test_the_past_fair_was_rung_at_the_till_by_the_seller(self) -> None:
+        fair = self.fair
+        assert (fair.state, fair.channel.slug, fair.channel.kind, fair.rate) == ("closed", "foires", "fair", D("0.10"))
+        coops = set(Organization.objects.filter(kind=Organization.Kind.COOPERATIVE).values_list("pk", flat=True))
+        assert set(fair.participations.values_list("organization_id", flat=True)) == coops  # every member, a stand
+        assert all(fair.participations.values_list("stand", flat=True))
+        tickets = Ticket.objects.filter(event=fair)
+        plan = past_fair_plan(DEFAULT_SEED)
+        assert 300 <= tickets.count() == len(plan) <= 400  # a few hundred
+        sellers = set(tickets.values_list("device__user__username", flat=True))
+        assert sellers == {"vendeur"}
+        assert tickets.filter(refund_of__isnull=False, total__lt=0).count() == 2
+        methods = TicketPayment.objects.filter(ticket__event=fair)
+        assert set(methods.values_list("method", flat=True)) == {"cash", "card", "mobile", "cheque"}
+        assert tickets.annotate(n=Count("payments")).filter(n=2).exists()  # split payments
+        assert sales_data.PAST_FAIR["starts_on"] <= min(t.sold_on for t in tickets)
+        assert max(t.sold_on for t in tickets) <= sales_data.PAST_FAIR["ends_on"] < DEMO_TODAY
+        # one shift a day, its Z numbered in order, every Z complete; one day's cash 20.00 short
+        shifts = Shift.objects.filter(event=fair).order_by("z_number")
+        assert [s.z_number for s in shifts] == list(range(1, 11))
+        reports = [z_report(shift) for shift in shifts]
+        assert not any(z["provisional"] for z in reports)
+        assert [z["cash_difference"] for z in reports].count("0.00") == 9
+        assert reports[5]["cash_difference"] == "-20.00"
+        # consigned stock: deposited, taken back; the missing tajine borne by its cooperative
+        rows = reconciliation(fair)
+        assert len(rows) >= 7
+        assert not [row for row in rows if row.needs_decision]
+        (missing,) = [row for row in rows if row.difference]
+        assert (missing.product.code, missing.difference, missing.decision) == ("tajine-30", 1, "member")
+
+    def test_the_past_fair_is_in_the_books_and_settled(self) -> None:
+        fair = self.fair
+        assert not Ticket.objects.filter(event=fair, summary_run__isnull=True).exists()
+        total = Ticket.objects.filter(event=fair).aggregate(t=Sum("total"))["t"]
+        assert Summary.objects.filter(event=fair).aggregate(t=Sum("amount"))["t"] == total
+        settlements = {
+            s.organization.slug: s
+            for s in Settlement.objects.filter(event=fair).select_related("organization", "commission")
+        }
+        assert len(settlements) == 6
+        assert sum(s.takings for s in settlements.values()) == total
+        for settlement in settlements.values():
+            commission = settlement.commission
+            assert commission is not None
+            assert commission.status == "validated"
+            assert commission.balance_due == 0
+            assert settlement.net_paid == settlement.takings - commission.total_gross
+            assert settlement.settled_on == date(2026, 10, 6)
+        cheese = settlements["coop-jben-beni-arous"]
+        # the cheese cooperative sold 8,510.00 (no refund); commission 10 % = 851.00 HT + 20 % VAT 170.20 = 1,021.20;
+        # net paid 8,510.00 − 1,021.20 = 7,488.80
+        invoice = cheese.commission
+        assert invoice is not None
+        assert (cheese.takings, invoice.total_net, invoice.total_gross) == (D("8510.00"), D("851.00"), D("1021.20"))
+        assert cheese.net_paid == D("7488.80")
+        # the honey cooperative's fair sales carry its VAT (10 % and 20 % products), posted in September
+        honey = Organization.objects.get(slug="coop-nahl-rif")
+        assert Summary.objects.filter(event=fair, organization=honey).aggregate(v=Sum("vat"))["v"] > 0
+        # the GIE banked every method's takings (cash the next morning, cards and mobile two days later, cheques)
+        gie = Book.objects.get(organization__kind=Organization.Kind.GIE)
+        banked = Entry.objects.filter(book=gie, idempotency_key__startswith=f"demo:sales:{fair.slug}:bank:")
+        assert banked.count() >= 30
+        for code in {fair.channel.account_for(method) for method in ("cash", "card", "mobile", "cheque")}:
+            _opening, lines = general_ledger(book=gie, code=code, start=date(2026, 9, 1), end=DEMO_TODAY)
+            fair_lines = [line for line in lines if line.source_ref.startswith(fair.slug)]
+            assert fair_lines
+            assert sum(line.debit - line.credit for line in fair_lines) == 0, code  # all collected was banked
+        # no hand-written fair entry is left
+        assert not Entry.objects.filter(description__startswith="Ventes foire pour").exists()
+        assert not Entry.objects.filter(description__startswith="Commission foire").exists()
+
+    def test_the_seller_sells_at_the_open_fair_and_at_the_shop(self) -> None:
+        today = timezone.localdate()
+        seller = User.objects.get(username="vendeur")
+        open_fair = Event.objects.get(slug=sales_data.OPEN_FAIR["slug"])
+        shop = Event.objects.select_related("channel").get(slug=sales_data.SHOP["slug"])
+        assert open_fair.state == shop.state == Event.State.OPEN
+        assert open_fair.ends_on is not None
+        assert open_fair.starts_on < today < open_fair.ends_on
+        assert (shop.channel.kind, shop.ends_on) == ("shop", None)
+        assert set(events_for(seller).filter(state="open")) == {open_fair, shop}
+        products = list(event_catalogue(open_fair))
+        assert len(products) == 17
+        assert all(p.name_ar and p.scan_code for p in products)
+        assert Deposit.objects.filter(event=open_fair).count() == len(products)
+        # VAT per product only for the VAT-registered member: honey and amlou at 10 %, candles at 20 %
+        codes = dict(Product.objects.filter(organization__slug="coop-nahl-rif").values_list("code", "vat_code"))
+        assert set(codes.values()) == {"reduit-10", "normal-20"}
+        exempt = Product.objects.exclude(organization__slug="coop-nahl-rif")
+        assert set(exempt.values_list("vat_code", flat=True)) == {"exonere-91"}
+        # a phone of the seller rings a sale now at each: stored
+        device, _token = device_register(user=seller, name="Téléphone de test")
+        huile = Product.objects.get(code="huile-1l")
+        now = timezone.now()
+        for sequence, event in enumerate((open_fair, shop), start=1):
+            payload = {
+                "id": str(uuid.uuid4()), "event": event.slug, "sequence": sequence, "shift": None,
+                "sold_at": now.isoformat(), "refund_of": None,
+                "lines": [{"product": huile.pk, "quantity": "2", "unit_price": "85.00"}],
+                "payments": [{"method": "cash", "amount": "170.00", "tendered": "200.00"}],
+            }  # fmt: skip
+            assert [a.status for a in tickets_ingest([payload], device=device, now=now)] == ["stored"]
+        self.client.force_login(seller)
+        page = self.client.get(reverse("sales:till_home")).content.decode()
+        assert open_fair.name_fr in page or open_fair.slug in page

@@ -6,15 +6,17 @@ posts nothing new. Sales and services that are invoiced are not here: ``invoicin
 The figures are meant to look like a real GIE of small cooperatives:
 
 - **The GIE's money.** It opens with its members' contributions (the sum of their ``capital_share``) and last year's
-  retained result, keeps a small petty cash (topped up from the bank each quarter), banks each fair's takings the
-  day after the fair and pays its members their net takings from the bank.
+  retained result, keeps a small petty cash (topped up from the bank each quarter) and pays its rent, staff,
+  telephone, and September's regional fair (stands, banners, transport, its seller's per diem) from the bank.
+- **The fair is not here.** Its tickets, their summaries in both books, the commission invoices and the settlements
+  are made by the sales services (``sales_year``), as the GIE's own till would; ``fair_commissions`` (the
+  commissions the fair earns, known from the demo's plan of tickets) only enter the GIE's recharged costs below.
 - **The GIE's result is about zero, its equity positive.** Each quarter it invoices its members (documents, see
   ``invoicing_year``) a fixed accounting fee, their share of the fair's stand rental and the costs that its fair
   commissions, the accounting fees and a quarter of the year's INDH grant do not cover, split by number of
   cooperators with the largest-remainder ``allocate``; October's costs wait for the fourth quarter.
-- **Cooperatives** sell in cash at their shop (tickets, no invoice), buy on credit, pay wages, bank their cash at
-  month end (keeping a float), sell at three fairs through the GIE and pay its commission. One of them
-  (``vat_registered``) charges and recovers VAT; the others are exempt.
+- **Cooperatives** sell in cash at their shop (tickets, no invoice), buy on credit, pay wages and bank their cash at
+  month end (keeping a float). One of them (``vat_registered``) charges and recovers VAT; the others are exempt.
 """
 
 import random
@@ -32,14 +34,14 @@ DEMO_YEAR = 2026
 LAST_MONTH = 10  # complete months only: January to October
 DEMO_TODAY = date(DEMO_YEAR, LAST_MONTH, 31)  # the demo's "today": every date of the demo is on or before it
 VAT_RATE = Decimal("0.20")
-COMMISSION_RATE = Decimal("0.10")  # of the fair takings the GIE collects in a member's name
-FAIR_MONTHS = (3, 6, 9)
+FAIR_MONTHS = (9,)  # the regional fair whose stands the GIE rents (its sales: ``sales_year``)
 QUARTER_ENDS = (3, 6, 9)  # quarters complete by the end of the demo year (October belongs to the fourth)
 GIE_GRANT = Decimal("60000.00")  # INDH support programme for the year, received in April
 GIE_RETAINED = Decimal("18000.00")  # report à nouveau from 2025
 GIE_OPENING_CASH = Decimal("1200.00")
 GIE_CASH_TOP_UP = Decimal("800.00")
 COOP_CASH_FLOAT = Decimal("1500.00")  # cooperatives bank their cash above this at month end
+SELLER_PER_DIEM = Decimal("300.00")  # the GIE's seller at the fair, per day
 ACCOUNTING_FEE_MONTHLY = Decimal("100.00")  # the GIE keeps each member's books: invoiced per quarter
 
 RETAINED_EARNINGS = "1161"  # report à nouveau (solde créditeur)
@@ -48,6 +50,9 @@ RAW_MATERIALS = "6121"
 SUPPLIES = "6125"
 RENT = "6131"
 TELECOM = "6145"
+PRINTED_ADS = "61442"  # échantillons, catalogues et imprimés publicitaires
+TRANSPORT_ON_SALES = "61426"
+MISSIONS = "61435"
 BANK_FEES = "6147"
 
 
@@ -136,35 +141,22 @@ def _sum_lines(drafts: Iterable[EntryDraft], *, code_prefix: str, side: str, mon
     )
 
 
-def _fair_takings(slug: str, seed: int) -> dict[int, Decimal]:
-    """What the GIE collects at each fair in the member's name (VAT included for a registered member)."""
-    rng = random.Random(f"{seed}:fairs:{slug}")
-    return {month: _amount(rng, 2000, 12000) for month in FAIR_MONTHS}
-
-
-def _commission(takings: Decimal) -> Decimal:
-    return to_mad(takings * COMMISSION_RATE)
-
-
-def demo_year_drafts(*, gie_book: Book, members: Sequence[DemoMember], seed: int) -> DemoYear:
-    """Every hand-written draft of the demo year: the GIE's own year, each member's year with the GIE's side of their
-    fair flows; and the fee shares the GIE invoices each quarter."""
-    gie_id = gie_book.organization_id
-    takings = {member.slug: _fair_takings(member.slug, seed) for member in members}
+def demo_year_drafts(
+    *, gie_book: Book, members: Sequence[DemoMember], seed: int, fair_commissions: Mapping[int, Decimal]
+) -> DemoYear:
+    """Every hand-written draft of the demo year: the GIE's own year and each member's; and the fee shares the GIE
+    invoices each quarter (``fair_commissions``: the GIE's fair commissions before VAT, by month of the fair)."""
     gie = _Drafts(gie_book, "gie")
-    _gie_own_year(gie, seed, capital=sum((m.capital_share for m in members), ZERO), takings=takings)
-    fees = _recharged_fees(gie.items, members, takings)
+    _gie_own_year(gie, seed, capital=sum((m.capital_share for m in members), ZERO))
+    fees = _recharged_fees(gie.items, members, fair_commissions)
     drafts: list[EntryDraft] = []
-    gie_side: list[EntryDraft] = []
     for member in members:
-        own, for_gie = _cooperative_year(member, gie_book, gie_id, takings[member.slug], seed)
-        drafts += own
-        gie_side += for_gie
-    return DemoYear(drafts=[*gie.items, *gie_side, *drafts], fees=fees)
+        drafts += _cooperative_year(member, seed)
+    return DemoYear(drafts=[*gie.items, *drafts], fees=fees)
 
 
-def _gie_own_year(gie: _Drafts, seed: int, *, capital: Decimal, takings: Mapping[str, Mapping[int, Decimal]]) -> None:
-    """Opening balances, rent, staff, telephone, bank fees, petty cash, fair stands and takings banked, the grant."""
+def _gie_own_year(gie: _Drafts, seed: int, *, capital: Decimal) -> None:
+    """Opening balances, rent, staff, telephone, bank fees, petty cash, the fair's costs, the grant."""
     rng = random.Random(f"{seed}:ledger:gie")
     bank = capital + GIE_RETAINED - GIE_OPENING_CASH
     gie.add(date(DEMO_YEAR, 1, 1), Journal.MISC, "Soldes d'ouverture (apports des membres, report à nouveau)", "AN-2026",
@@ -186,9 +178,16 @@ def _gie_own_year(gie: _Drafts, seed: int, *, capital: Decimal, takings: Mapping
             stand = _amount(rng, 4500, 8000)
             gie.add(_on(month, 12), Journal.BANK, "Location des stands de foire", f"STAND-{month:02d}",
                     _line(acc.FAIRS_EXHIBITIONS, debit=stand), _line(acc.BANK, credit=stand))  # fmt: skip
-            banked = sum((by_month[month] for by_month in takings.values()), ZERO)
-            gie.add(_on(month, 16), Journal.BANK, "Versement à la banque des recettes de la foire", f"VERS-FOIRE-{month:02d}",
-                    _line(acc.BANK, debit=banked), _line(acc.CASH, credit=banked))  # fmt: skip
+            banners = _amount(rng, 1200, 1800)
+            gie.add(_on(month, 15), Journal.BANK, "Banderoles et dépliants de la foire", f"PUB-FOIRE-{month:02d}",
+                    _line(PRINTED_ADS, debit=banners), _line(acc.BANK, credit=banners))  # fmt: skip
+            transport = _amount(rng, 2200, 3200)
+            gie.add(_on(month, 17), Journal.BANK, "Transport des produits des membres à la foire",
+                    f"TRANS-FOIRE-{month:02d}", _line(TRANSPORT_ON_SALES, debit=transport),
+                    _line(acc.BANK, credit=transport))  # fmt: skip
+            gie.add(_on(month, 28), Journal.BANK, "Indemnités de mission de la vendeuse (10 jours de foire)",
+                    f"MISSION-FOIRE-{month:02d}", _line(MISSIONS, debit=SELLER_PER_DIEM * 10),
+                    _line(acc.BANK, credit=SELLER_PER_DIEM * 10))  # fmt: skip
         staff = _amount(rng, 5000, 5400)
         gie.add(_on(month, 28), Journal.BANK, "Salaire de la coordinatrice du GIE", f"PAIE-{month:02d}",
                 _line(acc.WAGES, debit=staff), _line(acc.BANK, credit=staff))  # fmt: skip
@@ -200,7 +199,7 @@ def _gie_own_year(gie: _Drafts, seed: int, *, capital: Decimal, takings: Mapping
 
 
 def _recharged_fees(
-    gie_drafts: Sequence[EntryDraft], members: Sequence[DemoMember], takings: Mapping[str, Mapping[int, Decimal]]
+    gie_drafts: Sequence[EntryDraft], members: Sequence[DemoMember], commissions: Mapping[int, Decimal]
 ) -> dict[str, dict[int, FeeShare]]:
     """Each quarter's fee shares (before VAT) per member: the quarter's stand rental, and the GIE's other costs of the
     quarter less its commissions, the accounting fees it invoices and a quarter of the year's grant (never below
@@ -212,29 +211,20 @@ def _recharged_fees(
         months = range(quarter_end - 2, quarter_end + 1)
         stand = _sum_lines(gie_drafts, code_prefix=acc.FAIRS_EXHIBITIONS, side="debit", months=months)
         costs = _sum_lines(gie_drafts, code_prefix="6", side="debit", months=months) - stand
-        commissions = sum(
-            (_commission(by_month[m]) for by_month in takings.values() for m in months if m in by_month), ZERO
-        )
-        rest = max(costs - commissions - accounting - GIE_GRANT / 4, ZERO).quantize(Decimal("1"), rounding=ROUND_DOWN)
+        earned = sum((commissions.get(m, ZERO) for m in months), ZERO)
+        rest = max(costs - earned - accounting - GIE_GRANT / 4, ZERO).quantize(Decimal("1"), rounding=ROUND_DOWN)
         stands, shared = allocate(stand, weights), allocate(to_mad(rest), weights)
         for slug in weights:
             fees[slug][quarter_end] = FeeShare(stand=stands[slug], shared=shared[slug])
     return fees
 
 
-def _cooperative_year(
-    member: DemoMember,
-    gie_book: Book,
-    gie_id: int,
-    takings: Mapping[int, Decimal],
-    seed: int,
-) -> tuple[list[EntryDraft], list[EntryDraft]]:
-    """A cooperative's year, and the GIE's side of its fair flows (takings collected in the member's name, the
-    commission, the settlement). Its invoiced sales and the GIE's fees are documents (``invoicing_year``)."""
+def _cooperative_year(member: DemoMember, seed: int) -> list[EntryDraft]:
+    """A cooperative's year. Its invoiced sales and the GIE's fees are documents (``invoicing_year``), its fair sales
+    the sales services' (``sales_year``)."""
     rng = random.Random(f"{seed}:ledger:{member.slug}")
     coop = _Drafts(member.book, member.slug)
-    gie = _Drafts(gie_book, f"gie-for-{member.slug}")
-    member_id, registered = member.book.organization_id, member.vat_registered
+    registered = member.vat_registered
 
     def priced(net: Decimal) -> tuple[Decimal, Decimal]:
         """(VAT, price paid) of a net amount: the VAT is charged or recovered only by a registered member."""
@@ -245,14 +235,6 @@ def _cooperative_year(
         vat, gross = priced(net)
         lines = [_line(debit_code, debit=gross, partner=partner), _line(acc.SALES_PRODUCED, credit=net)]
         return (*lines, _line(acc.VAT_COLLECTED, credit=vat)) if vat else tuple(lines)
-
-    def cost_lines(code: str, net: Decimal, credit_code: str, partner: int | None = None) -> tuple[JournalLine, ...]:
-        """A cost invoiced with VAT: a registered member recovers it, an exempt one bears it in the cost."""
-        vat = _vat(net)
-        if registered:
-            return (_line(code, debit=net, partner=partner), _line(acc.VAT_RECOVERABLE_ON_CHARGES, debit=vat),
-                    _line(credit_code, credit=net + vat, partner=partner))  # fmt: skip
-        return _line(code, debit=net + vat, partner=partner), _line(credit_code, credit=net + vat, partner=partner)
 
     capital = _amount(rng, 20, 60) * 1000
     cash = Decimal("3000.00")
@@ -290,33 +272,4 @@ def _cooperative_year(
             cash -= deposit
             coop.add(_on(month, 28), Journal.BANK, "Versement d'espèces à la banque", f"VERS-{month:02d}",
                      _line(acc.BANK, debit=deposit), _line(acc.CASH, credit=deposit))  # fmt: skip
-        if month in takings:  # a fair: the GIE sells in the member's name (mandate) and settles the net
-            fair_day, settle_day = _on(month, 15), _on(month, 25)
-            gross = takings[month]
-            net_sales = to_mad(gross / (1 + VAT_RATE)) if registered else gross
-            commission = _commission(gross)
-            commission_vat = _vat(commission)
-            ref = f"FOIRE-{DEMO_YEAR}-{month:02d}"
-            gie.add(fair_day, Journal.CASH, f"Ventes foire pour {member.slug}", ref,
-                    _line(acc.CASH, debit=gross), _line(acc.PARTNER_CURRENT_CREDIT, credit=gross, partner=member_id))  # fmt: skip
-            sold = [_line(acc.SUNDRY_DEBTORS, debit=gross, partner=gie_id), _line(acc.SALES_PRODUCED, credit=net_sales)]
-            if gross != net_sales:
-                sold.append(_line(acc.VAT_COLLECTED, credit=gross - net_sales))
-            coop.add(fair_day, Journal.SALES, "Ventes à la foire (mandat GIE)", ref, *sold)
-            gie.add(fair_day, Journal.MISC, f"Commission foire {member.slug}", ref,
-                    _line(acc.PARTNER_CURRENT_CREDIT, debit=commission + commission_vat, partner=member_id),
-                    _line(acc.COMMISSIONS_RECEIVED, credit=commission, partner=member_id),
-                    _line(acc.VAT_COLLECTED, credit=commission_vat))  # fmt: skip
-            coop.add(
-                fair_day,
-                Journal.MISC,
-                "Commission du GIE sur la foire",
-                ref,
-                *cost_lines(acc.INTERMEDIARY_FEES, commission, acc.SUNDRY_DEBTORS, partner=gie_id),
-            )
-            net = gross - commission - commission_vat
-            gie.add(settle_day, Journal.BANK, f"Règlement foire à {member.slug}", f"REG-{ref}",
-                    _line(acc.PARTNER_CURRENT_CREDIT, debit=net, partner=member_id), _line(acc.BANK, credit=net))  # fmt: skip
-            coop.add(settle_day, Journal.BANK, "Règlement du GIE (foire)", f"REG-{ref}",
-                     _line(acc.BANK, debit=net), _line(acc.SUNDRY_DEBTORS, credit=net, partner=gie_id))  # fmt: skip
-    return coop.items, gie.items
+    return coop.items

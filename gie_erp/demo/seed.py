@@ -5,8 +5,11 @@ Three steps, each its own transaction (each is idempotent: a failed step is comp
 1. the customers of the register (``party_save``, which commits by itself);
 2. the organizations, cooperators, logins and books, and the year's hand-written entries (``ledger_year``);
 3. the year's invoicing through ``invoices.services`` (``invoicing_year``), then what follows from it in the books
-   (``month_end``: the GIE's settlements to its members, the quarterly VAT returns). Committing step 2 first also
-   lets the posting path reuse the books it has cached (it caches committed books only).
+   (``month_end``: the GIE's settlements to its members). Committing step 2 first also lets the posting path reuse
+   the books it has cached (it caches committed books only);
+4. the collective sales through the sales services (``sales_year``: the past fair sold, summarized and settled, the
+   fair open today, the shop), each service committing its own work (each finds what an earlier seed did);
+5. the quarterly VAT returns (``month_end``), last: the past fair's VAT belongs to September.
 """
 
 import random
@@ -15,6 +18,7 @@ from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.roles import Role
@@ -22,6 +26,8 @@ from gie_erp.demo import data
 from gie_erp.demo.invoicing_year import invoicing_plan, invoicing_run
 from gie_erp.demo.ledger_year import DEMO_TODAY, DemoMember, FeeShare, demo_year_drafts
 from gie_erp.demo.month_end import settlement_drafts, vat_returns_post
+from gie_erp.demo.sales_plan import FAIR, fair_commission
+from gie_erp.demo.sales_year import sales_year_seed
 from invoices.models import Document, IssuerSettings, Party, Payment
 from invoices.parties import party_for_member, party_save
 from ledger.books import book_ensure
@@ -117,6 +123,8 @@ def seed_demo(*, seed: int = DEFAULT_SEED) -> SeedReport:
     customers = _customers_save(report)
     year = _seed_organizations_and_year(report, seed=seed)
     _seed_invoicing(year, customers=customers, seed=seed)
+    sales_year_seed(gie=year.gie, coops=year.coops, seed=seed)
+    _vat_returns(year)
     counts_after = (Entry.objects.count(), Document.objects.count(), Payment.objects.count())
     report.entries_posted, report.documents_created, report.payments_created = (
         after - before for after, before in zip(counts_after, counts_before, strict=True)
@@ -137,9 +145,11 @@ def _customers_save(report: SeedReport) -> dict[str, Party]:
 
 
 def _check_not_an_older_demo() -> None:
-    """A database seeded before the demo had documents holds its credit sales as hand-written entries, under keys
-    the new demo gives other entries: seeding it would be refused at the first of them. Say so clearly."""
-    if Entry.objects.filter(idempotency_key__startswith="demo:", description__startswith="Vente à crédit").exists():
+    """A database seeded before the demo had documents (or tickets) holds its credit sales (or its fair sales) as
+    hand-written entries, under keys the new demo gives other entries: seeding it would be refused at the first of
+    them. Say so clearly."""
+    older = Q(description__startswith="Vente à crédit") | Q(description__startswith="Ventes foire pour")
+    if Entry.objects.filter(older, idempotency_key__startswith="demo:").exists():  # before documents, before tickets
         raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT, key="demo:*")  # an earlier demo: delete its database
 
 
@@ -196,7 +206,8 @@ def _seed_organizations_and_year(report: SeedReport, *, seed: int) -> _Year:
         )
         for org, spec in zip(coops, data.COOPERATIVES, strict=True)
     ]
-    year = demo_year_drafts(gie_book=books[gie.pk], members=members, seed=seed)
+    commissions = {FAIR["starts_on"].month: fair_commission(seed)}
+    year = demo_year_drafts(gie_book=books[gie.pk], members=members, seed=seed, fair_commissions=commissions)
     journal_entries_post(drafts=year.drafts, today=DEMO_TODAY)
     return _Year(gie=gie, coops=coops, books=books, fees=year.fees)
 
@@ -211,6 +222,11 @@ def _seed_invoicing(year: _Year, *, customers: dict[str, Party], seed: int) -> N
     )
     invoicing_run(events=events)
     journal_entries_post(drafts=settlement_drafts(gie=gie, books=year.books), today=DEMO_TODAY)
+
+
+@transaction.atomic(durable=True)
+def _vat_returns(year: _Year) -> None:
+    gie, coops = year.gie, year.coops
     registered = [year.books[org.pk] for org in [gie, *coops] if org.vat_status == Organization.VatStatus.REGISTERED]
     for book in registered:  # every VAT-registered book of the demo declares by quarter
         IssuerSettings.objects.update_or_create(
