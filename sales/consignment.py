@@ -319,12 +319,21 @@ def difference_decide(
             journal_entries_post(drafts=drafts, acting_user=acting_user, today=today)
             amount = loss.amount
         deposit.decision, deposit.decided_quantity, deposit.decided_amount = decision, missing, amount
-        deposit.decided_at, deposit.decided_by = (
+        deposit.decided_on, deposit.decided_at, deposit.decided_by = (
+            decided_on,
             timezone.now(),
             acting_user if getattr(acting_user, "pk", None) else None,
         )
         deposit.save(
-            update_fields=["decision", "decided_quantity", "decided_amount", "decided_at", "decided_by", "updated_at"]
+            update_fields=[
+                "decision",
+                "decided_quantity",
+                "decided_amount",
+                "decided_on",
+                "decided_at",
+                "decided_by",
+                "updated_at",
+            ]
         )
         audit_record(
             actor=acting_user,

@@ -30,6 +30,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddField(
             model_name="deposit",
+            name="decided_on",
+            field=models.DateField(blank=True, null=True, verbose_name="décidé le"),
+        ),
+        migrations.AddField(
+            model_name="deposit",
             name="settlement",
             field=models.ForeignKey(
                 blank=True,

@@ -67,6 +67,7 @@ class Deposit(models.Model):
     decided_quantity = models.DecimalField(max_digits=12, decimal_places=3, null=True, blank=True)
     decided_amount = money_field(_("montant pris en charge"), null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
+    decided_on = models.DateField(_("décidé le"), null=True, blank=True)  # the date the GIE-paid entries carry
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
