@@ -10,9 +10,15 @@ compensation (``Payment.Method.OFFSET``: GIE Dr 4463 / Cr 3463, member Dr 4488 /
 payment), and pays the rest (GIE Dr 4463 / Cr 5141, member Dr 5141 / Cr 3488). A commission larger than the takings
 (refunds) is netted up to the takings: nothing is paid and the rest stays open on the invoice.
 
-Each (event, member, date) gets one ``Settlement``; its summaries point to it, so what is left due to a member for
-an event is the sum of its summaries with no settlement (``due_for``). ``Settlement.offsets`` counts the other
-invoices netted; the commission netted is ``takings − offsets − net_paid``.
+Consigned goods missing at the end that the GIE decided to pay (``consignment.difference_decide``: GIE Dr 6111 / Cr
+4463·member at the ticket price) are owed to the member like takings: the next settlement of the event pays them
+(``Settlement.differences``; each such deposit points to the settlement that paid it). They carry no commission: the
+GIE bought them, nobody sold them.
+
+Each (event, member, date) gets one ``Settlement``; its summaries and paid differences point to it, so what is left
+due to a member for an event is the sum of its summaries and GIE-paid differences with no settlement (``due_for``).
+``Settlement.offsets`` counts the other invoices netted; the commission netted is ``takings + differences − offsets
+− net_paid`` (``Settlement.commission_netted``).
 """
 
 from collections import defaultdict
@@ -42,7 +48,7 @@ from ledger.selectors import posting_rule
 from ledger.services import journal_entries_post
 from members.models import Organization
 from sales.maths import commission
-from sales.models import CommissionBase, Event, Participation, SalesTerms, Settlement, Summary
+from sales.models import CommissionBase, Deposit, Event, Participation, SalesTerms, Settlement, Summary
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +59,9 @@ class SettlementPlan:
     organization: Organization
     on: date
     summaries: tuple[Summary, ...]
+    deposits: tuple[Deposit, ...]  # missing goods the GIE decided to pay, not yet paid
     takings: Decimal  # TTC collected for the member (4463·member for this event)
+    differences: Decimal  # what those deposits' goods cost the GIE at the ticket price (4463·member too)
     takings_vat: Decimal  # the VAT inside (the member's, 0 for an art. 91 member)
     base: Decimal  # what the commission is computed on: the takings TTC or HT
     rate: Decimal
@@ -67,6 +75,11 @@ class SettlementPlan:
     @property
     def offsets_total(self) -> Decimal:
         return sum((amount for _document, amount in self.offsets), ZERO)
+
+    @property
+    def owed(self) -> Decimal:
+        """What 4463·member holds for this event and this settlement: takings and GIE-paid differences."""
+        return self.takings + self.differences
 
 
 def _gie() -> Organization:
@@ -84,11 +97,28 @@ def _unsettled(event: Event, organization_ids: Sequence[int], on: date) -> Any:
     ).order_by("day", "organization_id", "method", "part")
 
 
-def due_for(event: Event, organization: Organization) -> Decimal:
-    """What the GIE still owes a member for an event: its summarized sales not yet settled (0.00: nothing left)."""
-    amounts = Summary.objects.filter(event=event, organization=organization, settlement__isnull=True).values_list(
-        "amount", flat=True
+def _unsettled_differences(event: Event, organization_ids: Sequence[int], on: date | None) -> Any:
+    deposits = Deposit.objects.filter(
+        event=event,
+        organization_id__in=organization_ids,
+        decision=Deposit.Decision.GIE,
+        decided_amount__isnull=False,
+        settlement__isnull=True,
     )
+    if on is not None:
+        deposits = deposits.filter(decided_on__lte=on)
+    return deposits.select_related("product").order_by("organization_id", "product__code", "pk")
+
+
+def due_for(event: Event, organization: Organization) -> Decimal:
+    """What the GIE still owes a member for an event: its summarized sales and the missing goods the GIE decided to
+    pay, not yet settled (0.00: nothing left)."""
+    amounts = list(
+        Summary.objects.filter(event=event, organization=organization, settlement__isnull=True).values_list(
+            "amount", flat=True
+        )
+    )
+    amounts += _unsettled_differences(event, [organization.pk], None).values_list("decided_amount", flat=True)
     return sum(amounts, ZERO)  # a few rows per day: summed exactly here rather than by SQLite's floats
 
 
@@ -109,9 +139,15 @@ def _open_invoices(gie: Organization, organization: Organization, on: date) -> l
 
 
 def _plan(
-    event: Event, organization: Organization, on: date, summaries: Sequence[Summary], gie: Organization
+    event: Event,
+    organization: Organization,
+    on: date,
+    summaries: Sequence[Summary],
+    deposits: Sequence[Deposit],
+    gie: Organization,
 ) -> SettlementPlan:
     takings = sum((s.amount for s in summaries), ZERO)
+    differences = sum((d.decided_amount or ZERO for d in deposits), ZERO)
     takings_vat = sum((s.vat for s in summaries), ZERO)
     base = takings if event.channel.commission_base == CommissionBase.TTC else takings - takings_vat
     rate = event.rate
@@ -123,8 +159,9 @@ def _plan(
         vat_rate=vat_rate_on(STANDARD_CODE, on).rate,
     )
     commission_ttc = amounts.net + amounts.vat
-    netted = min(commission_ttc, max(takings, ZERO))
-    left = max(takings, ZERO) - netted
+    owed = max(takings + differences, ZERO)
+    netted = min(commission_ttc, owed)
+    left = owed - netted
     offsets: list[tuple[Document, Decimal]] = []
     terms = SalesTerms.objects.filter(organization=organization).first()
     if left > 0 and terms is not None and terms.offset_other_invoices:
@@ -138,7 +175,9 @@ def _plan(
         organization=organization,
         on=on,
         summaries=tuple(summaries),
+        deposits=tuple(deposits),
         takings=takings,
+        differences=differences,
         takings_vat=takings_vat,
         base=base,
         rate=rate,
@@ -155,7 +194,9 @@ def settlement_preview(event: Event, organization: Organization, *, on: date) ->
     """What ``settle`` would do on ``on`` (nothing written; the commission invoice does not exist yet)."""
     event = Event.objects.select_related("channel").get(pk=event.pk)
     _check_participant(event, organization)
-    return _plan(event, organization, on, list(_unsettled(event, [organization.pk], on)), _gie())
+    summaries = list(_unsettled(event, [organization.pk], on))
+    deposits = list(_unsettled_differences(event, [organization.pk], on))
+    return _plan(event, organization, on, summaries, deposits, _gie())
 
 
 @transaction.atomic
@@ -182,6 +223,11 @@ def settle_event(event: Event, *, on: date, acting_user: Any = None, today: date
         Summary.objects.filter(event=event, settlement__isnull=True, posted_on__lte=on)
         .order_by()
         .values_list("organization_id", flat=True)
+    )
+    ids |= set(
+        Deposit.objects.filter(
+            event=event, decision=Deposit.Decision.GIE, settlement__isnull=True, decided_on__lte=on
+        ).values_list("organization_id", flat=True)
     )
     ids -= set(Settlement.objects.filter(event=event, settled_on=on).values_list("organization_id", flat=True))
     if ids:
@@ -220,10 +266,13 @@ def _settle(
     locked = _unsettled(event, [o.pk for o in organizations], on).select_for_update()
     for summary in locked:
         by_member[summary.organization_id].append(summary)
+    deposits: dict[int, list[Deposit]] = defaultdict(list)
+    for deposit in _unsettled_differences(event, [o.pk for o in organizations], on).select_for_update(of=("self",)):
+        deposits[deposit.organization_id].append(deposit)
     plans = []
     for organization in organizations:
-        plan = _plan(event, organization, on, by_member[organization.pk], gie)
-        if plan.takings <= 0:
+        plan = _plan(event, organization, on, by_member[organization.pk], deposits[organization.pk], gie)
+        if plan.owed <= 0:
             if strict:
                 raise DomainError(
                     ErrorCode.SALES_NOTHING_TO_SETTLE,
@@ -253,12 +302,15 @@ def _settle(
             commission_base=plan.base,
             commission_rate=plan.rate,
             commission=document,
+            differences=plan.differences,
             offsets=plan.offsets_total,
             offset_payment=payment,
             net_paid=plan.net,
             created_by=acting_user if getattr(acting_user, "pk", None) else None,
         )
         Summary.objects.filter(pk__in=[s.pk for s in plan.summaries]).update(settlement=settlement)
+        if plan.deposits:
+            Deposit.objects.filter(pk__in=[d.pk for d in plan.deposits]).update(settlement=settlement)
         audit_record(
             actor=acting_user,
             event="sales.settled",
@@ -268,6 +320,7 @@ def _settle(
                 "event": event.slug,
                 "on": on.isoformat(),
                 "takings": str(plan.takings),
+                **({"differences": str(plan.differences)} if plan.differences else {}),
                 "commission": str(plan.commission_ttc),
                 "offsets": str(plan.offsets_total),
                 "net": str(plan.net),

@@ -1,5 +1,7 @@
 """What reaches the books: summary runs, the summaries they posted, and settlements to members."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -105,3 +107,9 @@ class Settlement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} · {self.organization} {self.settled_on}"
+
+    @property
+    def commission_netted(self) -> Decimal:
+        """The part of the commission invoice this settlement withheld: what was owed (takings and GIE-paid
+        differences) less the other invoices netted and the net paid."""
+        return self.takings + self.differences - self.offsets - self.net_paid

@@ -54,7 +54,7 @@ class Command(BaseCommand):
             raise CommandError(exc.message()) from exc
         self.stdout.write(header)
         for s in settlements:
-            netted = s.takings - s.offsets - s.net_paid
+            netted = s.commission_netted
             self.stdout.write(
                 f"{s.organization.slug:<30} {s.takings:>12} {netted:>12} {s.offsets:>12} {s.net_paid:>12}"
             )
