@@ -185,3 +185,32 @@ def test_the_command_summarizes_and_says_what_it_did(fair: dict[str, Any]) -> No
     assert out.getvalue().strip() == f"{event.slug}: 1 ticket(s), 1/1 day(s), 2 entr(y/ies) posted"
     with pytest.raises(Exception, match="unknown event"):
         call_command("sales_summarize", event="nope")
+
+
+@pytest.mark.postgres
+def test_a_ticket_synced_between_the_sums_and_the_claim_is_posted_with_its_day(
+    fair: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL sums every pending day before claiming them; a ticket that lands in between is claimed with its
+    day, so the day must sum what it claimed rather than reuse the earlier sums (which would leave 80.00 unposted)."""
+    from sales import summaries
+
+    measured = summaries._pending_sums
+
+    def sums_then_a_late_ticket(event: Any, today: date) -> Any:
+        sums = measured(event, today)
+        ingest(fair, [oil(fair, 21, 2, "card")])
+        return sums
+
+    monkeypatch.setattr(summaries, "_pending_sums", sums_then_a_late_ticket)
+    ingest(fair, [oil(fair, 21, 1), oil(fair, 22, 3, qty="2")])
+    run = summarize(fair["event"], today=TODAY)
+    # the 21st: cash 80.00 counted by the sums + card 80.00 synced after them; the 22nd: cash 160.00
+    assert run.ticket_count == 3
+    assert sorted(Summary.objects.values_list("day", "method", "amount")) == [
+        (date(2026, 11, 21), "card", D("80.00")),
+        (date(2026, 11, 21), "cash", D("80.00")),
+        (date(2026, 11, 22), "cash", D("160.00")),
+    ]
+    assert not Ticket.objects.filter(summary_run__isnull=True).exists()
+    assert_books_verify()
