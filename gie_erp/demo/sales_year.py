@@ -75,6 +75,7 @@ def sales_year_seed(*, gie: Organization, coops: Sequence[Organization], seed: i
         event_state_set(event=fair, state=Event.State.OPEN, acting_user=accountant)
     _fair_deposits(fair, by_slug, products, plan, accountant)
     _fair_sales(fair, products, plan, seller)
+    _fair_differences(fair, products, accountant)
     if Ticket.objects.filter(event=fair, summary_run__isnull=True).exists():  # seeded again: no empty run
         summarize(fair, acting_user=accountant, today=DEMO_TODAY)
     _bank_the_takings(fair, gie)
@@ -149,7 +150,7 @@ def _fair_deposits(
     accountant: User,
 ) -> None:
     """Stock deposited the day before the fair, taken back on its last evening; the missing tajine is the
-    cooperative's loss (nothing posted)."""
+    cooperative's loss (nothing posted), the missing cushion the GIE pays (posted, then paid by the settlement)."""
     sold = sold_by_product(plan)
     for slug, extras in sales_data.FAIR_DEPOSITS.items():
         organization = by_slug[slug]
@@ -162,10 +163,18 @@ def _fair_deposits(
                         on=FAIR["starts_on"] - timedelta(days=1), acting_user=accountant)  # fmt: skip
         returns_record(event=fair, organization=organization, quantities=returned, on=FAIR["ends_on"],
                        acting_user=accountant)  # fmt: skip
+
+
+def _fair_differences(fair: Event, products: dict[tuple[str, str], Product], accountant: User) -> None:
+    """Once every ticket is in, the accountant decides each missing quantity (deposited − sold − returned)."""
+    for slug, extras in sales_data.FAIR_DEPOSITS.items():
         for code, (_extra, missing) in extras.items():
             if missing:
                 deposit = Deposit.objects.get(event=fair, product=products[(slug, code)])
-                difference_decide(deposit_id=deposit.pk, decision=Deposit.Decision.MEMBER, decided_on=SETTLED_ON,
+                decision = (
+                    Deposit.Decision.GIE if (slug, code) in sales_data.FAIR_PAID_BY_GIE else Deposit.Decision.MEMBER
+                )
+                difference_decide(deposit_id=deposit.pk, decision=decision, decided_on=SETTLED_ON,
                                   acting_user=accountant, today=DEMO_TODAY)  # fmt: skip
 
 
