@@ -22,3 +22,23 @@ def test_arabic_catalog_is_complete_and_keeps_placeholders():
         source = m.id if isinstance(m.id, str) else m.id[0]
         target = m.string if isinstance(m.string, str) else (m.string or [""])[0]
         assert sorted(PLACEHOLDER.findall(source)) == sorted(PLACEHOLDER.findall(target)), source
+
+
+#: plural messages whose Arabic reads the same for every count (a label and a figure, not a counted noun)
+SAME_FOR_EVERY_COUNT = {
+    "%(count)d ligne lue : %(written)d fiche créée ou modifiée.",
+    "%(count)d ligne lue : %(written)d produit créé ou modifié.",
+}
+
+
+def test_arabic_plurals_change_with_the_count():
+    """Arabic has six plural forms; a counted noun must not read "3 تذكرة" (regression: every form was the
+    singular). The few form (3 to 10) differs from the singular for every counted noun."""
+    with CATALOG.open("rb") as handle:
+        catalog = read_po(handle, locale="ar")
+    plurals = [m for m in catalog if m.id and isinstance(m.id, tuple | list)]
+    assert len(plurals) >= 10
+    flat = [m.id[0] for m in plurals if m.id[0] not in SAME_FOR_EVERY_COUNT and m.string[3] == m.string[1]]
+    assert flat == []
+    tickets = next(m for m in plurals if m.id[0] == "%(counter)s ticket")
+    assert tickets.string[3] % {"counter": 3} == "3 تذاكر"
