@@ -4,30 +4,27 @@ A device proves itself with ``Authorization: Device <device-uuid>:<token>``. The
 (``secrets.token_urlsafe(32)``), shown once at registration; only its sha256 is stored, and the comparison runs in
 constant time. A revoked device, or one whose user was deactivated, is refused like an unknown one.
 
-The rate limit counts each device's requests in a one-minute window, the way ``invoices/views/public.py`` counts
-verification lookups (``cache.add`` then ``cache.incr``). It is read from ``settings.GIE_SALES_SYNC_RATE_PER_MINUTE``
-at each request. The cache is never a reason to lose a sale: if it cannot be reached, the request is let through
-and the failure logged.
+The rate limit counts each device's requests in a one-minute window (``gie_erp.core.ratelimit``, shared with the
+public verification page of invoices). It is read from ``settings.GIE_SALES_SYNC_RATE_PER_MINUTE`` at each
+request. The cache is never a reason to lose a sale: if it cannot be reached, the request is let through and the
+failure logged.
 """
 
 import hashlib
-import logging
 import re
 import secrets
 import uuid
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
 from gie_erp.core.audit import audit_record
+from gie_erp.core.ratelimit import over_rate
 from gie_erp.core.roles import Role
 from sales.models import Device
-
-logger = logging.getLogger(__name__)
 
 #: bytes of randomness in a device token: 32 bytes = 256 bits (the brief asks for at least 128)
 TOKEN_BYTES = 32
@@ -35,7 +32,6 @@ TOKEN_BYTES = 32
 DEFAULT_RATE_PER_MINUTE = 120
 #: device registrations allowed per user and minute (a page a person clicks, never a loop)
 REGISTRATIONS_PER_MINUTE = 10
-WINDOW_SECONDS = 60
 NAME_MAX_LENGTH = 80
 #: the roles that may register a phone as a till: sellers, and the GIE staff who may write
 REGISTERING_ROLES = frozenset({Role.FAIR_SELLER, Role.GIE_ADMIN, Role.GIE_ACCOUNTANT})
@@ -98,23 +94,6 @@ def device_revoke(*, device: Device, acting_user: Any) -> Device:
 def rate_per_minute() -> int:
     """Read at each request, so a deployment (or a test) may change it without a restart."""
     return int(getattr(settings, "GIE_SALES_SYNC_RATE_PER_MINUTE", DEFAULT_RATE_PER_MINUTE))
-
-
-def over_rate(key: str, limit: int) -> bool:
-    """Count one request under ``key``; True past ``limit`` in the current minute. The window opens at the first
-    request and lasts a minute (the counter keeps the expiry set by ``add``). An unreachable cache lets the
-    request through: a till must keep selling when Redis is down."""
-    try:
-        cache.add(key, 0, timeout=WINDOW_SECONDS)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr: this request opens a new window
-            cache.set(key, 1, timeout=WINDOW_SECONDS)
-            count = 1
-    except Exception:  # any backend failure (Redis down, a timeout, a refused connection): never lose a sale
-        logger.warning("sales rate limit skipped: the cache is unreachable", exc_info=True)
-        return False
-    return int(count) > limit
 
 
 def device_over_rate(device: Device) -> bool:

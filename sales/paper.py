@@ -11,14 +11,15 @@ transaction; a ticket it would hold or reject rolls everything back and is repor
 by ``ticket_id``: a ticket's UUID is derived from (event, ticket_id), so the same sheet imported again finds its
 tickets already there and writes nothing; the same ticket_id with other content is refused.
 
-Sized for a whole fair (200,000 lines): the file is read row by row (``sales.streaming``), tickets are kept as
-compact tuples, and payloads are built one batch at a time.
+Sized for a whole fair (200,000 lines, ``bench/sales_paper.py``): the file is read row by row
+(``gie_erp.core.imports.iter_table``), tickets are kept as compact tuples, and payloads are built one batch at a time,
+in the order the tickets were sold.
 """
 
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from datetime import time as clock
 from decimal import Decimal
 from typing import Any
@@ -31,14 +32,13 @@ from django.utils.translation import gettext_lazy as _
 from gie_erp.core.amounts import AmountError, parse_amount
 from gie_erp.core.audit import audit_record
 from gie_erp.core.errors import DomainError, ErrorCode
-from gie_erp.core.imports import MB, ImportLimits, ImportRefused, ImportReport
+from gie_erp.core.imports import MB, ImportLimits, ImportRefused, ImportReport, iter_table
 from members.imports import ColumnGuide
 from members.models import Organization
 from sales.catalogue_import import find_member
 from sales.maths import line_amount
 from sales.models import Event, PaymentMethod, Product, Ticket
 from sales.quantities import parse_quantity
-from sales.streaming import iter_table
 from sales.tickets import MAX_BATCH, Status, paper_ticket_id, tickets_ingest
 
 PAPER_IMPORTED = "sales.paper_imported"
@@ -60,6 +60,7 @@ METHOD_WORDS = {
     "chèque": PaymentMethod.CHEQUE,
     "شيك": PaymentMethod.CHEQUE,
 }
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # sorts a ticket without a time first (none reaches the write path)
 _DATE_FORMATS = ("%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y", "%Y-%m-%d")
 
 
@@ -126,6 +127,8 @@ class _Reader:
         }
         self.member_cache: dict[str, tuple[Organization | None, Organization | None]] = {}
         self.time_cache: dict[str, datetime | None] = {}
+        self.quantities: dict[str, Decimal] = {}  # text → parsed, the valid ones only
+        self.prices: dict[str, Decimal] = {}
         self.tickets: dict[str, _Paper] = {}
 
     def member(self, number: int, text: str) -> Organization | None:
@@ -148,6 +151,26 @@ class _Reader:
         if moment is None:
             self.report.add(number, "sold_at", ErrorCode.IMPORT_BAD_DATE, value=text[:80])
         return moment
+
+    def quantity(self, number: int, text: str) -> Decimal | None:
+        """The quantity written (a sheet repeats a few: each text is parsed once), else a row error."""
+        found = self.quantities.get(text)
+        if found is None:
+            try:
+                found = self.quantities[text] = parse_quantity(text, allow_zero=False)
+            except DomainError as error:
+                self.report.add(number, "quantity", error.code, **error.params)
+        return found
+
+    def price(self, number: int, text: str) -> Decimal | None:
+        """The unit price written (each text parsed once), else a row error."""
+        found = self.prices.get(text)
+        if found is None:
+            try:
+                found = self.prices[text] = parse_amount(text)
+            except AmountError as error:
+                self.report.add(number, "unit_price", error.code, **error.params)
+        return found
 
     def read(self, row: dict[str, str], number: int) -> None:
         add = self.report.add
@@ -178,15 +201,9 @@ class _Reader:
                 )
         quantity = price = None
         if row.get("quantity"):
-            try:
-                quantity = parse_quantity(row["quantity"], allow_zero=False)
-            except DomainError as error:
-                add(number, "quantity", error.code, **error.params)
+            quantity = self.quantity(number, row["quantity"])
         if row.get("unit_price"):
-            try:
-                price = parse_amount(row["unit_price"])
-            except AmountError as error:
-                add(number, "unit_price", error.code, **error.params)
+            price = self.price(number, row["unit_price"])
         elif product is not None:
             price = product[1]
         if not ticket_id:
@@ -219,10 +236,11 @@ class _Reader:
 
 
 def _payloads(event: Event, tickets: dict[str, _Paper]) -> Iterator[list[tuple[str, dict[str, Any]]]]:
-    """The tickets as the till would send them, one batch of ``MAX_BATCH`` at a time, ordered by product: the
-    write path loads the products a batch names as it meets them, so a batch of few products costs few reads."""
+    """The tickets as the till would send them, one batch of ``MAX_BATCH`` at a time, in the order they were sold:
+    the write path reads the VAT rates of each (VAT code, day) a batch names, so a batch of one or two days costs
+    a few reads where a batch spread over the fair's ten days cost twenty (it reads a batch's products at once)."""
     batch: list[tuple[str, dict[str, Any]]] = []
-    ordered = sorted(tickets.items(), key=lambda item: (min(line[0] for line in item[1].lines), item[0]))
+    ordered = sorted(tickets.items(), key=lambda item: (item[1].sold_at or EPOCH, item[0]))
     for ticket_id, paper in ordered:
         assert paper.sold_at is not None  # checked: the sheet had no error
         assert paper.method is not None

@@ -3,16 +3,18 @@
 green with an arrow into the tray, money out red with an arrow out, what is paid gold with coins — signature boxes,
 and a QR code to the note in the cooperative portal.
 
-It reads: your sales at the event (tickets, takings), the GIE's commission, the other invoices netted (only with the
-member's agreement), and what was paid. The figures are the settlement's own (``Settlement``), so the note says what
-the books say; the per-product detail comes from the ticket lines the settlement paid.
+It reads: your sales at the event (tickets, takings), the missing consigned goods the GIE paid you (if any), the GIE's
+commission (VAT included, as invoiced: HT + VAT), the other invoices netted (only with the member's agreement), and
+what was paid: takings + differences − commission − other invoices. The figures are the settlement's own
+(``Settlement``), so the note says what the books say; the per-product detail comes from the ticket lines the
+settlement paid.
 
-The fixed wording is data printed in both languages whatever the reader's interface language (like the statement's
-``wording.py``), not gettext messages. The drawings are the statement's PNG files, used by path: ``sales`` sits below
-``gie_erp.statements`` in the layers and may not import it, but a member must see the very same arrows.
+The fixed wording is data printed in both languages whatever the reader's interface language (``Words``, like the
+statement's ``wording.py``), not gettext messages. The page frame, header, figure rows, legend, signature boxes and
+drawings are the statement's, shared from the PDF base in ``gie_erp.core`` (``templates/core/pdf/``,
+``BILINGUAL_CSS``, ``gie_erp.core.pictograms``): ``sales`` may not import ``gie_erp.statements``.
 """
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -21,30 +23,24 @@ from django.conf import settings
 from django.db.models import Count, Max, Min
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from gie_erp.core import pictograms
 from gie_erp.core.i18n import format_amount, format_day
 from gie_erp.core.money import ZERO
-from gie_erp.core.pdf import PageOverflow, amount_html, qr_svg, render_pdf
-from sales.models import Settlement
+from gie_erp.core.pdf import BILINGUAL_CSS, PageOverflow, Words, amount_html, qr_svg, render_pdf
+from sales.models import Deposit, Settlement
 from sales.quantities import format_quantity
 from sales.selectors import SalesRow, settled_lines, settled_products
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "sales" / "pdf"
 NOTE_CSS = TEMPLATE_DIR / "settlement.css"
-#: the statement's drawings (gie_erp/statements/pictograms.py renders them), shared by file
-PICTOGRAM_DIR = Path(settings.BASE_DIR) / "gie_erp" / "statements" / "pictograms"
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 #: product lines printed before the rest is summed in one line (shortened further if the page overflows)
 DETAIL_LIMIT = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Words:
-    fr: str
-    ar: str
-
+#: missing products named under the differences' row before they are only counted
+DIFFERENCES_NAMED = 2
 
 TITLE = Words("Règlement de vos ventes", "تسوية مبيعاتكم")
 MEMBER_NUMBER = Words("N° ICE", "رقم ICE")
@@ -54,7 +50,9 @@ SETTLED = Words("Réglé le", "تاريخ التسوية")
 SALES = Words("Vos ventes", "مبيعاتكم")
 TICKETS = Words("tickets", "عدد التذاكر")
 TICKET = Words("ticket", "عدد التذاكر")
-COMMISSION = Words("Commission du GIE", "عمولة المجموعة")
+DIFFERENCES = Words("Marchandise manquante payée par le GIE", "سلع ناقصة أدّت المجموعة ثمنها")
+PRODUCTS = Words("produits", "عدد المنتوجات")
+COMMISSION = Words("Commission du GIE (TTC)", "عمولة المجموعة (مع\u00a0الضريبة)")
 OFFSETS = Words("Autres factures du GIE retenues", "فواتير أخرى للمجموعة تم اقتطاعها")
 NET = Words("Versé à votre coopérative", "المبلغ المدفوع لتعاونيتكم")
 CURRENCY = Words("DH", "درهم")
@@ -66,13 +64,19 @@ OTHER_PRODUCTS = Words("Autres produits", "منتوجات أخرى")
 NO_DETAIL = Words("Détail des produits non disponible", "تفاصيل المنتوجات غير متوفرة")
 INVOICE = Words("Facture", "فاتورة")
 COMMISSION_HOW = Words("de", "من")
-VAT = Words("TVA", "الضريبة على القيمة المضافة")
-LEGEND_IN = Words("Argent de vos ventes", "مال مبيعاتكم")
+HT = Words("HT", "دون\u00a0الضريبة")
+VAT = Words("TVA", "الضريبة")
+TTC = Words("TTC", "مع\u00a0الضريبة")
+LEGEND_IN = Words("Argent qui vous revient", "مال يعود إليكم")
 LEGEND_OUT = Words("Retenu par le GIE", "اقتطعته المجموعة")
 LEGEND_NET = Words("Payé à vous", "دُفع لكم")
 MEANS = Words(
-    "Versé = ventes - commission - factures retenues",
-    "المدفوع = المبيعات - العمولة - الفواتير المقتطعة",
+    "Versé = ventes - commission TTC - factures retenues",
+    "المدفوع = المبيعات - العمولة مع الضريبة - الفواتير المقتطعة",
+)
+MEANS_DIFFERENCES = Words(
+    "Versé = ventes + marchandise manquante payée par le GIE - commission TTC - factures retenues",
+    "المدفوع = المبيعات + السلع الناقصة التي أدّت المجموعة ثمنها - العمولة مع الضريبة - الفواتير المقتطعة",
 )
 SIGN_GIE = Words("Pour le GIE (signature et cachet)", "عن المجموعة (التوقيع والخاتم)")
 SIGN_MEMBER = Words("Pour la coopérative : reçu", "عن التعاونية: تم الاستلام")
@@ -80,10 +84,6 @@ QR = Words("Cette note en ligne", "هذا الإشعار على الإنترنت
 PAGE = Words("Note de règlement", "إشعار التسوية")
 #: every wording above, by name, for the template
 WORDS = {name: value for name, value in list(globals().items()) if isinstance(value, Words)}
-
-
-def _pict(name: str, css_class: str) -> SafeString:
-    return format_html('<img class="pict {}" src="{}" alt="">', css_class, (PICTOGRAM_DIR / f"{name}.png").as_uri())
 
 
 def note_file_name(settlement: Settlement) -> str:
@@ -111,6 +111,30 @@ def _detail(rows: list[SalesRow], limit: int) -> list[dict[str, Any]]:
     return shown
 
 
+def _row(kind: str, arrow: SafeString, icon: SafeString | str, words: Words, amount: SafeString,
+         sub_fr: str = "", sub_ar: str = "") -> dict[str, Any]:  # fmt: skip
+    """One figure row as ``core/pdf/_money_rows.html`` prints it."""
+    return {"kind": kind, "arrow": arrow, "icon": icon, "label_fr": words.fr, "label_ar": words.ar,
+            "amount": amount, "sub_fr": sub_fr, "sub_ar": sub_ar}  # fmt: skip
+
+
+def _missing_goods(settlement: Settlement) -> tuple[str, SafeString | str]:
+    """What the differences paid, under their row: the products and quantities, or their count when many."""
+    deposits = list(
+        Deposit.objects.filter(settlement=settlement).select_related("product").order_by("product__code", "pk")
+    )
+    if not deposits or len(deposits) > DIFFERENCES_NAMED:
+        return (f"{len(deposits)} {PRODUCTS.fr}", f"{PRODUCTS.ar}: {len(deposits)}") if deposits else ("", "")
+    quantities = [format_quantity(d.decided_quantity or ZERO) for d in deposits]
+    sub_fr = ", ".join(f"{d.product.name_fr} × {q}" for d, q in zip(deposits, quantities, strict=True))
+    sub_ar = format_html_join(
+        "، ",
+        '{} <span dir="ltr">× {}</span>',
+        ((d.product.name_ar or d.product.name_fr, q) for d, q in zip(deposits, quantities, strict=True)),
+    )
+    return sub_fr, sub_ar
+
+
 def note_context(settlement: Settlement, *, printed_on: date, detail_limit: int = DETAIL_LIMIT) -> dict[str, Any]:
     """Everything the note prints, already formatted: the template holds no rule. The settlement is read again, so
     its commission invoice shows the number validation gave it."""
@@ -119,30 +143,33 @@ def note_context(settlement: Settlement, *, printed_on: date, detail_limit: int 
     lines = settled_lines(settlement)
     facts = lines.aggregate(tickets=Count("ticket", distinct=True), first=Min("ticket__sold_on"))
     facts.update(lines.aggregate(last=Max("ticket__sold_on")))
-    commission_netted = settlement.takings - settlement.offsets - settlement.net_paid
     document = settlement.commission
+    tickets = facts["tickets"]
     rows = [
-        {"kind": "in", "arrow": _pict("arrow-in", "in"), "icon": _pict("basket", "cat"), "fr": SALES.fr,
-         "ar": SALES.ar, "amount": amount_html(settlement.takings, signed=True),
-         "sub_fr": f"{facts['tickets']} {(TICKET if facts['tickets'] == 1 else TICKETS).fr}",
-         "sub_ar": f"{TICKETS.ar}: {facts['tickets']}"},
-        {"kind": "out", "arrow": _pict("arrow-out", "out"), "icon": _pict("building", "cat"), "fr": COMMISSION.fr,
-         "ar": COMMISSION.ar, "amount": amount_html(-commission_netted, signed=True),
-         "sub_fr": f"{_rate(settlement)} {COMMISSION_HOW.fr} {format_amount(settlement.commission_base)} DH",
-         "sub_ar": format_html('<span dir="ltr">{}</span> {} <span dir="ltr">{}</span>', _rate(settlement, space=""),
-                               COMMISSION_HOW.ar, format_amount(settlement.commission_base))},
+        _row("in", pictograms.ARROW_IN, pictograms.BASKET, SALES, amount_html(settlement.takings, signed=True),
+             f"{tickets} {(TICKET if tickets == 1 else TICKETS).fr}", f"{TICKETS.ar}: {tickets}"),
     ]  # fmt: skip
+    if settlement.differences:
+        rows.append(
+            _row("in", pictograms.ARROW_IN, pictograms.BOX_MISSING, DIFFERENCES,
+                 amount_html(settlement.differences, signed=True), *_missing_goods(settlement))
+        )  # fmt: skip
+    rows.append(
+        _row("out", pictograms.ARROW_OUT, pictograms.BUILDING, COMMISSION,
+             amount_html(-settlement.commission_netted, signed=True),
+             f"{_rate(settlement)} {COMMISSION_HOW.fr} {format_amount(settlement.commission_base)} DH",
+             format_html('<span dir="ltr">{}</span> {} <span dir="ltr">{}</span>', _rate(settlement, space=""),
+                         COMMISSION_HOW.ar, format_amount(settlement.commission_base)))
+    )  # fmt: skip
     if settlement.offsets:
         numbers = ", ".join(_netted_invoices(settlement))
         rows.append(
-            {"kind": "out", "arrow": _pict("arrow-out", "out"), "icon": _pict("receipt", "cat"), "fr": OFFSETS.fr,
-             "ar": OFFSETS.ar, "amount": amount_html(-settlement.offsets, signed=True), "sub_fr": numbers,
-             "sub_ar": format_html('<span dir="ltr">{}</span>', numbers) if numbers else ""}
+            _row("out", pictograms.ARROW_OUT, pictograms.RECEIPT, OFFSETS,
+                 amount_html(-settlement.offsets, signed=True), numbers,
+                 format_html('<span dir="ltr">{}</span>', numbers) if numbers else "")
         )  # fmt: skip
-    rows.append(
-        {"kind": "balance closing", "arrow": _pict("coins", "balance"), "icon": "", "fr": NET.fr, "ar": NET.ar,
-         "amount": amount_html(settlement.net_paid), "sub_fr": "", "sub_ar": ""}
-    )  # fmt: skip
+    rows.append(_row("balance", pictograms.COINS, "", NET, amount_html(settlement.net_paid)))
+    rows[-1]["is_closing"] = True
     commune = org.commune
     return {
         "w": WORDS,
@@ -158,10 +185,13 @@ def note_context(settlement: Settlement, *, printed_on: date, detail_limit: int 
         "commission_ht": amount_html(document.total_net) if document is not None else "",
         "commission_vat": amount_html(document.total_vat) if document is not None else "",
         "commission_ttc": amount_html(document.total_gross) if document is not None else "",
-        "arrow_in": _pict("arrow-in", "in"),
-        "arrow_out": _pict("arrow-out", "out"),
-        "coins": _pict("coins", "balance"),
-        "basket": _pict("basket", "cat"),
+        "basket": pictograms.BASKET,
+        "legend": [
+            (pictograms.ARROW_IN, LEGEND_IN),
+            (pictograms.ARROW_OUT, LEGEND_OUT),
+            (pictograms.COINS, LEGEND_NET),
+        ],
+        "means": MEANS_DIFFERENCES if settlement.differences else MEANS,
         "qr": qr_svg(note_url(settlement)),
         "printed_on": format_day(printed_on),
         "reference": f"{settlement.pk} · {event.slug} · {org.slug}",
@@ -202,7 +232,7 @@ def settlement_note_pdf(settlement: Settlement, *, printed_on: date) -> bytes:
     while True:
         html = settlement_note_html(settlement, printed_on=printed_on, detail_limit=limit)
         try:
-            return render_pdf(html, base_url=TEMPLATE_DIR, stylesheets=[NOTE_CSS], max_pages=1)
+            return render_pdf(html, base_url=TEMPLATE_DIR, stylesheets=[BILINGUAL_CSS, NOTE_CSS], max_pages=1)
         except PageOverflow:
             if limit <= 1:
                 raise

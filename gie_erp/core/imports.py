@@ -2,12 +2,14 @@
 
 Each import declares its ``ImportLimits``; a file above them is refused before it is parsed, and the rows are parsed
 and checked before the import opens its write transaction (on SQLite a transaction holds the one write lock).
+``read_table`` reads a file whole; ``iter_table`` row by row, for files too large to hold as dicts (a fair's paper
+tally). ``import_with_report`` (and ``gie_erp.core.import_pages.import_page``) shows the outcome on a page.
 """
 
 import csv
 import io
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
@@ -95,10 +97,14 @@ class ImportRefused(DomainError):
         super().__init__(first.code, **first.params)
 
 
-def _cell_text(value: Any) -> str:
+def _cell_text(value: Any, *, keep_time: bool = False) -> str:
+    """A spreadsheet cell as text: a date-time as its date (or date and time with ``keep_time`` when the time is not
+    midnight), an integer-valued number without ``.0``."""
     if value is None:
         return ""
     if isinstance(value, datetime):
+        if keep_time and (value.hour, value.minute, value.second) != (0, 0, 0):
+            return value.isoformat(sep=" ")
         return value.date().isoformat()
     if isinstance(value, date):
         return value.isoformat()
@@ -133,7 +139,9 @@ class TableRow(dict[str, str]):
     number: int
 
 
-def _xlsx_rows(content: bytes, limits: ImportLimits) -> list[tuple[int, list[str]]]:
+def _xlsx_cells(content: bytes, limits: ImportLimits, *, keep_time: bool) -> Iterator[tuple[int, list[str]]]:
+    """Every row of the first sheet, numbered from 1, blank ones included; an unpacked size above the limits (a
+    zip bomb) or a broken file is refused."""
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
@@ -147,15 +155,8 @@ def _xlsx_rows(content: bytes, limits: ImportLimits) -> list[tuple[int, list[str
     except Exception:  # a broken or truncated file: zipfile, XML and openpyxl each raise their own
         raise DomainError(ErrorCode.IMPORT_FORMAT, detail=BROKEN_XLSX) from None
     try:
-        rows: list[tuple[int, list[str]]] = []
         for number, values in enumerate(workbook.worksheets[0].iter_rows(values_only=True), start=1):
-            cells = [_cell_text(value) for value in values]
-            if not any(cells):  # formatted but empty rows are not rows
-                continue
-            if len(rows) > limits.max_rows:  # the header plus max_rows data rows, then stop reading
-                raise DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, limit=limits.max_rows)
-            rows.append((number, cells))
-        return rows
+            yield number, [_cell_text(value, keep_time=keep_time) for value in values]
     except DomainError:
         raise
     except Exception:  # a sheet's XML can be cut anywhere
@@ -164,18 +165,48 @@ def _xlsx_rows(content: bytes, limits: ImportLimits) -> list[tuple[int, list[str
         workbook.close()
 
 
-def _csv_rows(content: bytes, limits: ImportLimits) -> list[tuple[int, list[str]]]:
+def _csv_cells(content: bytes, limits: ImportLimits) -> Iterator[tuple[int, list[str]]]:
+    """Every record of a UTF-8 CSV (comma, semicolon or tab, as its first line shows), numbered from 1, cells
+    stripped; a file of more lines than the limits is refused before anything is decoded."""
     if content.count(b"\n") > limits.max_rows + 1:  # counted before decoding or parsing anything
         raise DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, limit=limits.max_rows)
     try:
         text = content.decode("utf-8-sig")
         dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
-        records = csv.reader(io.StringIO(text), dialect=dialect)
-        return [(number, [cell.strip() for cell in row]) for number, row in enumerate(records, start=1) if row]
     except UnicodeDecodeError:
         raise DomainError(ErrorCode.IMPORT_FORMAT, detail="UTF-8") from None
     except csv.Error as exc:
         raise DomainError(ErrorCode.IMPORT_FORMAT, detail=str(exc)[:200]) from None
+    try:
+        for number, record in enumerate(csv.reader(io.StringIO(text), dialect=dialect), start=1):
+            yield number, [cell.strip() for cell in record]
+    except csv.Error as exc:
+        raise DomainError(ErrorCode.IMPORT_FORMAT, detail=str(exc)[:200]) from None
+
+
+def _xlsx_rows(content: bytes, limits: ImportLimits) -> list[tuple[int, list[str]]]:
+    rows: list[tuple[int, list[str]]] = []
+    for number, cells in _xlsx_cells(content, limits, keep_time=False):
+        if not any(cells):  # formatted but empty rows are not rows
+            continue
+        if len(rows) > limits.max_rows:  # the header plus max_rows data rows, then stop reading
+            raise DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, limit=limits.max_rows)
+        rows.append((number, cells))
+    return rows
+
+
+def _csv_rows(content: bytes, limits: ImportLimits) -> list[tuple[int, list[str]]]:
+    return [(number, cells) for number, cells in _csv_cells(content, limits) if cells]
+
+
+def _format(filename: str) -> str:
+    """``xlsx`` or ``csv`` by the file's suffix; any other is refused."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".xlsx":
+        return "xlsx"
+    if suffix in {".csv", ".txt"}:
+        return "csv"
+    raise DomainError(ErrorCode.IMPORT_FORMAT, detail=(suffix or filename)[:40])
 
 
 def read_table(filename: str, content: bytes, limits: ImportLimits = MEMBER_LIMITS) -> list[TableRow]:
@@ -186,13 +217,7 @@ def read_table(filename: str, content: bytes, limits: ImportLimits = MEMBER_LIMI
     file, a header naming a column twice, a NUL character anywhere (PostgreSQL cannot store it).
     """
     limits.check_size(len(content))
-    suffix = PurePath(filename).suffix.lower()
-    if suffix == ".xlsx":
-        table = _xlsx_rows(content, limits)
-    elif suffix in {".csv", ".txt"}:
-        table = _csv_rows(content, limits)
-    else:
-        raise DomainError(ErrorCode.IMPORT_FORMAT, detail=(suffix or filename)[:40])
+    table = _xlsx_rows(content, limits) if _format(filename) == "xlsx" else _csv_rows(content, limits)
     if not table:
         raise DomainError(ErrorCode.IMPORT_EMPTY)
     header = _header(table[0][1])
@@ -211,6 +236,45 @@ def read_table(filename: str, content: bytes, limits: ImportLimits = MEMBER_LIMI
     if not rows:
         raise DomainError(ErrorCode.IMPORT_EMPTY)
     return rows
+
+
+def iter_table(filename: str, content: bytes, limits: ImportLimits) -> tuple[list[str], Iterator[TableRow]]:
+    """The header (lower-case names) and an iterator over the data rows of a CSV (UTF-8, comma, semicolon or tab)
+    or XLSX file, each keyed by header with its row number in the file (``row.number``): for imports too large to
+    hold as a list of dicts (a fair's paper tally: 200,000 lines). Unlike ``read_table``, a cell keeps the time of
+    a date-time (a sale's hour matters there).
+
+    The file is refused as a whole (DomainError) before any row when it is above the byte limit, unreadable, empty,
+    or names a column twice; while iterating, when it holds more than ``limits.max_rows`` rows, a NUL character or
+    a cut. Callers check every row before writing anything, so a refusal half-way writes nothing.
+    """
+    limits.check_size(len(content))
+    xlsx = _format(filename) == "xlsx"
+    cells = _xlsx_cells(content, limits, keep_time=True) if xlsx else _csv_cells(content, limits)
+    first = next((row for row in cells if any(row[1])), None)
+    if first is None:
+        raise DomainError(ErrorCode.IMPORT_EMPTY)
+    if any("\x00" in name for name in first[1]):
+        raise DomainError(ErrorCode.IMPORT_NUL, row=first[0])
+    header = _header(first[1])
+
+    def rows() -> Iterator[TableRow]:
+        count = 0
+        for number, values in cells:
+            if not any(values):
+                continue  # blank lines are not rows (but keep their place in the numbering)
+            if any("\x00" in value for value in values):
+                raise DomainError(ErrorCode.IMPORT_NUL, row=number)
+            count += 1
+            if count > limits.max_rows:
+                raise DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, limit=limits.max_rows)
+            row = TableRow({name: value for name, value in zip(header, values, strict=False) if name})
+            row.number = number
+            yield row
+        if not count:
+            raise DomainError(ErrorCode.IMPORT_EMPTY)
+
+    return header, rows()
 
 
 def validation_reason(error: Any) -> Any:

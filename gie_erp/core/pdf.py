@@ -4,6 +4,10 @@ WeasyPrint with the fonts shipped in ``gie_erp/core/fonts/`` under private famil
 of the same name can never shadow them. One ``FontConfiguration`` and the parsed stylesheets are built lazily once
 per process (a forked Celery child builds its own) and reused for every document: that is what makes batch printing
 fast and keeps memory flat. Any WeasyPrint warning (ignored CSS, a missing font or image) fails the render.
+
+The one-page documents a member reads without French (the monthly statement, the settlement note) share one visual
+language: the partials of ``templates/core/pdf/`` (page, header, money rows, legend, signatures) styled by
+``BILINGUAL_CSS``, their wording in ``Words`` and their drawings in ``gie_erp.core.pictograms``.
 """
 
 import atexit
@@ -24,6 +28,9 @@ from django.utils.safestring import SafeString, mark_safe
 from gie_erp.core.i18n import format_amount, format_signed_amount
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
+PDF_TEMPLATE_DIR = Path(__file__).resolve().parent / "templates" / "core" / "pdf"
+#: the bilingual one-page documents' shared stylesheet: pass it first, the document's own stylesheet after it
+BILINGUAL_CSS = PDF_TEMPLATE_DIR / "bilingual.css"
 
 LATIN_FAMILY = "GIE Sans"
 ARABIC_FAMILY = "GIE Naskh"
@@ -69,6 +76,16 @@ html {{ font-family: "{LATIN_FAMILY}", "{ARABIC_FAMILY}", "{TIFINAGH_FAMILY}"; f
 /* no font-variant-numeric: tabular-nums: it cost ~20 % of the layout time; Noto Sans digits are tabular anyway */
 .amt {{ font-family: "{LATIN_FAMILY}"; font-weight: 700; white-space: nowrap; }}
 """
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Fixed wording printed in French and Arabic (and Tamazight where given) whatever the reader's interface
+    language: data reviewed as a whole, like the chart's account names, not gettext messages."""
+
+    fr: str
+    ar: str
+    zgh: str = ""
 
 
 class PdfRenderError(RuntimeError):

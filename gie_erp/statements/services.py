@@ -26,7 +26,7 @@ from pypdf import PdfWriter
 from gie_erp.core.audit import audit_record
 from gie_erp.core.i18n import format_day, format_month
 from gie_erp.core.money import from_centimes
-from gie_erp.core.pdf import PageOverflow, amount_html, qr_svg, render_pdf
+from gie_erp.core.pdf import BILINGUAL_CSS, PageOverflow, amount_html, qr_svg, render_pdf
 from gie_erp.statements import pictograms, wording
 from gie_erp.statements.layout import (
     DetailKind,
@@ -194,6 +194,7 @@ def statement_context(statement: Statement, *, printed_on: date) -> dict[str, An
         _row_context(CLOSING, figures.closing, kind="balance"),
     ]
     rows[-1]["is_closing"] = True
+    compact, dense = is_compact(len(shown)), is_dense(len(shown))
     commune = org.commune
     return {
         "org": org,
@@ -204,8 +205,7 @@ def statement_context(statement: Statement, *, printed_on: date) -> dict[str, An
         "period_ar_month": format_month(day, "ar").split(" ")[0],
         "year": str(statement.year),
         "rows": rows,
-        "compact": is_compact(len(shown)),
-        "dense": is_dense(len(shown)),
+        "rows_class": " ".join(name for name, on in (("compact", compact), ("dense", dense)) if on),
         "received": _amount(figures.received, signed=True),
         "paid": _amount(-figures.paid_or_owed, signed=True),
         "details": [_detail_context(line) for line in statement.details],
@@ -213,7 +213,12 @@ def statement_context(statement: Statement, *, printed_on: date) -> dict[str, An
         "arrow_in": pictograms.ARROW_IN,
         "arrow_out": pictograms.ARROW_OUT,
         "coins": pictograms.COINS,
-        "exchange": pictograms.EXCHANGE,
+        "legend": [
+            (pictograms.ARROW_IN, wording.LEGEND_IN),
+            (pictograms.ARROW_OUT, wording.LEGEND_OUT),
+            (pictograms.COINS, wording.LEGEND_BALANCE),
+            (pictograms.EXCHANGE, wording.LEGEND_TRANSFER),
+        ],
         "qr": qr_svg(statement.portal_url),
         "portal_url": statement.portal_url,
         "printed_on": format_day(printed_on),
@@ -235,7 +240,7 @@ def statement_pdf(*, organization: Organization, year: int, month: int, printed_
     while True:
         html = statement_html(statement, printed_on=printed_on)
         try:
-            return render_pdf(html, base_url=TEMPLATE_DIR, stylesheets=[STATEMENT_CSS], max_pages=1)
+            return render_pdf(html, base_url=TEMPLATE_DIR, stylesheets=[BILINGUAL_CSS, STATEMENT_CSS], max_pages=1)
         except PageOverflow:
             if limit <= 1:
                 raise

@@ -5,15 +5,7 @@ reviewed as a whole (like the chart's account names), not gettext messages switc
 Arabic and especially the Tamazight wording still need a native speaker's review with real members.
 """
 
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True, slots=True)
-class Words:
-    fr: str
-    ar: str
-    zgh: str = ""
-
+from gie_erp.core.pdf import Words
 
 TITLE = Words("Relevé mensuel de votre argent", "كشف الحساب الشهري", "ⴰⵙⵖⵍⵖ ⵏ ⵡⴰⵢⵢⵓⵔ")
 MEMBER_NUMBER = Words("N° ICE", "رقم ICE")

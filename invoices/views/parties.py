@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from gie_erp.core.access import role_required
 from gie_erp.core.audit import audit_history
 from gie_erp.core.exports import table_response
-from gie_erp.core.imports import ImportReport, import_with_report, upload_content
+from gie_erp.core.import_pages import import_page
+from gie_erp.core.imports import ImportReport
 from gie_erp.core.money import ZERO
 from gie_erp.core.roles import ALL_BOOKS_ROLES, WRITE_ROLES
 from invoices.models import Party
@@ -239,29 +240,24 @@ def party_edit(request: HttpRequest, party_id: int | None = None) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def party_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV/XLSX of customers and suppliers; the row-by-row report is in French and Arabic."""
-    context: dict[str, Any] = {"guide": party_column_guide()}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Choisissez un fichier CSV ou XLSX."))
-            return render(request, "invoices/parties/import.html", context)
-        name = upload.name or ""
-        report: ImportReport | None = import_with_report(
-            request,
-            context,
-            lambda: parties_import(
-                filename=name, content=upload_content(upload, PARTY_LIMITS), acting_user=request.user
-            ),
+
+    def written(report: ImportReport) -> str:
+        text = ngettext(
+            "%(count)d ligne lue : %(written)d fiche créée ou modifiée.",
+            "%(count)d lignes lues : %(written)d fiches créées ou modifiées.",
+            report.rows_read,
         )
-        if report is not None:
-            text = ngettext(
-                "%(count)d ligne lue : %(written)d fiche créée ou modifiée.",
-                "%(count)d lignes lues : %(written)d fiches créées ou modifiées.",
-                report.rows_read,
-            )
-            messages.success(request, text % {"count": report.rows_read, "written": report.rows_written})
-            return redirect("invoices:party_list")
-    return render(request, "invoices/parties/import.html", context)
+        return text % {"count": report.rows_read, "written": report.rows_written}
+
+    return import_page(
+        request,
+        template="invoices/parties/import.html",
+        context={"guide": party_column_guide()},
+        limits=PARTY_LIMITS,
+        run=lambda name, content: parties_import(filename=name, content=content, acting_user=request.user),
+        success=written,
+        success_url="invoices:party_list",
+    )
 
 
 @role_required(*WRITE)

@@ -15,7 +15,6 @@ from typing import Any
 from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, register_converter
@@ -26,11 +25,11 @@ from django.views.decorators.http import require_safe
 
 from gie_erp.core.i18n import CURRENCY_LABEL, format_day
 from gie_erp.core.pdf import amount_html
+from gie_erp.core.ratelimit import WINDOW_SECONDS, over_rate
 from invoices.models import Document
 
 #: Lookups allowed per client address and minute; settings.GIE_VERIFY_RATE_PER_MINUTE overrides it.
 DEFAULT_RATE_PER_MINUTE = 30
-WINDOW_SECONDS = 60
 TEMPLATE = "invoices/verify.html"
 
 
@@ -40,17 +39,10 @@ def rate_per_minute() -> int:
 
 
 def _over_rate(request: HttpRequest) -> bool:
-    """Count this lookup for the client's address; True past the limit. The window opens at the address's first
-    lookup and lasts a minute (the counter keeps the expiry set by ``add``: LocMem, Redis and Memcached do)."""
+    """Count this lookup for the client's address; True past the limit (a minute's window, opened at the address's
+    first lookup). A broken cache is an error here, as it always was: the page does not fail open."""
     address = get_client_ip_address(request) or "unknown"  # the address login throttling counts, behind a proxy too
-    key = f"invoices:verify:{address}"
-    cache.add(key, 0, timeout=WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr: this lookup opens a new window
-        cache.set(key, 1, timeout=WINDOW_SECONDS)
-        count = 1
-    return count > rate_per_minute()
+    return over_rate(f"invoices:verify:{address}", rate_per_minute(), window=WINDOW_SECONDS, fail_open=False)
 
 
 def _page(request: HttpRequest, state: str, status: int, **context: Any) -> HttpResponse:
