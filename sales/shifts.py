@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from gie_erp.core.amounts import AmountError, parse_amount
 from gie_erp.core.money import ZERO, to_mad
-from sales.models import Device, Event, PaymentMethod, Shift, SyncConflict, TicketPayment
+from sales.models import Device, Event, PaymentMethod, Shift, SyncConflict, Ticket, TicketPayment
 from sales.tickets import CLOCK_SKEW, Status
 
 MAX_SHIFTS = 50
@@ -180,7 +180,9 @@ def _apply(opening: _Opening, device: Device) -> tuple[Shift, str]:
             "opening_float": opening.opening_float,
         },
     )
-    if not created:
+    if created:  # tickets synced before their shift named it (``shift_key``): they join it now
+        Ticket.objects.filter(device=device, shift_key=shift.pk, shift__isnull=True).update(shift=shift)
+    else:
         if shift.device_id != device.pk:
             raise ShiftHeld(_("Cette session appartient à un autre téléphone."))
         if (shift.event_id, shift.opened_at, shift.opening_float) != (

@@ -323,8 +323,8 @@ def _insert_tickets(rows: list[tuple[Any, ...]]) -> set[uuid.UUID]:
     if not rows:
         return set()
     columns = (
-        "id", "event_id", "device_id", "sequence", "shift_id", "source", "paper_id", "sold_at", "sold_on",
-        "refund_of_id", "total", "digest", "received_at",
+        "id", "event_id", "device_id", "sequence", "shift_id", "shift_key", "source", "paper_id", "sold_at",
+        "sold_on", "refund_of_id", "total", "digest", "received_at",
     )  # fmt: skip
     table = Ticket._meta.db_table
     values = ", ".join(["(" + ", ".join(["%s"] * len(columns)) + ")"] * len(rows))
@@ -336,6 +336,18 @@ def _insert_tickets(rows: list[tuple[Any, ...]]) -> set[uuid.UUID]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {uuid.UUID(str(r[0])) for r in cursor.fetchall()}
+
+
+def _known_shifts(shift_ids: set[uuid.UUID], device: Device | None) -> set[uuid.UUID]:
+    """The shifts among ``shift_ids`` the server has, of the sending phone (a ticket never joins another phone's
+    shift). A ticket always keeps the shift its phone named (``shift_key``); ``shifts_apply`` links it when the
+    shift arrives after it."""
+    if not shift_ids:
+        return set()
+    shifts = Shift.objects.filter(pk__in=shift_ids)
+    if device is not None:
+        shifts = shifts.filter(device=device)
+    return set(shifts.values_list("pk", flat=True))
 
 
 def _hold(ticket_id: uuid.UUID, payload: Mapping[str, Any], device: Device | None, reason: str) -> None:
@@ -390,17 +402,23 @@ def tickets_ingest(
         else:
             good.append((index, ticket, payload))
     shift_ids = {t.shift_id for _i, t, _p in good if t.shift_id}
-    known_shifts = set(Shift.objects.filter(pk__in=shift_ids).values_list("pk", flat=True)) if shift_ids else set()
+    known_shifts = _known_shifts(shift_ids, device)
     with transaction.atomic():
         rows = [
             (
                 t.id, t.event.pk, device.pk if device else None, t.sequence,
-                t.shift_id if t.shift_id in known_shifts else None, source, t.paper_id, t.sold_at,
+                t.shift_id if t.shift_id in known_shifts else None, t.shift_id, source, t.paper_id, t.sold_at,
                 timezone.localdate(t.sold_at), t.refund_of, t.total, t.digest, now,
             )
             for _i, t, _p in good
         ]  # fmt: skip
         inserted = _insert_tickets(rows)
+        if shift_ids - known_shifts:  # a shift that arrived meanwhile (another request): link to it now
+            late = _known_shifts(shift_ids - known_shifts, device)
+            if late:
+                Ticket.objects.filter(pk__in=inserted, shift__isnull=True, shift_key__in=late).update(
+                    shift_id=F("shift_key")
+                )
         _insert_children([t for _i, t, _p in good if t.id in inserted])
         existing = dict(
             Ticket.objects.filter(pk__in=[t.id for _i, t, _p in good if t.id not in inserted]).values_list(

@@ -24,10 +24,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from gie_erp.core.errors import DomainError, ErrorCode, error_message
+from gie_erp.core.ratelimit import WINDOW_SECONDS
 from invoices.services import vat_rate_on
 from members.models import Organization
 from sales.catalogue import pictogram_static
-from sales.devices import WINDOW_SECONDS, device_authenticate, device_over_rate
+from sales.devices import device_authenticate, device_over_rate
 from sales.models import Device, Event, PaymentMethod, Shift
 from sales.selectors import event_catalogue, is_staff
 from sales.shifts import MAX_SHIFTS, shifts_apply, z_report

@@ -21,8 +21,9 @@ from django.templatetags.static import static
 from django.urls import URLPattern, path, register_converter, reverse
 from django.urls.converters import SlugConverter
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -42,6 +43,10 @@ ASSETS = (
     "sales/till/screens_pay.js",
     "sales/till/screens_ticket.js",
     "sales/till/screens_shift.js",
+    "sales/till/screens_weigh.js",
+    "sales/till/scan.js",
+    "sales/till/session.js",
+    "sales/till/logout_guard.js",
     "sales/till/store.js",
     "sales/till/sync.js",
     "sales/till/ticket.js",
@@ -52,6 +57,8 @@ ASSETS = (
     "js/amounts.js",
 )
 SW_SOURCE = "sales/till/sw.js"
+#: the header naming the user a till page was made for (the service worker keys its offline copies with it)
+USER_HEADER = "X-Till-User"
 
 #: every string the till's JavaScript shows, by key; ``{name}`` marks a value the phone fills in
 STRINGS = {
@@ -73,9 +80,6 @@ STRINGS = {
         "Fermer la caisse sans avoir tout envoyé ? Le Z sera provisoire jusqu'à l'envoi des tickets."
     ),
     "close_offline_yes": gettext_lazy("Oui, fermer hors ligne"),
-    "close_refused": gettext_lazy(
-        "{n} tickets ne sont pas encore envoyés : connectez le téléphone à Internet pour fermer la caisse."
-    ),
     "close_till": gettext_lazy("Fermer la caisse"),
     "counted_cash": gettext_lazy("Espèces comptées"),
     "currency": gettext_lazy("DH"),
@@ -90,6 +94,10 @@ STRINGS = {
         "La première ouverture de la caisse demande Internet : connectez le téléphone puis réessayez."
     ),
     "less": gettext_lazy("Un de moins"),
+    "logout": gettext_lazy("Se déconnecter"),
+    "logout_keep": gettext_lazy("Garder sur le téléphone et se déconnecter"),
+    "logout_offline": gettext_lazy("La déconnexion demande Internet : connectez le téléphone puis réessayez."),
+    "logout_stay": gettext_lazy("Rester connecté"),
     "mandate": gettext_lazy("Vendu par le GIE au nom des coopératives."),
     "menu": gettext_lazy("Menu"),
     "mobile": gettext_lazy("Paiement mobile"),
@@ -114,6 +122,7 @@ STRINGS = {
     "pay": gettext_lazy("Payer"),
     "phone": gettext_lazy("Téléphone"),
     "print": gettext_lazy("Imprimer"),
+    "quantity": gettext_lazy("Quantité"),
     "qr_label": gettext_lazy("Code QR du ticket"),
     "refund": gettext_lazy("Remboursement"),
     "refund_action": gettext_lazy("Rembourser"),
@@ -125,8 +134,17 @@ STRINGS = {
     "remove": gettext_lazy("Retirer"),
     "retry": gettext_lazy("Réessayer"),
     "saved": gettext_lazy("Ticket enregistré"),
+    "scan_camera": gettext_lazy("Scanner avec la caméra"),
+    "scan_camera_refused": gettext_lazy("Caméra indisponible : tapez le code ou touchez le produit."),
+    "scan_hint": gettext_lazy("Placez le code-barres de l'étiquette devant la caméra."),
+    "scan_label": gettext_lazy("Code-barres"),
+    "scan_misread": gettext_lazy("Code mal lu : scannez de nouveau."),
+    "scan_unknown": gettext_lazy("Code inconnu : {code}. Ce produit n'est pas en vente ici."),
     "send_now": gettext_lazy("Envoyer maintenant"),
     "server": gettext_lazy("Serveur"),
+    "session_changed": gettext_lazy(
+        "Quelqu'un s'est connecté sur ce téléphone depuis : connectez le téléphone à Internet et identifiez-vous."
+    ),
     "shift_closed_elsewhere": gettext_lazy("La caisse a été fermée dans un autre onglet : ouvrez-la de nouveau."),
     "stands": gettext_lazy("Stands"),
     "status_held": gettext_lazy("Gardé pour vérification"),
@@ -137,18 +155,42 @@ STRINGS = {
     "thanks": gettext_lazy("Merci !"),
     "ticket": gettext_lazy("Ticket"),
     "tickets": gettext_lazy("Tickets"),
-    "tickets_count": gettext_lazy("{n} tickets"),
     "to_give_back": gettext_lazy("À rendre au client"),
     "today_tickets": gettext_lazy("Tickets du jour"),
     "too_much": gettext_lazy("Plus que le reste à payer."),
     "total": gettext_lazy("Total"),
     "type_counted": gettext_lazy("Tapez les espèces comptées."),
-    "unsynced": gettext_lazy("{n} tickets pas encore envoyés"),
+    "unit_kg": gettext_lazy("kg"),
+    "unit_l": gettext_lazy("litre"),
     "validate": gettext_lazy("Valider"),
     "vat_included": gettext_lazy("dont TVA {rate} %"),
     "z_provisional": gettext_lazy("Z provisoire : des tickets ne sont pas encore arrivés au serveur."),
     "z_server_page": gettext_lazy("Z du serveur"),
     "z_title": gettext_lazy("Z de caisse"),
+}
+#: the strings that count something, by key: every plural form of the language goes to the phone (Arabic has six:
+#: zero, one, two, few, many, other), which picks the form for its count (``pluralCategory`` in dom.js)
+PLURALS = {
+    "close_refused": ngettext_lazy(
+        "{n} ticket n'est pas encore envoyé : connectez le téléphone à Internet pour fermer la caisse.",
+        "{n} tickets ne sont pas encore envoyés : connectez le téléphone à Internet pour fermer la caisse.",
+        "n",
+    ),
+    "logout_pending": ngettext_lazy(
+        "{n} ticket de ce téléphone n'est pas encore envoyé : il reste sur le téléphone et partira avec la "
+        "prochaine caisse ouverte ici avec Internet.",
+        "{n} tickets de ce téléphone ne sont pas encore envoyés : ils restent sur le téléphone et partiront avec "
+        "la prochaine caisse ouverte ici avec Internet.",
+        "n",
+    ),
+    "tickets_count": ngettext_lazy("{n} ticket", "{n} tickets", "n"),
+    "unsynced": ngettext_lazy("{n} ticket pas encore envoyé", "{n} tickets pas encore envoyés", "n"),
+}
+#: a count of each plural category, per language, as the catalogues' Plural-Forms count them (French: 0 and 1 are
+#: singular)
+PLURAL_SAMPLES = {
+    "fr": {"one": 1, "other": 2},
+    "ar": {"zero": 0, "one": 1, "two": 2, "few": 3, "many": 11, "other": 100},
 }
 #: the placeholder standing for an object id in URL templates handed to the JavaScript
 NIL = "00000000-0000-0000-0000-000000000000"
@@ -207,6 +249,46 @@ def _strings() -> dict[str, dict[str, str]]:
     return out
 
 
+def _plurals() -> dict[str, dict[str, dict[str, str]]]:
+    """Every plural string in both languages, each form under its category (``PLURAL_SAMPLES``)."""
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for code, samples in PLURAL_SAMPLES.items():
+        with translation.override(code):
+            out[code] = {
+                key: {category: str(text % {"n": n}) for category, n in samples.items()}
+                for key, text in PLURALS.items()
+            }
+    return out
+
+
+def offline_page() -> str:
+    """What the service worker answers a visit offline when the phone keeps no page of the user logged in here:
+    never another seller's page. Both languages, no script."""
+    sections = []
+    for code, direction in (("ar", "rtl"), ("fr", "ltr")):
+        with translation.override(code):
+            title, retry = escape(_("Hors ligne")), escape(_("Réessayer"))
+            text = escape(
+                _(
+                    "Aucune caisse n'est gardée hors ligne pour la personne connectée sur ce téléphone. Connectez "
+                    "le téléphone à Internet et identifiez-vous."
+                )
+            )
+        sections.append(
+            f'<section lang="{code}" dir="{direction}"><h1>{title}</h1><p>{text}</p><a href="">{retry}</a></section>'
+        )
+    style = (
+        "body{font:18px/1.4 system-ui,sans-serif;margin:0;padding:1rem;background:#f4f1ea;color:#1d1d1b}"
+        "section{margin-block-end:1.5rem}a{display:inline-block;min-height:3rem;padding:.75rem 1rem;"
+        "border:2px solid #0b6e4f;border-radius:.75rem;color:#0b6e4f;font-weight:700;text-decoration:none}"
+    )
+    return (
+        '<!doctype html><html lang="fr"><head><meta charset="utf-8"><meta name="viewport" '
+        'content="width=device-width, initial-scale=1"><title>GIE</title>'
+        f'<style>{style}</style></head><body data-till-offline="1">{"".join(sections)}</body></html>'
+    )
+
+
 def _event_json(event: Event) -> dict[str, Any]:
     return {
         "slug": event.slug,
@@ -226,7 +308,7 @@ def till_home(request: HttpRequest) -> HttpResponse:
     events = events_for(user).filter(state=Event.State.OPEN)
     if user.role == Role.FAIR_SELLER:
         events = events.filter(sellers=user)
-    return render(request, "sales/till/home.html", {"events": events.order_by("starts_on", "slug")})
+    return _for_user(render(request, "sales/till/home.html", {"events": events.order_by("starts_on", "slug")}), user)
 
 
 @require_safe
@@ -246,6 +328,7 @@ def till(request: HttpRequest, slug: str) -> HttpResponse:
         "version": till_version(),
         "urls": {
             "home": reverse("sales:till_home"),
+            "logout": reverse("logout"),
             "self": request.path,
             "register": reverse("sales:till_device_register"),
             "catalogue": reverse("sales:api_catalogue", args=[event.slug]),
@@ -256,8 +339,15 @@ def till(request: HttpRequest, slug: str) -> HttpResponse:
             "scope": reverse("sales:till_home"),
         },
         "strings": _strings(),
+        "plurals": _plurals(),
     }
-    return render(request, "sales/till/shell.html", {"event": event, "till": context})
+    return _for_user(render(request, "sales/till/shell.html", {"event": event, "till": context}), user)
+
+
+def _for_user(response: HttpResponse, user: Any) -> HttpResponse:
+    """Name the user a till page belongs to: the service worker keeps it as that user's copy (sw.js)."""
+    response[USER_HEADER] = str(user.pk)
+    return response
 
 
 @require_safe
@@ -268,6 +358,7 @@ def till_sw(request: HttpRequest) -> HttpResponse:
     source = source.replace('"__VERSION__"', json.dumps(till_version()))
     source = source.replace('["__ASSETS__"]', json.dumps(_asset_urls()))
     source = source.replace('"__SCOPE__"', json.dumps(reverse("sales:till_home")))
+    source = source.replace('"__OFFLINE_PAGE__"', json.dumps(offline_page()))
     response = HttpResponse(source, content_type="text/javascript; charset=utf-8")
     response["Service-Worker-Allowed"] = reverse("sales:till_home")
     response["Cache-Control"] = "no-cache"

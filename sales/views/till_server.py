@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST, require_safe
 from gie_erp.core.access import role_required
 from gie_erp.core.errors import ErrorCode, error_message
 from gie_erp.core.money import ZERO
+from gie_erp.core.ratelimit import WINDOW_SECONDS
 from gie_erp.core.roles import Role
-from sales.devices import NAME_MAX_LENGTH, WINDOW_SECONDS, device_register, may_register, registration_over_rate
+from sales.devices import NAME_MAX_LENGTH, device_register, may_register, registration_over_rate
 from sales.models import PaymentMethod, Shift
 from sales.selectors import is_staff
 from sales.shifts import z_report

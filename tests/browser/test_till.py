@@ -23,7 +23,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 import qrcode
 from django.db.models import Sum
-from playwright.sync_api import Browser, Route, expect
+from playwright.sync_api import Browser, Page, Route, expect
 from qrcode.util import MODE_8BIT_BYTE, QRData
 
 from gie_erp.core.money import to_mad
@@ -37,7 +37,6 @@ from tests.browser.till_kit import (
     open_shift,
     open_till,
     pending,
-    ring,
     server_tickets,
     tile,
     type_amount,
@@ -68,6 +67,39 @@ BURST = """async (n) => {
     app.persist({ lines, payments: [{ method: "cash", amount: 8000 }], labels: app.labelsFor(lines) }));
   window.__burst = Promise.all(saves).then((records) => { app.changed(); return records.map((r) => r.seq); });
 }"""
+
+
+WEIGHED = ("kg", "l")
+
+
+def take(page: Page, product: Any, quantity: int | str = 1) -> None:
+    """Tap a product as a seller does: pieces one tap each; a product sold by weight or volume (the fair's oil is
+    sold by the litre) asks its quantity on the keypad."""
+    if product.unit in WEIGHED:
+        tile(page, product).click()
+        for key in str(quantity):
+            page.locator(f".weigh .keys [data-key='{key}']").click()
+        page.locator(".weigh .ok").click()
+        expect(page.locator(".weigh")).to_have_count(0)
+        return
+    for _ in range(int(quantity)):
+        tile(page, product).click()
+
+
+def ring(page: Page, items: list[tuple[Any, int]], payments: list[tuple[str, str | None]]) -> None:
+    """Take each product, pay with `payments` [(method, typed amount or None for what remains)], save, and come
+    back to the grid."""
+    for product, quantity in items:
+        take(page, product, quantity)
+    page.locator(".footer .pay").click()
+    for method, typed in payments:
+        page.locator(f".methods .m-{method}").click()
+        if typed:
+            type_amount(page, typed)
+        page.locator(".keypad .ok").click()
+    page.locator(".validate").click()
+    page.locator(".new-sale").click()
+    expect(page.locator("body")).to_have_attribute("data-screen", "sell")
 
 
 def server_totals(shift_id: str) -> dict[str, str]:
@@ -211,9 +243,8 @@ def test_closing_offline_takes_two_confirmations_and_gives_a_provisional_z(
     context.set_offline(True)
 
     # miel ×2 + huile: 320.00, 400 handed over: 80.00 back, shown in big digits before saving
-    for _ in range(2):
-        tile(page, products["miel"]).click()
-    tile(page, products["huile"]).click()
+    take(page, products["miel"], 2)
+    take(page, products["huile"], 1)
     shot(page, "till-sell-ar")
     page.locator(".footer .pay").click()
     page.locator(".methods .m-cash").click()

@@ -66,23 +66,6 @@ def type_amount(page: Page, text: str) -> None:
         page.locator(f".keys [data-key='{key}']").click()
 
 
-def ring(page: Page, items: list[tuple[Any, int]], payments: list[tuple[str, str | None]]) -> None:
-    """Tap each product `quantity` times, pay with `payments` [(method, typed amount or None for what remains)],
-    save, and come back to the grid."""
-    for product, quantity in items:
-        for _ in range(quantity):
-            tile(page, product).click()
-    page.locator(".footer .pay").click()
-    for method, typed in payments:
-        page.locator(f".methods .m-{method}").click()
-        if typed:
-            type_amount(page, typed)
-        page.locator(".keypad .ok").click()
-    page.locator(".validate").click()
-    page.locator(".new-sale").click()
-    expect(page.locator("body")).to_have_attribute("data-screen", "sell")
-
-
 def pending(page: Page) -> int:
     return int(page.locator("#sync-badge").get_attribute("data-pending") or "-1")
 

@@ -43,7 +43,8 @@ def test_the_seller_opens_the_till_of_her_fair(client: Any, fair: dict[str, Any]
     # every string in French and in Arabic, so the phone switches language offline
     assert set(context["strings"]["fr"]) == set(context["strings"]["ar"]) == set(STRINGS)
     assert context["strings"]["fr"]["pay"] == "Payer"
-    assert context["strings"]["fr"]["close_refused"].startswith("{n} tickets")
+    assert context["plurals"]["fr"]["close_refused"]["other"].startswith("{n} tickets")
+    assert context["plurals"]["fr"]["close_refused"]["one"].startswith("{n} ticket n'est")
     assert response.cookies.get("csrftoken")  # the registration's POST needs it
 
 
@@ -85,6 +86,7 @@ def test_the_service_worker_caches_every_file_of_the_till(client: Any, fair: dic
     assert "__VERSION__" not in body
     assert "__ASSETS__" not in body
     assert "__SCOPE__" not in body
+    assert "__OFFLINE_PAGE__" not in body
     cached = json.loads(re.search(r"const ASSETS = (\[.*?\]);", body).group(1))  # type: ignore[union-attr]
     assert "/static/sales/till/app.js" in cached
     assert "/static/js/amounts.js" in cached  # imported by the till's modules

@@ -2,11 +2,15 @@
 // screens, and the two writes that matter — a paid ticket and a refund — each saved under the device's Web Lock
 // with its sequence number in one IndexedDB transaction, then sent by sync.js. Everything works offline once the
 // first load has registered the phone and fetched the catalogue.
-import { h, icon, iconButton, lang, mount, setLanguage, t, toast } from "./dom.js";
-import { closeSheet, renderCartBar, sellScreen } from "./screens_sell.js";
+import { h, icon, iconButton, lang, mount, setLanguage, t, tn, toast } from "./dom.js";
+import { listenForScanner } from "./scan.js";
+import { closeSheet, renderCartBar, sellScreen, takeProduct } from "./screens_sell.js";
 import { payScreen } from "./screens_pay.js";
 import { closeShiftScreen, openShiftScreen, zScreen } from "./screens_shift.js";
 import { historyScreen, receiptScreen, refundScreen } from "./screens_ticket.js";
+import {
+  csrfToken as sessionCsrf, forgetPages, logOut, rememberPage, sendAndCount, sessionChanged,
+} from "./session.js";
 import * as store from "./store.js";
 import { Sync, auth, withLock } from "./sync.js";
 import {
@@ -21,10 +25,7 @@ window.__till = metrics; // read by the browser test and the bench
 
 class NoShift extends Error {}
 
-function csrfToken() {
-  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
-  return cookie ? decodeURIComponent(cookie.slice("csrftoken=".length)) : ctx.csrf;
-}
+const csrfToken = () => sessionCsrf(ctx.csrf);
 
 const app = {
   ctx,
@@ -42,6 +43,7 @@ const app = {
   toast,
 
   price: (product) => toCentimes(product.price),
+  takeProduct(product) { takeProduct(this, product); },
   today: () => localDay(new Date()),
   eventName: () => (lang() === "ar" ? ctx.event.name_ar : ctx.event.name_fr),
   methods() {
@@ -76,7 +78,8 @@ const app = {
   labelsFor(lines) {
     return Object.fromEntries(lines.map((l) => {
       const p = this.products.get(l.product) || {};
-      return [l.product, { name_fr: p.name_fr, name_ar: p.name_ar, member: p.member, vat_rate: p.vat_rate }];
+      return [l.product, { name_fr: p.name_fr, name_ar: p.name_ar, member: p.member, vat_rate: p.vat_rate,
+        unit: p.unit }];
     }));
   },
 
@@ -223,7 +226,7 @@ const app = {
     const state = !navigator.onLine ? "offline" : pending ? this.status.state : "idle";
     badge.dataset.state = state;
     badge.dataset.pending = String(pending);
-    badge.setAttribute("aria-label", pending ? t("unsynced", { n: pending }) : t("all_sent"));
+    badge.setAttribute("aria-label", pending ? tn("unsynced", pending) : t("all_sent"));
     badge.replaceChildren(icon(state === "offline" ? "cloudOff" : pending ? "up" : "check"),
       h("span.badge-count", { dir: "ltr" }, String(pending)));
   },
@@ -247,7 +250,7 @@ const app = {
   switchLanguage() {
     const next = lang() === "ar" ? "fr" : "ar";
     localStorage.setItem("till-lang", next);
-    setLanguage(ctx.strings, next);
+    setLanguage(ctx.strings, next, ctx.plurals);
     this.renderBar();
     this.renderNotice();
     if (this.screen) this.show(this.screen === "pay" || this.screen === "refund" ? "sell" : this.screen);
@@ -276,7 +279,7 @@ const app = {
       h("div.panel-head", {}, h("h2", {}, t("menu")),
         iconButton("close", t("close"), () => closeSheet())),
       h("p.menu-status", { "data-pending": String(pending) }, icon(pending ? "up" : "check"),
-        pending ? t("unsynced", { n: pending }) : t("all_sent"),
+        pending ? tn("unsynced", pending) : t("all_sent"),
         navigator.onLine ? null : h("small", {}, ` · ${t("offline")}`)),
       item("up", t("send_now"), async () => { closeSheet(); await this.sync.run(); this.refreshBadge(); }, ".send-now"),
       item("list", t("today_tickets"), () => this.show("history"), ".history"),
@@ -284,8 +287,35 @@ const app = {
       item("download", t("export_pending"), () => this.exportPending(), ".export"),
       item("globe", lang() === "ar" ? "Français" : "العربية", () => { closeSheet(); this.switchLanguage(); }),
       h("a.menu-item", { href: ctx.urls.home }, icon("home"), h("span", {}, t("change_event"))),
+      item("logout", t("logout"), () => this.logout(), ".logout"),
       h("small.menu-foot", { dir: "ltr" }, `${this.device.id.slice(0, 8)} · v${ctx.version.slice(0, 6)}` +
         (metrics.persisted ? " · ✓" : ""))));
+    sheet.hidden = false;
+  },
+
+  /** Leave a shared phone: send first; with tickets of this phone still waiting, say so and offer to stay or to
+   * keep them for the device (they are sent by the next till opened here); then forget this user's pages and data
+   * and log out on the server. Logging out needs the network: offline, the session could not end. */
+  async logout() {
+    closeSheet();
+    if (!navigator.onLine) {
+      toast(t("logout_offline"), "error");
+      return;
+    }
+    const waiting = await sendAndCount(ctx.urls, this.device.id);
+    this.refreshBadge();
+    const leave = () => logOut({ scope: ctx.urls.scope, logout: ctx.urls.logout, csrf: csrfToken() });
+    if (!waiting) {
+      await leave();
+      return;
+    }
+    const sheet = document.getElementById("sheet");
+    mount(sheet, h("div.panel.logout-warning", { role: "alertdialog", "aria-modal": "true", "aria-label": t("logout") },
+      h("p.refusal", {}, icon("alert"), h("span", {}, tn("logout_pending", waiting))),
+      h("div.actions", {},
+        h("button.big.primary.logout-stay", { type: "button", onclick: () => closeSheet() }, t("logout_stay")),
+        h("button.big.warn.logout-keep", { type: "button", onclick: () => leave() }, icon("logout"),
+          t("logout_keep")))));
     sheet.hidden = false;
   },
 
@@ -348,13 +378,16 @@ async function loadCatalogue(device) {
   return saved ? { data: saved.data } : {};
 }
 
-/** Keep this page and the product pictures for offline use (the service worker caches them too once active). */
+/** Keep this page (as this user's: session.js) and the product pictures for offline use (the service worker
+ * caches them too once active). */
 async function cacheForOffline(catalogue) {
   if (!("caches" in window) || !navigator.onLine) return;
   try {
-    const pages = await caches.open("till-pages");
     const response = await fetch(location.pathname, { credentials: "same-origin" });
-    if (response.ok && !response.redirected) await pages.put(location.pathname, response);
+    const user = response.headers.get("X-Till-User");
+    if (response.ok && !response.redirected && user === String(ctx.user.id)) {
+      await rememberPage(ctx.urls.scope, location.pathname, ctx.user.id, response);
+    }
     const media = await caches.open("till-media");
     const urls = [...new Set(catalogue.products.flatMap((p) => [p.photo, p.pictogram]).filter(Boolean))];
     for (const url of urls) if (!(await media.match(url))) await media.add(url).catch(() => {});
@@ -369,7 +402,19 @@ function fatal(message) {
 }
 
 async function boot() {
-  setLanguage(ctx.strings, localStorage.getItem("till-lang") || ctx.lang);
+  setLanguage(ctx.strings, localStorage.getItem("till-lang") || ctx.lang, ctx.plurals);
+  if (sessionChanged(ctx.csrf)) {
+    // a copy kept for an earlier session: online, the server gives this session's page; offline, nothing opens
+    await forgetPages(ctx.urls.scope).catch(() => {});
+    if (navigator.onLine && !sessionStorage.getItem("till-reloaded")) {
+      sessionStorage.setItem("till-reloaded", "1");
+      location.reload();
+      return;
+    }
+    fatal(t("session_changed"));
+    return;
+  }
+  sessionStorage.removeItem("till-reloaded");
   app.renderBar();
   app.renderNotice();
   if ("serviceWorker" in navigator) {
@@ -408,6 +453,7 @@ async function boot() {
   });
   app.sync.start();
   if (channel) channel.onmessage = (event) => app.onBroadcast(event.data);
+  listenForScanner(app);
   window.addEventListener("online", () => app.refreshBadge());
   window.addEventListener("offline", () => app.refreshBadge());
   app.show(app.shift ? "sell" : "open");

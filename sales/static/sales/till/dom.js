@@ -3,21 +3,56 @@
 import { showCentimes } from "../../js/amounts.js";
 
 let strings = {};
+let plurals = {};
 let language = "fr";
+export const MINUS = "\u2212"; // a real minus sign: a hyphen reads as a dash, and bidi treats it as a separator
 
-export function setLanguage(all, code) {
+export function setLanguage(all, code, allPlurals = {}) {
   language = code === "ar" ? "ar" : "fr";
   strings = all[language] || {};
+  plurals = allPlurals[language] || {};
   document.documentElement.lang = language;
   document.documentElement.dir = language === "ar" ? "rtl" : "ltr";
 }
 
 export const lang = () => language;
 
+/** A value put into a sentence, isolated (Unicode isolates) so that Arabic text around it never reorders it:
+ * numbers left-to-right (LRI … PDI), words by their own first letter (FSI … PDI). */
+function isolate(value) {
+  if (typeof value === "number") return `\u2066${String(value).replace("-", MINUS)}\u2069`;
+  return `\u2068${value}\u2069`;
+}
+
+function fill(text, values) {
+  return text.replace(/\{(\w+)\}/g, (_, name) => (name in values ? isolate(values[name]) : `{${name}}`));
+}
+
 /** The UI string `key` in the current language, with {name} placeholders filled. */
 export function t(key, values = {}) {
-  const text = strings[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, name) => (name in values ? String(values[name]) : `{${name}}`));
+  return fill(strings[key] ?? key, values);
+}
+
+/** The plural category of `n` as the language's catalogue counts (its gettext Plural-Forms): Arabic has six (zero,
+ * one, two, few 3–10, many 11–99, other), French two (one for 0 and 1, other). */
+export function pluralCategory(n, code = language) {
+  if (code === "ar") {
+    const r = n % 100;
+    if (n === 0) return "zero";
+    if (n === 1) return "one";
+    if (n === 2) return "two";
+    if (r >= 3 && r <= 10) return "few";
+    if (r >= 11 && r <= 99) return "many";
+    return "other";
+  }
+  return n > 1 ? "other" : "one";
+}
+
+/** The plural UI string `key` for the count `n` ({n} filled, isolated). */
+export function tn(key, n, values = {}) {
+  const forms = plurals[key] || {};
+  const text = forms[pluralCategory(n)] ?? forms.other ?? strings[key] ?? key;
+  return fill(text, { ...values, n });
 }
 
 /** h("button#id.big.primary", {onclick}, child…): an element with an id, classes, attributes or properties, and
@@ -42,18 +77,48 @@ export function h(spec, attrs = {}, ...children) {
   return el;
 }
 
-/** An amount in big Western digits, isolated so that Arabic text around it never reorders it: "1 250,50". */
+/** An amount's text: "1 250,50", "−80,00" (a real minus sign), "+5,00" when `signed`. */
+export function moneyText(centimes, signed = false) {
+  const text = showCentimes(Math.abs(centimes));
+  if (centimes < 0) return `${MINUS}${text}`;
+  return signed && centimes > 0 ? `+${text}` : text;
+}
+
+/** An amount in big Western digits, isolated so that Arabic text around it never reorders it: "1 250,50". Its
+ * length is given to the style sheet (--chars), which shrinks a long amount to fit its box (till.css). */
 export function money(centimes, { currency = false, signed = false } = {}) {
-  let text = showCentimes(Math.abs(centimes));
-  if (centimes < 0) text = `-${text}`;
-  else if (signed && centimes > 0) text = `+${text}`;
-  const digits = h("bdi.amount", { dir: "ltr" }, text);
+  const text = moneyText(centimes, signed);
+  // the currency's word takes about three digits' room beside the number
+  const digits = h("bdi.amount", { dir: "ltr", style: `--chars:${text.length + (currency ? 3 : 0)}` }, text);
   // the currency follows the number in reading order: to its right in French, to its left in Arabic
   return currency ? h("span.money", {}, digits, " ", h("small.currency", {}, t("currency"))) : digits;
 }
 
 export function number(n) {
-  return h("bdi.num", { dir: "ltr" }, String(n));
+  return h("bdi.num", { dir: "ltr" }, String(n).replace("-", MINUS));
+}
+
+/** A quantity as the seller reads it: whole pieces "2", a weight or volume with its 3 decimals and unit "0,750 kg"
+ * (the unit word in the current language). A refund's quantity carries a real minus sign. */
+export function quantityText(quantity, unit = null, withUnit = true) {
+  const milli = Math.round(Number(quantity) * 1000), abs = Math.abs(milli);
+  const sign = milli < 0 ? MINUS : "";
+  if (unit !== "kg" && unit !== "l") return `${sign}${Math.round(abs / 1000)}`;
+  const digits = `${sign}${Math.floor(abs / 1000)},${String(abs % 1000).padStart(3, "0")}`;
+  return withUnit ? `${digits} ${t(`unit_${unit}`)}` : digits;
+}
+
+/** "2 × 80,00" or "0,750 kg × 80,00": one left-to-right run, isolated, that Arabic around it never reorders. */
+export function timesText(quantity, unit, centimes) {
+  return h("bdi.times", { dir: "ltr" }, `${quantityText(quantity, unit)} × ${moneyText(centimes)}`);
+}
+
+/** "30/11/2026 18:00" from an ISO moment "2026-11-30T18:00:00.000+01:00" (the phone's local time, as written). */
+export function dateTimeText(iso, { date = true } = {}) {
+  if (!iso) return "";
+  const day = `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+  const time = iso.slice(11, 16);
+  return date ? `${day} ${time}` : time;
 }
 
 const SVG = (body, view = "0 0 24 24") =>
@@ -86,6 +151,9 @@ export const ICONS = {
   trash: SVG('<path d="M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13"/>'),
   globe: SVG('<circle cx="12" cy="12" r="9"/><path d="M3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18"/>'),
   home: SVG('<path d="M3 11l9-8 9 8M5 10v10h14V10"/>'),
+  logout: SVG('<path d="M10 4H5v16h5M15 8l4 4-4 4M19 12H9"/>'),
+  barcode: SVG('<path d="M4 5v14M7 5v14M10 5v14M14 5v14M17 5v14M20 5v14M12 5v14"/>'),
+  camera: SVG('<path d="M4 8h3l2-3h6l2 3h3v11H4z"/><circle cx="12" cy="13" r="3.5"/>'),
   keypadBack: SVG('<path d="M21 5H9l-6 7 6 7h12z"/><path d="M17 9l-6 6M11 9l6 6"/>'),
 };
 
@@ -110,10 +178,18 @@ export function mount(parent, ...children) {
   if (parent.id === "screen") window.scrollTo(0, 0);
 }
 
-/** A product's name in the current language. */
+/** A product's (or member's) name in the current language; the French name when it has no Arabic one. */
 export function nameOf(item) {
   if (!item) return "";
   return (language === "ar" && item.name_ar) || item.name_fr || item.name_ar || "";
+}
+
+/** The name as an element, isolated (<bdi dir=auto>) so that a French name in the Arabic till (all there is for a
+ * product without an Arabic name) keeps its own direction and never garbles the line around it. */
+export function nameEl(item, cls = "") {
+  const text = nameOf(item);
+  const fallback = language === "ar" && item && !item.name_ar && item.name_fr;
+  return h(`bdi.name-text${cls}`, { dir: "auto", lang: fallback ? "fr" : null }, text);
 }
 
 /** A short on-screen message that goes away by itself. */

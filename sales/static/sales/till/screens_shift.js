@@ -1,7 +1,7 @@
 // The shift: opened with the cash float (offline too), closed with the counted cash, which gives the Z report —
 // the phone's totals per payment method beside the server's when it has them. Closing is refused while tickets
 // wait to be sent, unless the seller closes offline on purpose (two confirmations; the Z is then provisional).
-import { h, icon, money, mount, number, t } from "./dom.js";
+import { dateTimeText, h, icon, money, mount, number, t, tn } from "./dom.js";
 import { keypad, keypadValue } from "./screens_pay.js";
 import { printReceipt } from "./screens_ticket.js";
 import * as store from "./store.js";
@@ -48,7 +48,7 @@ export async function closeShiftScreen(app, step = "count") {
       keypad({ state, okLabel: t("close_till"), onOk: () => tryClose(app, state) })];
   } else if (step === "unsynced") {
     body = h("div.refusal", { role: "alert" },
-      h("p", {}, icon("alert"), t("close_refused", { n: waiting })),
+      h("p", {}, icon("alert"), tn("close_refused", waiting)),
       h("button.big.primary", { type: "button", onclick: () => tryClose(app, state) }, icon("up"), t("send_now")),
       h("button.big.ghost.close-offline", { type: "button", onclick: () => closeShiftScreen(app, "confirm") },
         t("close_offline")));
@@ -86,6 +86,15 @@ async function finishClose(app, state, offline) {
   app.show("z", shift.id);
 }
 
+/** "30/11/2026 09:00 → 18:00", or with both dates when the shift closed another day; as people write it, in
+ * both languages (never the ISO form the phone keeps). */
+export function zPeriod(openedAt, closedAt) {
+  const opened = dateTimeText(openedAt);
+  if (!closedAt) return opened;
+  const sameDay = openedAt.slice(0, 10) === closedAt.slice(0, 10);
+  return `${opened} → ${dateTimeText(closedAt, { date: !sameDay })}`;
+}
+
 /** The Z report of a closed shift: per method the phone's total, the server's and the difference. */
 export function zView(app, shift) {
   const p = shift.payload;
@@ -101,8 +110,7 @@ export function zView(app, shift) {
     h("header", {},
       h("strong", {}, t("z_title"), z?.number ? [" ", t("number_short"), " ", number(z.number)] : null),
       h("small", {}, app.eventName()),
-      h("small", {}, h("bdi", { dir: "ltr" }, `${p.opened_at.slice(0, 16).replace("T", " ")} → ` +
-        `${(p.closed_at || "").slice(11, 16)}`))),
+      h("small.z-when", {}, h("bdi", { dir: "ltr" }, zPeriod(p.opened_at, p.closed_at)))),
     provisional ? h("p.provisional", { role: "status" }, icon("alert"), t("z_provisional")) : null,
     h("table.z-table", {},
       h("thead", {}, h("tr", {}, h("th.num", {}, t("phone")), h("th.num", {}, t("server")),

@@ -1,11 +1,15 @@
 // Tickets once paid: the receipt (on screen, and printed on a 58 mm thermal printer through the browser's print
 // dialog, with its QR code), today's list, and refunds (a new ticket naming the original: never an edit).
-import { changeBox, h, icon, iconButton, lang, money, mount, nameOf, number, t } from "./dom.js";
+import {
+  changeBox, dateTimeText, h, icon, iconButton, lang, money, mount, nameEl, number, quantityText, t, timesText, tn,
+} from "./dom.js";
 import { qrSvg } from "./qr.js";
 import { methodButton } from "./screens_pay.js";
-import { step } from "./screens_sell.js";
+import { memberTag, step } from "./screens_sell.js";
 import * as store from "./store.js";
-import { clock, fromCentimes, linesTotal, refundable, toCentimes, vatByRate } from "./ticket.js";
+import {
+  fromCentimes, fromMilli, isWeighed, lineAmount, linesTotal, refundable, toCentimes, toMilli, vatByRate,
+} from "./ticket.js";
 
 const STATUS = {
   pending: ["clock", "status_pending"],
@@ -20,16 +24,12 @@ export function qrText(record) {
   return `GIE-TICKET;${record.event};${record.seq};${record.id};${fromCentimes(record.total)}`;
 }
 
-function day(iso) {
-  return `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
-}
-
 /** The receipt as a block of markup: the same on screen and on paper. */
 export function receiptView(app, record) {
   const label = (id) => record.labels?.[id] || app.products.get(id) || {};
   const lines = record.payload.lines.map((l) => ({
     product: l.product,
-    quantity: Number(l.quantity),
+    quantity: fromMilli(toMilli(l.quantity)),
     price: toCentimes(l.unit_price),
   }));
   const total = linesTotal(lines);
@@ -42,15 +42,16 @@ export function receiptView(app, record) {
       event.place ? h("small", {}, event.place) : null,
       h("div.receipt-no", {}, h("span", {}, record.refundOf ? t("refund") : t("ticket")), " ", t("number_short"), " ",
         number(record.seq)),
-      h("small", {}, h("bdi", { dir: "ltr" }, `${day(record.payload.sold_at)} ${clock(record.payload.sold_at)}`)),
+      h("small.receipt-when", {}, h("bdi", { dir: "ltr" }, dateTimeText(record.payload.sold_at))),
       original ? h("small", {}, t("refund_of", { n: original })) : null),
     h("table.receipt-lines", {}, h("tbody", {}, lines.map((l) => {
       const item = label(l.product);
-      const member = app.members.get(item.member);
-      return h("tr", {},
-        h("td", {}, h("div", {}, nameOf(item)),
-          h("small", {}, number(l.quantity), " × ", money(l.price), member ? ` · ${nameOf(member)}` : "")),
-        h("td.num", {}, money(l.quantity * l.price)));
+      const unit = item.unit || app.products.get(l.product)?.unit;
+      return h("tr", { "data-product": l.product },
+        h("td", {}, h("div", {}, nameEl(item)),
+          h("small.receipt-qty", {}, timesText(l.quantity, unit, l.price)),
+          h("small.receipt-member", {}, memberTag(app, item.member))),
+        h("td.num", {}, money(lineAmount(l))));
     }))),
     h("div.receipt-total", {}, h("span", {}, t("total")), h("strong", {}, money(total, { currency: true }))),
     h("ul.receipt-payments", {}, record.payload.payments.map((p) => h("li", {},
@@ -118,15 +119,17 @@ export async function historyScreen(app) {
   const drawing = app.renderId;
   const main = document.getElementById("screen");
   document.getElementById("footer").hidden = true;
-  const records = (await store.ticketsOfDay(app.ctx.event.slug, app.today())).sort((a, b) =>
-    b.created.localeCompare(a.created));
+  // this phone's till for this user only (a shared phone keeps other sellers' tickets until they are sent)
+  const records = (await store.ticketsOfDay(app.ctx.event.slug, app.today()))
+    .filter((r) => r.device === app.device.id)
+    .sort((a, b) => b.created.localeCompare(a.created));
   const sum = records.reduce((s, r) => s + r.total, 0);
   if (drawing !== app.renderId) return;
   mount(main, h("section.history", {},
     h("div.screen-head", {},
       iconButton("back", t("back"), () => app.show("sell")),
       h("h1", {}, t("today_tickets"))),
-    h("div.day-sum", {}, h("span", {}, t("tickets_count", { n: records.length })), money(sum, { currency: true })),
+    h("div.day-sum", {}, h("span", {}, tn("tickets_count", records.length)), money(sum, { currency: true })),
     records.length ? null : h("p.empty", {}, t("no_tickets")),
     h("ul.ticket-list", {}, records.map((r) => {
       const [statusIcon, statusKey] = STATUS[r.status] || STATUS.pending;
@@ -138,7 +141,7 @@ export async function historyScreen(app) {
         onclick: () => app.show("receipt", r.id),
       },
       h("span.no", {}, t("number_short"), " ", number(r.seq)),
-      h("span.time", { dir: "ltr" }, clock(r.payload.sold_at)),
+      h("span.time", { dir: "ltr" }, dateTimeText(r.payload.sold_at, { date: false })),
       r.refundOf ? h("span.tag", {}, icon("refund")) : null,
       h("span.amount-cell", {}, money(r.total)),
       h("span.state", { title: t(statusKey), "aria-label": t(statusKey) }, icon(statusIcon))));
@@ -162,22 +165,28 @@ export async function refundScreen(app, id) {
   const lines = left.map((l) => ({ ...l, quantity: state.quantities[l.product] || 0 }));
   const total = linesTotal(lines);
   const label = (pid) => original.labels?.[pid] || app.products.get(pid) || {};
+  const unitOf = (pid) => label(pid).unit || app.products.get(pid)?.unit;
   const render = () => refundScreen(app, id);
+  // pieces one by one; a weighed line is given back whole or not at all (the scale is not at hand)
   const change = (line, delta) => {
-    const next = (state.quantities[line.product] || 0) + delta;
+    const weighed = isWeighed({ unit: unitOf(line.product) });
+    const next = weighed ? (delta > 0 ? line.quantity : 0) : (state.quantities[line.product] || 0) + delta;
     state.quantities[line.product] = Math.min(line.quantity, Math.max(0, next));
   };
   mount(main, h("section.refund", {},
     h("div.screen-head", {},
       iconButton("back", t("back"), () => app.show("receipt", id)),
       h("h1", {}, t("refund_title", { n: original.seq }))),
-    h("ul.lines", {}, left.map((l) => h("li.line", {},
-      h("span.line-name", {}, nameOf(label(l.product))),
+    h("ul.lines", {}, left.map((l) => h("li.line", { "data-product": l.product },
+      h("span.line-name", {}, h("span.line-text", {}, nameEl(label(l.product)),
+        h("small", {}, memberTag(app, label(l.product).member), " · ",
+          timesText(state.quantities[l.product] || 0, unitOf(l.product), l.price)))),
       h("span.stepper", {},
         step("minus", t("less"), () => { change(l, -1); render(); }),
-        h("span.step-qty", {}, number(state.quantities[l.product] || 0)),
+        h("span.step-qty", {}, h("bdi", { dir: "ltr" }, quantityText(state.quantities[l.product] || 0,
+          unitOf(l.product)))),
         step("plus", t("more"), () => { change(l, 1); render(); })),
-      h("span.line-amount", {}, money((state.quantities[l.product] || 0) * l.price))))),
+      h("span.line-amount", {}, money(lineAmount({ quantity: state.quantities[l.product] || 0, price: l.price })))))),
     h("p.label", {}, t("refund_how")),
     h("div.methods", {}, app.methods().map((m) => methodButton(m, {
       "aria-pressed": String(state.method === m),

@@ -91,6 +91,12 @@ export function saveTicket(device, shiftKey, build) {
 }
 
 export const outboxCount = () => transact(["outbox"], "readonly", (s) => done(s.outbox.count()));
+
+/** Tickets of one device not yet acknowledged by the server. */
+export function outboxCountOf(device) {
+  const range = IDBKeyRange.bound([device, 0], [device, Infinity]);
+  return transact(["outbox"], "readonly", (s) => done(s.outbox.index("device_seq").count(range)));
+}
 export const outboxAll = () => transact(["outbox"], "readonly", (s) => done(s.outbox.getAll()));
 
 export function outboxBatch(device, limit) {
@@ -193,5 +199,34 @@ export function pruneHistory(days) {
     for (const t of all) {
       if (t.day < limit && !(await done(s.outbox.get(t.id)))) s.tickets.delete(t.id);
     }
+  });
+}
+
+/** A seller leaves a shared phone: forget what shows their work — the tickets already sent (history), the shifts
+ * closed with a final Z, and the credentials of devices with nothing left to send and no shift open. Never a ticket
+ * or a shift the server has not acknowledged: those stay, with their device's credentials, and are sent by the
+ * next till opened on this phone. Returns what was kept: {tickets, devices}. */
+export function forgetSent() {
+  return transact(["meta", "tickets", "outbox", "shifts"], "readwrite", async (s) => {
+    const waiting = new Set(await done(s.outbox.getAllKeys()));
+    for (const ticket of await done(s.tickets.getAll())) {
+      if (!waiting.has(ticket.id)) s.tickets.delete(ticket.id);
+    }
+    const busy = new Set((await done(s.outbox.getAll())).map((o) => o.device));
+    for (const shift of await done(s.shifts.getAll())) {
+      const closed = Boolean(shift.payload.closed_at);
+      const acked = shift.acked === (closed ? "closed" : "open");
+      if (closed && acked && shift.z && !shift.z.provisional) s.shifts.delete(shift.id);
+      else busy.add(shift.device);
+    }
+    const keys = await done(s.meta.getAllKeys());
+    for (const key of keys) if (String(key).startsWith("shift:")) busy.add(String(key).split(":").pop());
+    let devices = 0;
+    for (const key of keys.filter((k) => String(k).startsWith("device:"))) {
+      const device = await done(s.meta.get(key));
+      if (device && busy.has(device.id)) devices++;
+      else s.meta.delete(key);
+    }
+    return { tickets: waiting.size, devices };
   });
 }

@@ -163,3 +163,10 @@ export class Sync {
     }
   }
 }
+
+/** One pass over every device's outbox (waiting for another tab's pass to end first), with no retry scheduled:
+ * what logging out does before counting what is still waiting. */
+export function sendOnce(urls) {
+  const sync = new Sync({ urls });
+  return withLock(LOCK, () => sync.drain());
+}

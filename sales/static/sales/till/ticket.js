@@ -1,5 +1,6 @@
 // The till's arithmetic, pure (no DOM, no storage): money in integer centimes, the ticket payload of the sync
-// contract, cash change, a shift's totals, the VAT inside a price. The same rules as sales/maths.py.
+// contract, cash change, a shift's totals, the VAT inside a price, quantities by weight (exact, in thousandths). The
+// same rules as sales/maths.py.
 export const METHODS = ["cash", "card", "mobile", "cheque"];
 
 /** A random (version 4) UUID: the ticket's identity, chosen on the phone so that it can be sent again safely. */
@@ -40,7 +41,27 @@ export function vatInside(amount, rate) {
   return amount - Number(divHalfUp(BigInt(amount) * 10000n, BigInt(10000 + bp)));
 }
 
-export const lineAmount = (line) => line.quantity * line.price;
+/** Units sold by weight or volume: their quantity is typed (3 decimals at most, e.g. 0,750 kg); the others count
+ * whole pieces. */
+export const WEIGHED_UNITS = new Set(["kg", "l"]);
+export const isWeighed = (product) => WEIGHED_UNITS.has(product?.unit);
+
+/** A quantity in thousandths, exact: 0.75 → 750, -1 → -1000 (quantities carry 3 decimals at most). */
+export const toMilli = (quantity) => Math.round(Number(quantity) * 1000);
+export const fromMilli = (milli) => milli / 1000;
+
+/** A quantity as the sync contract spells it: "1", "0.75", "-2.5". */
+export function quantityText(quantity) {
+  const milli = toMilli(quantity), abs = Math.abs(milli);
+  const decimals = String(abs % 1000).padStart(3, "0").replace(/0+$/, "");
+  return `${milli < 0 ? "-" : ""}${Math.floor(abs / 1000)}${decimals ? `.${decimals}` : ""}`;
+}
+
+/** Quantity × unit price in centimes, rounded half-up (away from zero) to the centime: sales.maths.line_amount. */
+export function lineAmount(line) {
+  return Number(divHalfUp(BigInt(toMilli(line.quantity)) * BigInt(line.price), 1000n));
+}
+
 export const linesTotal = (lines) => lines.reduce((sum, line) => sum + lineAmount(line), 0);
 export const paid = (payments) => payments.reduce((sum, p) => sum + p.amount, 0);
 
@@ -89,7 +110,9 @@ export function ticketPayload({ id, event, sequence, shift, soldAt, refundOf = n
     shift,
     sold_at: soldAt,
     refund_of: refundOf,
-    lines: lines.map((l) => ({ product: l.product, quantity: String(l.quantity), unit_price: fromCentimes(l.price) })),
+    lines: lines.map((l) => ({
+      product: l.product, quantity: quantityText(l.quantity), unit_price: fromCentimes(l.price),
+    })),
     payments: payments.map((p) => {
       const out = { method: p.method, amount: fromCentimes(p.amount) };
       if (p.method === "cash" && p.tendered !== undefined && p.tendered !== null && p.amount > 0) {
@@ -121,15 +144,15 @@ export function refundable(original, refunds) {
   const left = original.payload.lines.map((l) => ({
     product: l.product,
     price: toCentimes(l.unit_price),
-    quantity: Number(l.quantity),
+    milli: toMilli(l.quantity),
   }));
   for (const refund of refunds) {
     for (const l of refund.payload.lines) {
-      const line = left.find((x) => x.product === l.product && x.quantity > 0);
-      if (line) line.quantity = Math.max(0, line.quantity + Number(l.quantity));
+      const line = left.find((x) => x.product === l.product && x.milli > 0);
+      if (line) line.milli = Math.max(0, line.milli + toMilli(l.quantity));
     }
   }
-  return left;
+  return left.map(({ milli, ...l }) => ({ ...l, quantity: fromMilli(milli) }));
 }
 
 /** VAT contained in a ticket, per rate: [{rate, vat}] for the rates that carry VAT. */
