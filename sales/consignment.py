@@ -8,7 +8,13 @@ product's rate for a VAT-registered member); GIE Dr the loss account / Cr 4463·
 rule ``consignment_loss``. Both entries are posted together, once per deposit (idempotency key
 ``consignment:<deposit id>``), and a deposit paid by the GIE no longer changes.
 
-Reads for the pages and the cooperative's portal: ``stock_of(event, organization)`` and ``reconciliation(event)``.
+What a person types is checked before anything is written: a deposit or return dated within the event (a day
+before or after for setting up and taking down, as the till allows; a permanent shop has no last day), whole
+numbers for goods counted by the piece, box or pot (only kg and litres take decimals), and never more back than
+deposited − sold.
+
+Reads for the pages and the cooperative's portal: ``stock_of(event, organization)``, ``reconciliation(event)``, and
+``stock_questions(event)`` (what a settlement should wait for: returns not entered, shortages not decided).
 """
 
 from collections.abc import Mapping
@@ -23,6 +29,7 @@ from django.utils import timezone
 
 from gie_erp.core.audit import audit_record
 from gie_erp.core.errors import DomainError, ErrorCode
+from gie_erp.core.i18n import format_day
 from gie_erp.core.idempotency import retry_once_on_conflict
 from invoices.services import vat_rate_on
 from ledger import accounts
@@ -31,6 +38,7 @@ from ledger.posting import EntryDraft, JournalLine
 from ledger.selectors import posting_rule
 from ledger.services import journal_entries_post
 from members.models import Organization
+from sales.events import TILL_MARGIN
 from sales.maths import line_amount, vat_inside
 from sales.models import Deposit, Event, Participation, Product, TicketLine
 from sales.quantities import QUANTUM, format_quantity
@@ -39,6 +47,8 @@ DEPOSITS_RECORDED = "sales.deposits_recorded"
 RETURNS_RECORDED = "sales.returns_recorded"
 DIFFERENCE_DECIDED = "sales.difference_decided"
 NO_QUANTITY = Decimal("0.000")
+#: units sold by weight or volume, the only ones a quantity may split (a pot, a box, a piece is whole)
+DIVISIBLE_UNITS = frozenset({Product.Unit.KG, Product.Unit.LITRE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,6 +118,54 @@ def reconciliation(event: Event) -> list[StockRow]:
     return _stock_rows(event, None)
 
 
+def stock_questions(event: Event, organization_id: int | None = None) -> tuple[int, int]:
+    """What consignment still leaves open before settling (every member, or one): the deposits whose return is not
+    entered yet, and the shortages waiting for the accountant's decision. Reads only. A permanent shop's goods stay
+    on its shelves, so its returns are never "missing"."""
+    rows = _stock_rows(event, organization_id)
+    returns_missing = 0
+    if event.ends_on is not None:
+        returns_missing = sum(1 for row in rows if row.deposit is not None and row.deposited and row.returned is None)
+    return returns_missing, sum(1 for row in rows if row.needs_decision)
+
+
+# Checks of what a person types ---------------------------------------------------------------------------------------
+
+
+def day_check(event: Event, day: date) -> None:
+    """A deposit or a return is dated within the event, a day before or after at most (setting up the stand the
+    day before, taking it down the day after: the till's own margin); a permanent shop has no last day."""
+    first = event.starts_on - TILL_MARGIN
+    last = event.ends_on + TILL_MARGIN if event.ends_on is not None else None
+    if first <= day and (last is None or day <= last):
+        return
+    if event.ends_on is None:
+        raise DomainError(
+            ErrorCode.DEPOSIT_BEFORE_OPENING,
+            day=format_day(day),
+            event=event.name_fr,
+            first=format_day(event.starts_on),
+        )
+    raise DomainError(
+        ErrorCode.DEPOSIT_OUTSIDE_DATES,
+        day=format_day(day),
+        event=event.name_fr,
+        first=format_day(event.starts_on),
+        last=format_day(event.ends_on),
+    )
+
+
+def quantity_check(product: Product, quantity: Decimal) -> None:
+    """A product counted by the piece, box or pot takes whole numbers; only kg and litres take decimals."""
+    if product.unit not in DIVISIBLE_UNITS and quantity != quantity.to_integral_value():
+        raise DomainError(
+            ErrorCode.QUANTITY_NOT_WHOLE,
+            product=product.name_fr,
+            unit=str(product.get_unit_display()),
+            value=format_quantity(quantity),
+        )
+
+
 # Deposits and returns ------------------------------------------------------------------------------------------------
 
 
@@ -133,11 +191,15 @@ def deposits_record(
     *, event: Event, organization: Organization, quantities: Mapping[int, Decimal], on: date, acting_user: Any
 ) -> int:
     """Set what a member deposited per product (product id → quantity; 0 keeps a deposit at nothing, a new 0 is
-    not created). All or nothing; returns how many products changed. A deposit the GIE paid for stays as it is."""
+    not created), on a day of the event (``day_check``), whole numbers for counted goods (``quantity_check``). All or
+    nothing; returns how many products changed. A deposit the GIE paid for stays as it is."""
 
     def run(_attempt: int) -> int:
         _participates(event, organization)
+        day_check(event, on)
         products = _products_of(organization, set(quantities))
+        for pk, quantity in sorted(quantities.items()):
+            quantity_check(products[pk], quantity)
         existing = {
             d.product_id: d
             for d in Deposit.objects.select_for_update().filter(event=event, product_id__in=products).order_by("pk")
@@ -181,15 +243,20 @@ def deposits_record(
 def returns_record(
     *, event: Event, organization: Organization, quantities: Mapping[int, Decimal], on: date, acting_user: Any
 ) -> int:
-    """Set what a member took back per product at the end (0 when nothing). All or nothing; returns how many
-    products changed. Only deposited products are returned, never more than was deposited."""
+    """Set what a member took back per product at the end (0 when nothing), on a day of the event, whole numbers
+    for counted goods. All or nothing; returns how many products changed. Only deposited products are returned,
+    never more than deposited − sold (the tickets' net quantity)."""
     with transaction.atomic(durable=True):
         _participates(event, organization)
+        day_check(event, on)
         products = _products_of(organization, set(quantities))
+        for pk, quantity in sorted(quantities.items()):
+            quantity_check(products[pk], quantity)
         deposits = {
             d.product_id: d
             for d in Deposit.objects.select_for_update().filter(event=event, product_id__in=products).order_by("pk")
         }
+        sold = sold_quantities(event, organization.pk)
         changed = 0
         for pk, quantity in sorted(quantities.items()):
             product, deposit = products[pk], deposits.get(pk)
@@ -200,12 +267,16 @@ def returns_record(
             if deposit.returned == quantity:
                 continue
             _frozen(deposit, product)
-            if quantity > deposit.deposited:
+            product_sold = sold.get(pk, NO_QUANTITY)
+            most = max(deposit.deposited - product_sold, NO_QUANTITY)
+            if quantity > most:
                 raise DomainError(
-                    ErrorCode.DEPOSIT_RETURNED_TOO_MUCH,
+                    ErrorCode.DEPOSIT_RETURN_ABOVE_LEFT,
                     product=product.name_fr,
                     returned=format_quantity(quantity),
                     deposited=format_quantity(deposit.deposited),
+                    sold=format_quantity(product_sold),
+                    most=format_quantity(most),
                 )
             deposit.returned, deposit.returned_on = quantity, on
             deposit.save(update_fields=["returned", "returned_on", "updated_at"])

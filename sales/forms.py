@@ -3,6 +3,7 @@ lists' filters and the settlement's date. Parsing only: the rules live in ``sale
 services; an odd value gets a message on its field, never an error page."""
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,8 +12,11 @@ from typing import Any, cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
+from django.forms.models import ModelChoiceIterator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from gie_erp.core.i18n import organization_name
 from gie_erp.core.roles import Role
 from invoices.forms import date_widget
 from ledger.chart import chart_by_code
@@ -85,6 +89,60 @@ def _free_slug(slug: str) -> str:
     if slug in RESERVED_SLUGS:
         raise ValidationError(_("« %(value)s » est réservé : choisissez un autre nom court."), params={"value": slug})
     return slug
+
+
+# Members in a picker --------------------------------------------------------------------------------------------
+
+#: what most members' names start with ("Coopérative féminine …", "التعاونية النسوية …"): a picker shows the rest
+#: first, so that typing its first letter on a focused list reaches the member
+_GENERIC_START = re.compile(
+    r"^(?:coop[ée]rative|coop\.?)(?:\s+(?:agricole|f[ée]minine|laiti[èe]re|artisanale|des|du|de\s+la|de))*"
+    r"(?:\s+d['’]|\s+l['’]|\s+)"
+    r"|^(?:ال)?تعاونية(?:\s+(?:ال)?(?:نسوية|فلاحية))*\s+",
+    re.IGNORECASE,
+)
+_TRAILING_ARTICLE = re.compile(r"(?:\s+(?:des|du|de\s+la|de|d['’]|l['’]))+$", re.IGNORECASE)
+
+
+def member_label(organization: Organization, language: str | None = None) -> str:
+    """A member as a picker lists it: what tells it apart first, then the words every cooperative's name shares
+    (« Al Baraka (couscous) · coopérative féminine »); a name without those words is shown as it is."""
+    name = organization_name(organization, language or get_language())
+    match = _GENERIC_START.match(name)
+    if match is None or match.end() >= len(name):
+        return name
+    rest, generic = name[match.end() :], _TRAILING_ARTICLE.sub("", match.group(0).strip())
+    return f"{rest[:1].upper()}{rest[1:]} · {generic.lower()}"
+
+
+def sort_key(text: str) -> str:
+    """Alphabetical order as people expect it: accents and case ignored."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+class _ByLabel(ModelChoiceIterator):
+    """A model's choices in the order of their labels (a database cannot sort on a label made in Python)."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        choices = [self.choice(obj) for obj in self.queryset]
+        yield from sorted(choices, key=lambda choice: sort_key(str(choice[1])))
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    """A cooperative in a list that the keyboard can use: labels start with the name's distinctive part and are
+    sorted on it, so typing « b » on the focused list reaches « Beni Arous · coopérative laitière »."""
+
+    iterator = _ByLabel
+
+    def label_from_instance(self, obj: Any) -> str:
+        return member_label(obj)
+
+
+def cooperatives() -> QuerySet[Organization]:
+    return Organization.objects.filter(kind=Organization.Kind.COOPERATIVE).order_by("legal_name_fr")
 
 
 # Channels and events -----------------------------------------------------------------------------------------------
@@ -184,8 +242,13 @@ def stands_text(event: Event) -> str:
     return "\n".join(f"{p.organization.slug} ; {p.stand}".rstrip(" ;") for p in participations)
 
 
-def sellers_queryset() -> QuerySet[User]:
-    return User.objects.filter(role=Role.FAIR_SELLER, is_active=True).order_by("username")
+def sellers_queryset(event: Event | None = None) -> QuerySet[User]:
+    """The active fair sellers, and the event's own sellers whatever they became (deactivated, another role): a
+    seller the form does not list would silently leave the event at the next save."""
+    wanted = Q(role=Role.FAIR_SELLER, is_active=True)
+    if event is not None and event.pk:
+        wanted |= Q(pk__in=event.sellers.values("pk"))
+    return User.objects.filter(wanted).order_by("username")
 
 
 class SellerField(forms.ModelMultipleChoiceField):
@@ -221,8 +284,10 @@ class EventForm(forms.ModelForm[Event]):
         super().__init__(*args, **kwargs)
         channels = Channel.objects.filter(Q(is_active=True) | Q(pk=self.instance.channel_id or 0))
         cast(forms.ModelChoiceField, self.fields["channel"]).queryset = channels
+        shops = channels.filter(kind=Channel.Kind.SHOP).values_list("pk", flat=True)
+        self.fields["channel"].widget.attrs["data-shops"] = ",".join(str(pk) for pk in shops)  # the end date's rule
         self.fields["name_fr"].widget.attrs["autofocus"] = True
-        cast(SellerField, self.fields["sellers"]).queryset = sellers_queryset()
+        cast(SellerField, self.fields["sellers"]).queryset = sellers_queryset(self.instance)
         if self.instance.channel_id:
             rate = percent_text(self.instance.channel.commission_rate)
             self.fields["commission_rate"].widget.attrs["placeholder"] = f"{rate} ({_('taux du canal')})"
@@ -235,10 +300,18 @@ class EventForm(forms.ModelForm[Event]):
         return _free_slug(self.cleaned_data.get("slug") or "")
 
     def clean(self) -> dict[str, Any]:
+        """Dates in order, and an end date for anything but the shared shop: a browser sends an empty date for one
+        typed halfway (or when Enter was pressed before it was typed), which would otherwise save a fair as a
+        permanent shop."""
         data = super().clean() or {}
-        start, end = data.get("starts_on"), data.get("ends_on")
+        start, end, channel = data.get("starts_on"), data.get("ends_on"), data.get("channel")
         if start and end and end < start:
             self.add_error("ends_on", _("La date de fin précède la date de début : inversez-les."))
+        if end is None and "ends_on" not in self.errors and channel is not None and channel.kind != Channel.Kind.SHOP:
+            self.add_error(
+                "ends_on",
+                _("Indiquez la date de fin (jour, mois et année) : seule la boutique permanente n'en a pas."),
+            )
         return data
 
 
@@ -308,12 +381,8 @@ class SalesFilterForm(DatesInOrder):
     event = forms.ModelChoiceField(
         label=_("Événement"), queryset=Event.objects.none(), to_field_name="slug", required=False, empty_label=_("Tous")
     )
-    member = forms.ModelChoiceField(
-        label=_("Membre"),
-        queryset=Organization.objects.filter(kind=Organization.Kind.COOPERATIVE).order_by("legal_name_fr"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Tous"),
+    member = MemberChoiceField(
+        label=_("Membre"), queryset=cooperatives(), to_field_name="slug", required=False, empty_label=_("Tous")
     )
     product = forms.CharField(label=_("Produit (code)"), max_length=40, required=False)
     group = forms.ChoiceField(
@@ -362,12 +431,8 @@ class SettlementFilterForm(DatesInOrder):
     event = forms.ModelChoiceField(
         label=_("Événement"), queryset=Event.objects.all(), to_field_name="slug", required=False, empty_label=_("Tous")
     )
-    member = forms.ModelChoiceField(
-        label=_("Membre"),
-        queryset=Organization.objects.filter(kind=Organization.Kind.COOPERATIVE).order_by("legal_name_fr"),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Tous"),
+    member = MemberChoiceField(
+        label=_("Membre"), queryset=cooperatives(), to_field_name="slug", required=False, empty_label=_("Tous")
     )
 
 

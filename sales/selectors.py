@@ -18,6 +18,7 @@ from members.models import Organization
 from members.selectors import search_pattern
 from sales.models import (
     Channel,
+    Deposit,
     Event,
     PaymentMethod,
     Product,
@@ -380,3 +381,20 @@ def stock_rows(event: Event, organization: Organization | None = None) -> list[A
     from sales.consignment import reconciliation, stock_of  # the catalogue step's module
 
     return list(stock_of(event, organization) if organization is not None else reconciliation(event))
+
+
+def dues_for(event: Event) -> dict[int, Decimal]:
+    """What the GIE still owes each participating member for an event (``sales.settlements.due_for``, for every
+    member at once: three queries whatever their number): summarized sales and missing goods the GIE decided to pay,
+    not yet settled; 0.00 for a member owed nothing. Summed here, exactly, rather than by SQLite's floats."""
+    dues = dict.fromkeys(event.participations.values_list("organization_id", flat=True), ZERO)
+    summaries = Summary.objects.filter(event=event, settlement__isnull=True).order_by()
+    differences = Deposit.objects.filter(
+        event=event, decision=Deposit.Decision.GIE, decided_amount__isnull=False, settlement__isnull=True
+    ).order_by()
+    for organization_id, amount in [
+        *summaries.values_list("organization_id", "amount"),
+        *differences.values_list("organization_id", "decided_amount"),
+    ]:
+        dues[organization_id] = dues.get(organization_id, ZERO) + (amount or ZERO)
+    return {pk: to_mad(amount) for pk, amount in dues.items()}

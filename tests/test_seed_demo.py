@@ -325,7 +325,7 @@ class DemoYearTests(TestCase):
         assert len(rows) >= 7
         assert not [row for row in rows if row.needs_decision]
         missing = sorted(
-            (row.product.code, row.difference, row.decision, row.deposit.decided_amount)
+            (row.product.code, row.difference, row.decision, row.deposit and row.deposit.decided_amount)
             for row in rows
             if row.difference
         )

@@ -2,7 +2,9 @@
 
 Reading it: ``audit_search`` (the audit page) and ``audit_history`` (one object's history), both for GIE staff and
 auditors only, and ``audit_rows``, which gives each event a label people read (French or Arabic) and its data as
-(label, value) pairs.
+(label, value) pairs. The target's own model says the rest: a list of changed ``fields`` reads as their verbose
+names (« canal, nom court »), a value that is one of a field's choices reads as its label (« Ouvert à la vente »),
+and a key with no label of its own takes its field's name.
 """
 
 import json
@@ -13,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.template.defaultfilters import yesno
@@ -20,7 +23,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from gie_erp.core.i18n import format_amount
+from gie_erp.core.i18n import format_amount, format_day
 from gie_erp.core.models import AuditEvent
 from gie_erp.core.roles import Role, sees_all_books
 
@@ -123,7 +126,22 @@ DATA_LABELS: dict[str, Any] = {
     "state": _("état"),
     "previous_state": _("état précédent"),
     "via": _("par"),
+    "member": _("membre"),
+    "previous_member": _("membre précédent"),
+    "scan_code": _("code à scanner"),
+    "decision": _("décision"),
+    "event": _("événement"),
+    "on": _("date"),
+    "takings": _("ventes TTC"),
+    "differences": _("marchandise manquante payée par le GIE"),
+    "commission": _("commission TTC"),
+    "offsets": _("autres factures retenues"),
+    "net": _("net versé"),
+    "tickets": _("tickets"),
 }
+
+#: data keys that hold a value of another field of the target: its choices give the value's label
+CHOICE_KEYS = {"previous_state": "state"}
 
 #: The most events an object's history shows (newest first).
 HISTORY_LIMIT = 50
@@ -147,14 +165,53 @@ def audit_target_label(target_type: str) -> str:
 
 
 #: data keys holding an amount (stored as "1234.50"): shown as people write it (1 234,50)
-MONEY_KEYS = frozenset({"amount", "total"})
+MONEY_KEYS = frozenset({"amount", "total", "takings", "differences", "commission", "offsets", "net"})
+#: data keys holding a day (stored as "2026-11-30"): shown as 30/11/2026
+DATE_KEYS = frozenset({"on"})
 
 
-def _data_value(key: str, value: Any) -> str:
+def _target_model(target_type: str) -> type[models.Model] | None:
+    if not target_type:
+        return None
+    try:
+        return apps.get_model(target_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def _field(model: type[models.Model] | None, name: Any) -> Any:
+    """The model's field of that name, or None (no model, not a field name, or a name the model lacks)."""
+    if model is None or not isinstance(name, str):
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _field_label(model: type[models.Model] | None, name: Any) -> str:
+    """A field's verbose name (« nom court » for ``slug``), or the name as stored when the model has no such field."""
+    field = _field(model, name)
+    verbose = getattr(field, "verbose_name", None)
+    return str(verbose) if verbose else str(name)
+
+
+def _choice_label(model: type[models.Model] | None, key: str, value: Any) -> str | None:
+    """The label of a value among the choices of the target's field ``key`` (« Ouvert à la vente » for ``open``)."""
+    field = _field(model, CHOICE_KEYS.get(key, key))
+    if field is None or not getattr(field, "choices", None) or not isinstance(value, str | int):
+        return None
+    label = dict(field.flatchoices).get(value)
+    return None if label is None else str(label)
+
+
+def _data_value(key: str, value: Any, model: type[models.Model] | None = None) -> str:
     if isinstance(value, bool):
         return str(yesno(value))
     if key == "role" and value in Role.values:
         return str(Role(value).label)
+    if key == "fields" and isinstance(value, list | tuple) and model is not None:
+        return ", ".join(_field_label(model, item) for item in value)
     if isinstance(value, list | tuple):
         return ", ".join(str(item) for item in value)
     if isinstance(value, dict):
@@ -164,14 +221,30 @@ def _data_value(key: str, value: Any) -> str:
             return format_amount(Decimal(value))
         except (InvalidOperation, ValueError):
             return value
+    if key in DATE_KEYS and isinstance(value, str):
+        try:
+            return format_day(date.fromisoformat(value))
+        except ValueError:
+            return value
+    choice = _choice_label(model, key, value)
+    if choice is not None:
+        return choice
     return "" if value is None else str(value)
 
 
-def audit_details(data: Any) -> tuple[tuple[str, str], ...]:
-    """An event's data as (label, value) pairs in key order; data that is not an object is one unlabelled value."""
+def _data_label(key: Any, model: type[models.Model] | None) -> str:
+    label = DATA_LABELS.get(key)
+    if label is not None:
+        return str(label)
+    return _field_label(model, key)
+
+
+def audit_details(data: Any, model: type[models.Model] | None = None) -> tuple[tuple[str, str], ...]:
+    """An event's data as (label, value) pairs in key order; data that is not an object is one unlabelled value.
+    ``model``, the target's, names the fields a change lists and labels a value that is one of a field's choices."""
     if not isinstance(data, dict):
         return () if data in (None, "") else (("", _data_value("", data)),)
-    return tuple((str(DATA_LABELS.get(key, key)), _data_value(key, data[key])) for key in sorted(data, key=str))
+    return tuple((_data_label(key, model), _data_value(key, data[key], model)) for key in sorted(data, key=str))
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,15 +264,20 @@ class AuditRow:
 
 def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
     """Label each event for display; no query beyond what ``events`` costs (select its actor with it)."""
-    return [
-        AuditRow(
-            record=event,
-            label=audit_event_label(event.event),
-            target_label=audit_target_label(event.target_type),
-            details=audit_details(event.data),
+    models_by_type: dict[str, type[models.Model] | None] = {}
+    rows = []
+    for event in events:
+        if event.target_type not in models_by_type:
+            models_by_type[event.target_type] = _target_model(event.target_type)
+        rows.append(
+            AuditRow(
+                record=event,
+                label=audit_event_label(event.event),
+                target_label=audit_target_label(event.target_type),
+                details=audit_details(event.data, models_by_type[event.target_type]),
+            )
         )
-        for event in events
-    ]
+    return rows
 
 
 def reads_audit(user: Any) -> bool:

@@ -119,6 +119,12 @@ class ErrorCode(StrEnum):
     DEPOSIT_NOTHING_DEPOSITED = "deposit_nothing_deposited"
     DEPOSIT_RETURNED_TOO_MUCH = "deposit_returned_too_much"
     DEPOSIT_BAD_DECISION = "deposit_bad_decision"
+    DEPOSIT_OUTSIDE_DATES = "deposit_outside_dates"
+    DEPOSIT_BEFORE_OPENING = "deposit_before_opening"
+    QUANTITY_NOT_WHOLE = "quantity_not_whole"
+    DEPOSIT_RETURN_ABOVE_LEFT = "deposit_return_above_left"
+    PRODUCT_MEMBER_LOCKED = "product_member_locked"
+    PRODUCT_PRICE_TOO_LOW = "product_price_too_low"
     # sales: pages (append this area's codes below this line)
     SALES_MEMBER_HAS_SALES = "sales_member_has_sales"
     SALES_TICKETS_OUTSIDE_DATES = "sales_tickets_outside_dates"
@@ -240,7 +246,7 @@ MESSAGES: dict[ErrorCode, Promise] = {
     # sales: catalogue (append this area's messages below this line)
     ErrorCode.PRODUCT_GIE: _("Le catalogue est celui des coopératives membres : le GIE n'y a pas de produits."),
     ErrorCode.PRODUCT_EXEMPT_MEMBER_VAT: _(
-        "%(member)s est exonérée de TVA (art. 91) : ses produits sont tous « exonere-91 », pas « %(vat)s »."
+        "%(member)s est exonérée de TVA (art. 91) : ses produits sont tous exonérés (art. 91), pas « %(vat)s »."
     ),
     ErrorCode.PRODUCT_CODE_TAKEN: _("Le code %(code)s est déjà celui d'un autre produit de %(member)s."),
     ErrorCode.PRODUCT_NOT_OF_MEMBER: _("Le produit %(product)s n'est pas un produit de %(member)s."),
@@ -265,12 +271,33 @@ MESSAGES: dict[ErrorCode, Promise] = {
         "La reprise de %(product)s (%(returned)s) dépasse le dépôt (%(deposited)s)."
     ),
     ErrorCode.DEPOSIT_BAD_DECISION: _("Décision inconnue : %(value)s."),
+    ErrorCode.DEPOSIT_OUTSIDE_DATES: _(
+        "Date refusée : le %(day)s est hors des dates de %(event)s (du %(first)s au %(last)s, un jour avant ou après "
+        "au plus pour l'installation et le démontage)."
+    ),
+    ErrorCode.DEPOSIT_BEFORE_OPENING: _(
+        "Date refusée : le %(day)s précède l'ouverture de %(event)s (le %(first)s, un jour avant au plus pour "
+        "l'installation)."
+    ),
+    ErrorCode.QUANTITY_NOT_WHOLE: _(
+        "%(product)s se compte à l'unité (%(unit)s) : %(value)s n'est pas un nombre entier. Seuls les produits au kg "
+        "ou au litre prennent des décimales."
+    ),
+    ErrorCode.DEPOSIT_RETURN_ABOVE_LEFT: _(
+        "Reprise de %(product)s refusée : %(returned)s saisis, mais %(deposited)s déposés et %(sold)s vendus : "
+        "%(most)s au plus peuvent revenir."
+    ),
+    ErrorCode.PRODUCT_MEMBER_LOCKED: _(
+        "%(product)s a déjà des ventes ou un dépôt chez %(member)s : son membre ne change plus. Créez le produit chez "
+        "le bon membre et retirez celui-ci de la vente."
+    ),
+    ErrorCode.PRODUCT_PRICE_TOO_LOW: _("Le prix doit être d'au moins %(minimum)s DH."),
     # sales: pages (append this area's messages below this line)
     ErrorCode.SALES_MEMBER_HAS_SALES: _(
         "%(member)s a déjà des ventes, un dépôt ou un règlement à cet événement : ce membre reste dans la liste."
     ),
     ErrorCode.SALES_TICKETS_OUTSIDE_DATES: _(
-        "%(count)s ticket(s) seraient hors des dates (du %(first)s au %(last)s) : gardez des dates qui les couvrent."
+        "Des tickets seraient hors des dates (du %(first)s au %(last)s) : %(count)s. Gardez des dates qui les couvrent."
     ),
     ErrorCode.SALES_CHANNEL_LOCKED: _("Cet événement a déjà des tickets : son canal ne change plus."),
     ErrorCode.SALES_PREVIEW_CHANGED: _(

@@ -34,11 +34,13 @@ PORTAL_PICTOGRAMS = {**PICTOGRAMS, "basket": mark_safe(pictograms.SOURCES["baske
 class EventCard:
     event: Event
     figures: selectors.MemberFigures
+    differences: Decimal = ZERO  # missing goods the GIE paid, settled with the takings (no commission on them)
 
     @property
     def commission(self) -> Decimal:
-        """What settlements took from the settled takings (commission and other invoices netted)."""
-        return self.figures.settled - self.figures.net_paid
+        """What settlements kept of what they settled — the takings and the missing goods the GIE paid: the
+        commission (VAT included) and the other invoices netted."""
+        return self.figures.settled + self.differences - self.figures.net_paid
 
 
 def _organization(request: HttpRequest) -> Organization:
@@ -77,17 +79,18 @@ def portal_sales_event(request: HttpRequest, event_slug: str) -> HttpResponse:
     if not figures:
         raise Http404
     lines = selectors.lines_for(user, selectors.SalesFilter(event_id=event.pk, organization_id=org.pk))
+    settlements = list(selectors.settlements_for(user).filter(event=event).order_by("-settled_on"))
     return render(
         request,
         "web/portal_sales_event.html",
         {
             "org": org,
             "event": event,
-            "card": EventCard(event, figures[0]),
+            "card": EventCard(event, figures[0], sum((s.differences for s in settlements), ZERO)),
             "products": selectors.sales_rows(lines, selectors.shares_for(user).none(), "product"),
             "days": selectors.sales_rows(lines, selectors.shares_for(user).none(), "day"),
             "stock": selectors.stock_rows(event, org),
-            "settlements": selectors.settlements_for(user).filter(event=event).order_by("-settled_on"),
+            "settlements": settlements,
             "pict": PORTAL_PICTOGRAMS,
         },
     )
@@ -107,7 +110,7 @@ def portal_sales_settlement(request: HttpRequest, settlement_id: int) -> HttpRes
         {
             "org": org,
             "settlement": settlement,
-            "commission": settlement.takings - settlement.offsets - settlement.net_paid,
+            "commission": settlement.commission_netted,
             "tickets": selectors.settled_lines(settlement).values("ticket").distinct().count(),
             "products": selectors.settled_products(settlement),
             "pict": PORTAL_PICTOGRAMS,

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sales.models.events import Event
 from sales.models.money import money_field
@@ -15,7 +16,7 @@ class Product(models.Model):
     """A member's product in the catalogue, sold at a price VAT included (TTC)."""
 
     class Unit(models.TextChoices):
-        PIECE = "piece", _("pièce")
+        PIECE = "piece", pgettext_lazy("unité", "pièce")
         KG = "kg", _("kg")
         LITRE = "l", _("litre")
         BOX = "box", _("boîte")

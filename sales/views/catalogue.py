@@ -3,6 +3,7 @@ the import of a sheet of products, and price labels as PDF. The GIE's staff and 
 accountant write; a cooperative's representative sees its products in the portal and gets 403 here."""
 
 from collections.abc import Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -21,18 +22,27 @@ from gie_erp.core.access import role_required
 from gie_erp.core.audit import audit_history
 from gie_erp.core.exports import content_disposition, table_response
 from gie_erp.core.forms import AmountField
-from gie_erp.core.imports import ImportReport, import_with_report, upload_content
+from gie_erp.core.import_pages import import_page
+from gie_erp.core.imports import ImportReport
+from invoices.services import EXEMPT_CODE, STANDARD_CODE
 from members.models import Organization
 from sales.catalogue import (
+    MIN_PRICE,
     PICTOGRAMS,
     PRODUCT_FIELDS,
+    default_vat_code,
+    member_movable,
     pictogram_static,
+    price_too_low,
     product_save,
     product_search,
     vat_codes_for,
+    vat_label,
+    vat_labels,
     vat_rates_valid,
 )
 from sales.catalogue_import import PRODUCT_LIMITS, product_column_guide, products_import
+from sales.forms import MemberChoiceField, cooperatives, member_label, sort_key
 from sales.labels import MAX_LABELS, PER_PAGE, labels_pdf
 from sales.models import Product
 from sales.photos import PhotoField
@@ -43,13 +53,11 @@ ACTIVE_FILTERS = {"1": True, "0": False}
 
 
 class ProductForm(forms.ModelForm[Product]):
-    """A product as a person edits it. The member is chosen once; the VAT choices are the member's (``exonere-91``
-    alone for an art. 91 member); the service checks everything again."""
+    """A product as a person edits it. The member may change while nothing refers to the product yet (no ticket
+    line, no deposit); the VAT follows the member: ``exonere-91`` alone for an art. 91 member, and the default
+    (exempt or 20 %) as long as the person did not choose another. The service checks everything again."""
 
-    organization = forms.ModelChoiceField(
-        label=gettext_lazy("Membre"),
-        queryset=Organization.objects.filter(kind=Organization.Kind.COOPERATIVE).order_by("legal_name_fr"),
-    )
+    organization = MemberChoiceField(label=gettext_lazy("Membre"), queryset=cooperatives())
     price = AmountField(label=gettext_lazy("Prix TTC (DH)"))
     vat_code = forms.ChoiceField(label=gettext_lazy("TVA"), choices=())
     pictogram = forms.ChoiceField(label=gettext_lazy("Pictogramme"), required=False, choices=())
@@ -61,28 +69,81 @@ class ProductForm(forms.ModelForm[Product]):
 
     class Meta:
         model = Product
-        fields = ("organization", "code", "name_fr", "name_ar", "unit", "price", "vat_code", "pictogram", "photo",
-                  "is_active")  # fmt: skip
+        # the member is the form's own field, not the model's: the (member, code) rule is the service's to check, in
+        # its words on the code (Django's would be « Un objet Produit avec ces champs … existe déjà »)
+        fields = ("code", "name_fr", "name_ar", "unit", "price", "vat_code", "pictogram", "photo", "is_active")
+
+    field_order = ("organization", *Meta.fields)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        # an existing product offers its member's codes; a new one every valid code, since the member may change
-        # in the form: the service refuses a code the member may not use, and says why
-        member = self.instance.organization if self.instance.pk else None
-        rates = vat_codes_for(member, today) if member is not None else vat_rates_valid(today)
+        product = self.instance if self.instance.pk else None
+        self.movable = product is None or member_movable(product)
+        member_field = self.fields["organization"]
+        if product is not None:
+            self.initial["organization"] = product.organization_id
+            if self.movable:
+                member_field.help_text = gettext_lazy("Modifiable tant que le produit n'a ni vente ni dépôt.")
+            else:
+                member_field.disabled, member_field.required = True, False
+                member_field.help_text = gettext_lazy(
+                    "Ce produit a déjà des ventes ou un dépôt : son membre ne change plus."
+                )
+        self.initial_member = product.organization if product is not None else self._member(self.initial)
+        # a product that may still change member offers every valid code (the service refuses one the member may
+        # not use, and says why); one that may not, its member's codes only
+        if product is not None and not self.movable:
+            rates = vat_codes_for(product.organization, today)
+        else:
+            rates = vat_rates_valid(today)
+        labels = vat_labels()
+        choices = [(rate.code, labels.get(rate.code, rate.label_fr)) for rate in rates]
+        if product is not None and product.vat_code not in {code for code, _label in choices}:
+            choices.append((product.vat_code, vat_label(product.vat_code, labels)))  # no longer valid: still shown
         vat_field, pictogram_field = self.fields["vat_code"], self.fields["pictogram"]
         assert isinstance(vat_field, forms.ChoiceField)  # declared above
         assert isinstance(pictogram_field, forms.ChoiceField)
-        vat_field.choices = [(rate.code, f"{rate.label_fr} ({rate.code})") for rate in rates]
+        vat_field.choices = choices
+        if product is None:
+            self.initial["vat_code"] = self._default_vat(self.initial_member)
+        vat_field.widget.attrs.update({"data-exempt-code": EXEMPT_CODE, "data-standard-code": STANDARD_CODE})
+        exempt = cooperatives().filter(vat_status=Organization.VatStatus.EXEMPT).values_list("pk", flat=True)
+        member_field.widget.attrs["data-exempt"] = ",".join(str(pk) for pk in exempt)
         pictogram_field.choices = [("", "—"), *((name, label) for name, label in PICTOGRAMS.items())]
         self.fields["code"].help_text = gettext_lazy("Lettres sans accent, chiffres et tirets ; unique chez ce membre.")
         self.fields["code"].widget.attrs["dir"] = "ltr"
         self.fields["name_ar"].widget.attrs["dir"] = "rtl"
-        if self.instance.pk is not None:
-            self.fields["organization"].disabled = True
-            self.fields["organization"].required = False
-            self.initial["organization"] = self.instance.organization_id
+        first = next(field for field in self.fields.values() if not field.disabled)
+        first.widget.attrs["autofocus"] = True
+
+    @staticmethod
+    def _member(values: Any) -> Organization | None:
+        pk = str(values.get("organization") or "")
+        return cooperatives().filter(pk=int(pk)).first() if pk.isdigit() else None
+
+    @staticmethod
+    def _default_vat(member: Organization | None) -> str:
+        return default_vat_code(member) if member is not None else STANDARD_CODE
+
+    def clean_price(self) -> Decimal | None:
+        price = self.cleaned_data.get("price")
+        if price is not None and price < MIN_PRICE:
+            raise price_too_low()
+        return price
+
+    def clean(self) -> dict[str, Any]:
+        """A VAT left at its default follows the member chosen (exempt for an art. 91 member, else 20 %)."""
+        data = super().clean() or {}
+        member = data.get("organization") if self.movable else self.initial_member
+        chosen = self.instance.pk is None or member != self.initial_member  # a new product, or one moved
+        if member is not None and chosen and "vat_code" not in self.changed_data:
+            data["vat_code"] = self._default_vat(member)
+        return data
+
+    def member_for_service(self) -> Organization | None:
+        """The member to create the product under, or to move it to (None: it keeps its own)."""
+        return self.cleaned_data.get("organization") if self.movable else None
 
     def data_for_service(self) -> dict[str, Any]:
         """The cleaned fields the service takes; the photo only when it changed (a new file, or cleared)."""
@@ -111,6 +172,7 @@ def _products(request: HttpRequest) -> Any:
 
 def _export_rows(products: Any) -> Iterator[Sequence[Any]]:
     yes, no = _("oui"), _("non")
+    labels = vat_labels()
     for product in products.iterator(chunk_size=2000):
         yield (
             product.organization.slug,
@@ -119,10 +181,11 @@ def _export_rows(products: Any) -> Iterator[Sequence[Any]]:
             product.name_ar,
             product.get_unit_display(),
             product.price,
-            product.vat_code,
+            vat_label(product.vat_code, labels),
             product.scan_code,
             product.pictogram,
             yes if product.is_active else no,
+            product.vat_code,  # last: what the import's « tva » column takes
         )
 
 
@@ -133,12 +196,15 @@ def product_list(request: HttpRequest) -> HttpResponse:
     fmt = export_format(request)
     if fmt:
         headers = [_("Membre"), _("Code"), _("Nom (français)"), _("Nom (arabe)"), _("Unité"), _("Prix TTC"),
-                   _("TVA"), _("Code à scanner"), _("Pictogramme"), _("En vente")]  # fmt: skip
+                   _("TVA"), _("Code à scanner"), _("Pictogramme"), _("En vente"), _("Code TVA")]  # fmt: skip
         return table_response(
             filename="produits", fmt=fmt, headers=headers, rows=_export_rows(products), sheet_name=_("Produits")
         )
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
-    members = Organization.objects.filter(products__isnull=False).distinct().order_by("legal_name_fr")
+    members = list(Organization.objects.filter(products__isnull=False).distinct())
+    for organization in members:
+        organization.picker_label = member_label(organization)  # type: ignore[attr-defined]
+    members.sort(key=lambda organization: sort_key(organization.picker_label))  # type: ignore[attr-defined]
     return render(
         request,
         "sales/catalogue/list.html",
@@ -152,6 +218,7 @@ def product_list(request: HttpRequest) -> HttpResponse:
             "can_write": writes(request.user),
             "pictograms": {name: pictogram_static(name) for name in PICTOGRAMS},
             "per_page": PER_PAGE,
+            "vat_labels": vat_labels(),
         },
     )
 
@@ -173,6 +240,7 @@ def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
         {
             "product": product,
             "pictogram": pictogram_static(product.pictogram),
+            "vat_label": vat_label(product.vat_code),
             "can_write": writes(request.user),
             "history": audit_history(user=request.user, target_type=product._meta.label_lower, target_id=product.pk),
         },
@@ -187,10 +255,12 @@ def product_edit(request: HttpRequest, product_id: int | None = None) -> HttpRes
     initial = {"organization": request.GET.get("member_id")} if product is None else None
     form = ProductForm(request.POST or None, request.FILES or None, instance=product, initial=initial)
     if request.method == "POST" and form.is_valid():
-        organization = form.cleaned_data.get("organization") if product is None else None
         try:
             saved = product_save(
-                product=product, organization=organization, data=form.data_for_service(), acting_user=request.user
+                product=product,
+                organization=form.member_for_service(),
+                data=form.data_for_service(),
+                acting_user=request.user,
             )
         except ValidationError as error:
             _add_errors(form, error)
@@ -213,29 +283,24 @@ def _add_errors(form: ProductForm, error: ValidationError) -> None:
 @require_http_methods(["GET", "POST"])
 def product_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV/XLSX of products; the row-by-row report is in French and Arabic."""
-    context: dict[str, Any] = {"guide": product_column_guide()}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Choisissez un fichier CSV ou XLSX."))
-            return render(request, "sales/catalogue/import.html", context)
-        name = upload.name or ""
-        report: ImportReport | None = import_with_report(
-            request,
-            context,
-            lambda: products_import(
-                filename=name, content=upload_content(upload, PRODUCT_LIMITS), acting_user=request.user
-            ),
+
+    def written(report: ImportReport) -> str:
+        text = ngettext(
+            "%(count)d ligne lue : %(written)d produit créé ou modifié.",
+            "%(count)d lignes lues : %(written)d produits créés ou modifiés.",
+            report.rows_read,
         )
-        if report is not None:
-            text = ngettext(
-                "%(count)d ligne lue : %(written)d produit créé ou modifié.",
-                "%(count)d lignes lues : %(written)d produits créés ou modifiés.",
-                report.rows_read,
-            )
-            messages.success(request, text % {"count": report.rows_read, "written": report.rows_written})
-            return redirect("sales:product_list")
-    return render(request, "sales/catalogue/import.html", context)
+        return text % {"count": report.rows_read, "written": report.rows_written}
+
+    return import_page(
+        request,
+        template="sales/catalogue/import.html",
+        context={"guide": product_column_guide()},
+        limits=PRODUCT_LIMITS,
+        run=lambda name, content: products_import(filename=name, content=content, acting_user=request.user),
+        success=written,
+        success_url="sales:product_list",
+    )
 
 
 @role_required(*WRITE)

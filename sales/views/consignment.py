@@ -13,14 +13,26 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gie_erp.core.access import role_required
 from gie_erp.core.errors import DomainError
 from gie_erp.core.exports import content_disposition, table_response
-from gie_erp.core.imports import import_with_report, upload_content
+from gie_erp.core.import_pages import import_page
 from members.models import Organization
-from sales.consignment import StockRow, deposits_record, difference_decide, reconciliation, returns_record
+from sales.consignment import (
+    DIVISIBLE_UNITS,
+    NO_QUANTITY,
+    StockRow,
+    day_check,
+    deposits_record,
+    difference_decide,
+    quantity_check,
+    reconciliation,
+    returns_record,
+    sold_quantities,
+)
 from sales.maths import line_amount
 from sales.models import Deposit, Event, Participation, Product
 from sales.paper import PAPER_LIMITS, PaperResult, paper_column_guide, paper_import
@@ -135,6 +147,7 @@ def stock_grid(request: HttpRequest, slug: str, member: str, kind: str) -> HttpR
     if kind == "returns":
         products = [p for p in products if p.pk in deposits]
     errors: dict[int, str] = {}
+    day_error = ""
     day_text = request.POST.get("on", "") if request.method == "POST" else local_today().isoformat()
     if request.method == "POST":
         quantities: dict[int, Decimal] = {}
@@ -144,12 +157,18 @@ def stock_grid(request: HttpRequest, slug: str, member: str, kind: str) -> HttpR
                 continue  # an empty cell changes nothing
             try:
                 quantities[product.pk] = parse_quantity(text)
+                quantity_check(product, quantities[product.pk])
             except DomainError as error:
                 errors[product.pk] = error.message()
         day = _parse_day(day_text)
         if day is None:
-            messages.error(request, _("Date invalide : %(value)s.") % {"value": day_text[:20]})
-        elif not errors:
+            day_error = _("Date invalide : %(value)s.") % {"value": day_text[:20]}
+        else:
+            try:
+                day_check(event, day)
+            except DomainError as error:
+                day_error = error.message()
+        if day is not None and not day_error and not errors:
             record = deposits_record if kind == "deposits" else returns_record
             try:
                 changed = record(
@@ -158,11 +177,14 @@ def stock_grid(request: HttpRequest, slug: str, member: str, kind: str) -> HttpR
             except DomainError as error:
                 messages.error(request, error.message())
             else:
-                messages.success(request, _("%(count)d produit(s) mis à jour.") % {"count": changed})
+                text = ngettext("%(count)d produit mis à jour.", "%(count)d produits mis à jour.", changed)
+                messages.success(request, text % {"count": changed})
                 return redirect(f"{reverse('sales:consignment', args=[event.slug])}#member-{organization.slug}")
+    sold = sold_quantities(event, organization.pk) if kind == "returns" else {}
     lines = []
     for product in products:
         deposit = deposits.get(product.pk)
+        product_sold = sold.get(product.pk, NO_QUANTITY)
         current = None
         if deposit is not None:
             current = deposit.deposited if kind == "deposits" else deposit.returned
@@ -174,12 +196,15 @@ def stock_grid(request: HttpRequest, slug: str, member: str, kind: str) -> HttpR
                 "value": posted if posted is not None else (format_quantity(current) if current is not None else ""),
                 "error": errors.get(product.pk, ""),
                 "frozen": deposit is not None and deposit.decision == Deposit.Decision.GIE,
+                "whole": product.unit not in DIVISIBLE_UNITS,
+                "sold": product_sold,
+                "most": max(deposit.deposited - product_sold, NO_QUANTITY) if deposit is not None else NO_QUANTITY,
             }
         )
     return render(
         request,
         "sales/consignment/grid.html",
-        {"event": event, "member": organization, "kind": kind, "lines": lines, "day": day_text},
+        {"event": event, "member": organization, "kind": kind, "lines": lines, "day": day_text, "day_error": day_error},
     )
 
 
@@ -230,27 +255,20 @@ def deposit_note(request: HttpRequest, slug: str, member: str) -> HttpResponse:
 def paper_tally(request: HttpRequest, slug: str) -> HttpResponse:
     """Upload a paper tally (CSV/XLSX) into the event: all or nothing, the refusal listed row by row."""
     event = event_for(request.user, slug)
-    context: dict[str, Any] = {"event": event, "guide": paper_column_guide()}
-    if request.method == "POST":
-        upload = request.FILES.get("file")
-        if upload is None:
-            messages.error(request, _("Choisissez un fichier CSV ou XLSX."))
-            return render(request, "sales/consignment/paper.html", context)
-        name = upload.name or ""
-        result: PaperResult | None = import_with_report(
-            request,
-            context,
-            lambda: paper_import(
-                event=event, filename=name, content=upload_content(upload, PAPER_LIMITS), acting_user=request.user
-            ),
-        )
-        if result is not None:
-            text = _("%(rows)d lignes lues : %(stored)d tickets enregistrés, %(duplicates)d déjà présents.")
-            messages.success(
-                request, text % {"rows": result.rows_read, "stored": result.stored, "duplicates": result.duplicates}
-            )
-            return redirect("sales:paper_import", slug=event.slug)
-    return render(request, "sales/consignment/paper.html", context)
+
+    def stored(result: PaperResult) -> str:
+        text = _("%(rows)d lignes lues : %(stored)d tickets enregistrés, %(duplicates)d déjà présents.")
+        return text % {"rows": result.rows_read, "stored": result.stored, "duplicates": result.duplicates}
+
+    return import_page(
+        request,
+        template="sales/consignment/paper.html",
+        context={"event": event, "guide": paper_column_guide()},
+        limits=PAPER_LIMITS,
+        run=lambda name, content: paper_import(event=event, filename=name, content=content, acting_user=request.user),
+        success=stored,
+        success_url=reverse("sales:paper_import", kwargs={"slug": event.slug}),
+    )
 
 
 @role_required(*WRITE)

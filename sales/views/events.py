@@ -131,8 +131,6 @@ def _event_form(request: HttpRequest, event: Event | None) -> HttpResponse:
         else:
             messages.success(request, _("Événement enregistré."))
             return redirect("sales:event_detail", event_slug=saved.slug)
-    if request.method == "POST" and not form.is_valid():
-        messages.error(request, _("Rien n'a été enregistré : corrigez les champs signalés."))
     members = Organization.objects.filter(kind=Organization.Kind.COOPERATIVE).order_by("slug")
     return render(request, "sales/events/form.html", {"form": form, "event": event, "members": members})
 
@@ -171,6 +169,7 @@ def event_detail(request: HttpRequest, event_slug: str) -> HttpResponse:
             "totals": selectors.sales_totals(lines),
             "methods": [(labels[m], amount) for m, amount in methods.items()],
             "members": selectors.event_members(event),
+            "dues": selectors.dues_for(event),
             "sellers": event.sellers.order_by("username"),
             "shifts": Shift.objects.filter(event=event).select_related("device", "device__user")[:20],
             "unsummarized": event.tickets.filter(summary_run__isnull=True).count(),
@@ -294,6 +293,8 @@ def _days_by_method(user: Any, event: Event, organization: Organization) -> list
 @require_GET
 def event_member(request: HttpRequest, event_slug: str, org_slug: str) -> HttpResponse:
     """A member at an event: takings per day and payment method, per product, its settlements, its sales terms."""
+    from sales.settlements import due_for  # the books step's module
+
     user: Any = request.user
     event = selectors.event_for(user, event_slug)
     organization = selectors.event_member_for(user, event, org_slug)
@@ -306,6 +307,7 @@ def event_member(request: HttpRequest, event_slug: str, org_slug: str) -> HttpRe
             "event": event,
             "organization": organization,
             "figures": selectors.event_members(event, organization_id=organization.pk)[0],
+            "due": due_for(event, organization),
             "days": _days_by_method(user, event, organization),
             "method_labels": [label for _value, label in PaymentMethod.choices],
             "products": selectors.sales_rows(lines, selectors.shares_for(user).none(), "product"),

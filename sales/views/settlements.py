@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from gie_erp.core.access import role_required
@@ -27,6 +28,7 @@ from gie_erp.core.i18n import format_amount
 from gie_erp.core.money import ZERO, to_mad
 from members.models import Organization
 from sales import selectors
+from sales.consignment import stock_questions
 from sales.forms import SettleForm, SettlementFilterForm
 from sales.models import Event, Settlement
 from sales.pdf_settlement import note_file_name, settlement_note_pdf
@@ -38,22 +40,17 @@ from sales.views.access import NOTE_READ, PAGE_SIZE, READ, WRITE, export_format,
 def settlement_headers() -> list[str]:
     return [
         _("Réglé le"), _("Événement"), _("Membre"), _("ICE du membre"), _("Ventes TTC"), _("TVA sur les ventes"),
-        _("Taux de commission"), _("Facture de commission"), _("Commission retenue"), _("Autres factures retenues"),
-        _("Net versé"),
+        _("Marchandise manquante payée par le GIE"), _("Taux de commission"), _("Facture de commission"),
+        _("Commission TTC retenue"), _("Autres factures retenues"), _("Net versé"),
     ]  # fmt: skip
-
-
-def commission_netted(settlement: Settlement) -> Decimal:
-    """The commission taken from the takings: what was neither netted against other invoices nor paid."""
-    return settlement.takings - settlement.offsets - settlement.net_paid
 
 
 def _settlement_rows(settlements: Any) -> Iterator[Sequence[Any]]:
     for s in settlements.iterator(chunk_size=500):
         yield (
             s.settled_on, s.event.slug, s.organization.legal_name_fr, s.organization.ice, s.takings, s.takings_vat,
-            s.commission_rate, s.commission.number if s.commission else "", commission_netted(s), s.offsets,
-            s.net_paid,
+            s.differences, s.commission_rate, s.commission.number if s.commission else "", s.commission_netted,
+            s.offsets, s.net_paid,
         )  # fmt: skip
 
 
@@ -78,12 +75,14 @@ def settlement_list(request: HttpRequest) -> HttpResponse:
             filename="reglements", fmt=fmt, headers=settlement_headers(), rows=_settlement_rows(settlements),
             sheet_name=_("Règlements"),
         )  # fmt: skip
-    sums = settlements.order_by().aggregate(takings=Sum("takings"), offsets=Sum("offsets"), net=Sum("net_paid"))
+    sums = settlements.order_by().aggregate(
+        takings=Sum("takings"), differences=Sum("differences"), offsets=Sum("offsets"), net=Sum("net_paid")
+    )
     totals = {key: to_mad(value or ZERO) for key, value in sums.items()}
-    totals["commission"] = totals["takings"] - totals["offsets"] - totals["net"]
+    totals["commission"] = totals["takings"] + totals["differences"] - totals["offsets"] - totals["net"]
     page = Paginator(settlements, PAGE_SIZE).get_page(request.GET.get("page"))
     for settlement in page:
-        settlement.netted = commission_netted(settlement)  # type: ignore[attr-defined]
+        settlement.netted = settlement.commission_netted  # type: ignore[attr-defined]
     return render(
         request,
         "sales/settlements/list.html",
@@ -105,7 +104,7 @@ def settlement_detail(request: HttpRequest, settlement_id: int) -> HttpResponse:
         "sales/settlements/detail.html",
         {
             "settlement": settlement,
-            "commission_netted": commission_netted(settlement),
+            "commission_netted": settlement.commission_netted,
             "allocations": allocations,
             "products": selectors.settled_products(settlement),
             "summaries": settlement.summaries.order_by("day", "method", "part"),
@@ -139,6 +138,15 @@ def _settle_form(request: HttpRequest, event: Event) -> tuple[SettleForm, date]:
     data = request.POST if request.method == "POST" else (request.GET if "on" in request.GET else None)
     form = SettleForm(data, initial={"on": _default_day(event)})
     return form, form.settled_on(_default_day(event)) if data is not None else _default_day(event)
+
+
+def _stock_warning(event: Event, organization_id: int | None) -> dict[str, int] | None:
+    """Consignment not finished (returns not entered, shortages not decided): settling stays allowed, but the page
+    says what is missing, since a shortage the GIE pays later waits for the next settlement."""
+    returns_missing, decisions_pending = stock_questions(event, organization_id)
+    if not returns_missing and not decisions_pending:
+        return None
+    return {"returns_missing": returns_missing, "decisions_pending": decisions_pending}
 
 
 def _expected(form: SettleForm, name: str) -> Decimal | None:
@@ -188,6 +196,7 @@ def settle_member(request: HttpRequest, event_slug: str, org_slug: str) -> HttpR
             "refusal": refusal,
             "existing": existing,
             "offsets_total": plan.offsets_total if plan else ZERO,
+            "stock": _stock_warning(event, organization.pk),
         },
     )
 
@@ -206,7 +215,7 @@ def _event_plans(event: Event, on: date) -> tuple[list[Any], list[tuple[Organiza
         except DomainError as error:
             refused.append((organization, error.message()))
             continue
-        if plan.takings > 0:
+        if plan.owed > 0:
             plans.append(plan)
     return plans, refused
 
@@ -233,7 +242,9 @@ def settle_event(request: HttpRequest, event_slug: str) -> HttpResponse:
             except DomainError as error:
                 messages.error(request, error.message())
             else:
-                messages.success(request, _("%(count)s règlement(s) enregistré(s).") % {"count": len(settlements)})
+                count = len(settlements)
+                text = ngettext("%(count)d règlement enregistré.", "%(count)d règlements enregistrés.", count)
+                messages.success(request, text % {"count": count})
                 return redirect(f"{reverse('sales:settlement_list')}?event={event.slug}")
     return render(
         request,
@@ -245,8 +256,10 @@ def settle_event(request: HttpRequest, event_slug: str) -> HttpResponse:
             "plans": plans,
             "refused": refused,
             "done": done,
+            "stock": _stock_warning(event, None),
             "totals": {
                 "takings": total_takings,
+                "differences": sum((p.differences for p in plans), ZERO),
                 "commission": sum((p.commission_netted for p in plans), ZERO),
                 "offsets": sum((p.offsets_total for p in plans), ZERO),
                 "net": total_net,

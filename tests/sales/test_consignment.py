@@ -123,7 +123,7 @@ def test_deposits_and_returns_are_checked(honey: dict[str, Any], accountant: Any
         ),
         (lambda: deposit(honey, "registered", accountant, huile="3"), ErrorCode.PRODUCT_NOT_OF_MEMBER),
         (lambda: take_back(honey, "exempt", accountant, huile="1"), ErrorCode.DEPOSIT_NOTHING_DEPOSITED),
-        (lambda: take_back(honey, "registered", accountant, miel="21"), ErrorCode.DEPOSIT_RETURNED_TOO_MUCH),
+        (lambda: take_back(honey, "registered", accountant, miel="21"), ErrorCode.DEPOSIT_RETURN_ABOVE_LEFT),
         (lambda: deposit(honey, "registered", accountant, miel="6"), ErrorCode.DEPOSIT_RETURNED_TOO_MUCH),
     ]
     for action, code in cases:

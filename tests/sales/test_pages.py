@@ -148,7 +148,7 @@ def test_a_member_that_sold_stays_and_dates_keep_the_tickets(staff: Client, fair
     assert Participation.objects.filter(event=fair["event"]).count() == 3
     # tickets on 21 and 22 Nov; the till accepts a day either side, so the event may start on the 23rd at most
     narrowed = staff.post(url, _edit(fair, starts_on="2026-11-24")).content.decode()
-    assert "4 ticket(s) seraient hors des dates" in narrowed
+    assert "Des tickets seraient hors des dates (du 24/11/2026 au 29/11/2026) : 4." in narrowed
     assert Event.objects.get(pk=fair["event"].pk).starts_on == date(2026, 11, 20)
     moved = staff.post(url, _edit(fair, stands="coop-olive ; A9\ncoop-miel ; B2\ncoop-tapis ; C3"))
     assert moved.status_code == 302
