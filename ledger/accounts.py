@@ -5,6 +5,7 @@ LEGAL_RESERVE = "1140"
 RESULT_PROFIT = "1191"
 RESULT_LOSS = "1199"
 CUSTOMERS = "3421"
+SUBSIDIES_RECEIVABLE = "34512"  # subventions d'exploitation à recevoir (a funder's share earned, not yet paid)
 VAT_RECOVERABLE = "3455"
 VAT_RECOVERABLE_ON_CHARGES = "34552"
 VAT_RECOVERABLE_TRANSIT = "34554"  # until the purchase is paid (cash basis)

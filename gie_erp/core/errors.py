@@ -130,6 +130,18 @@ class ErrorCode(StrEnum):
     SALES_TICKETS_OUTSIDE_DATES = "sales_tickets_outside_dates"
     SALES_CHANNEL_LOCKED = "sales_channel_locked"
     SALES_PREVIEW_CHANGED = "sales_preview_changed"
+    # training (append this area's codes below this line)
+    TRAINING_SESSION_NOT_OPEN = "training_session_not_open"
+    TRAINING_ENROLMENT_CLOSED = "training_enrolment_closed"
+    TRAINING_ALREADY_ENROLLED = "training_already_enrolled"
+    TRAINING_COOPERATOR_INACTIVE = "training_cooperator_inactive"
+    TRAINING_ALREADY_CANCELLED = "training_already_cancelled"
+    TRAINING_NOT_ENROLLED = "training_not_enrolled"
+    TRAINING_HALF_DAY_ELSEWHERE = "training_half_day_elsewhere"
+    TRAINING_NO_HALF_DAYS = "training_no_half_days"
+    TRAINING_SESSION_BILLED = "training_session_billed"
+    TRAINING_NOT_ENDED = "training_not_ended"
+    TRAINING_SESSION_CANCELLED = "training_session_cancelled"
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
@@ -304,6 +316,20 @@ MESSAGES: dict[ErrorCode, Promise] = {
         "Les montants ont changé depuis l'aperçu (des tickets sont arrivés) : rien n'a été réglé. Vérifiez le nouvel "
         "aperçu puis confirmez."
     ),
+    # training (append this area's messages below this line)
+    ErrorCode.TRAINING_SESSION_NOT_OPEN: _("Cette session ne prend pas d'inscriptions (%(state)s)."),
+    ErrorCode.TRAINING_ENROLMENT_CLOSED: _("Les inscriptions à cette session sont closes depuis le %(deadline)s."),
+    ErrorCode.TRAINING_ALREADY_ENROLLED: _("%(name)s est déjà inscrit(e) à cette session ou sur sa liste d'attente."),
+    ErrorCode.TRAINING_COOPERATOR_INACTIVE: _("%(name)s n'est plus actif(ve) dans sa coopérative."),
+    ErrorCode.TRAINING_ALREADY_CANCELLED: _("Cette inscription est déjà annulée."),
+    ErrorCode.TRAINING_NOT_ENROLLED: _("Ces personnes ne sont pas inscrites à cette session : %(names)s."),
+    ErrorCode.TRAINING_HALF_DAY_ELSEWHERE: _("Cette demi-journée n'appartient pas à cette session."),
+    ErrorCode.TRAINING_NO_HALF_DAYS: _("Cette session n'a pas encore de demi-journées : ajoutez-les d'abord."),
+    ErrorCode.TRAINING_SESSION_BILLED: _(
+        "Cette session est déjà facturée (le %(date)s) : ses inscriptions et ses présences ne changent plus."
+    ),
+    ErrorCode.TRAINING_NOT_ENDED: _("Cette session se termine le %(date)s : elle se facture après cette date."),
+    ErrorCode.TRAINING_SESSION_CANCELLED: _("Cette session est annulée : rien n'est facturé."),
 }
 
 

@@ -1,0 +1,23 @@
+"""Training: a catalogue of themes and courses, trainers, sessions with their half-days and funders, enrolments of
+cooperators (capacity, waitlist), attendance per half-day, certificates, and the links to the invoices and the
+subsidies a session's billing produced (issue 13; ``docs/training.md``)."""
+
+from training.models.catalogue import Course, Funder, Theme, Trainer
+from training.models.enrolment import Attendance, Certificate, Enrolment
+from training.models.money import Subsidy, TrainingInvoice
+from training.models.sessions import HalfDay, Session, SessionFunder
+
+__all__ = [
+    "Attendance",
+    "Certificate",
+    "Course",
+    "Enrolment",
+    "Funder",
+    "HalfDay",
+    "Session",
+    "SessionFunder",
+    "Subsidy",
+    "Theme",
+    "Trainer",
+    "TrainingInvoice",
+]
