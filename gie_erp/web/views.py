@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
@@ -49,7 +49,11 @@ class LoginView(auth_views.LoginView):
         user = form.get_user()
         # Only this account's failures from this address: axes' own reset would clear the whole address.
         axes_reset(ip=get_client_ip_address(self.request), username=user.get_username())
-        language = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+        # the language the login page was read in (the browser's, with no cookie yet) when it is not the default;
+        # else the user's preferred language (Arabic for most representatives)
+        shown = translation.get_language_from_request(self.request)
+        preferred = getattr(user, "preferred_language", "") or settings.LANGUAGE_CODE
+        language = shown if shown != settings.LANGUAGE_CODE else preferred
         if language in dict(settings.LANGUAGES) and not self.request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
             response.set_cookie(
                 settings.LANGUAGE_COOKIE_NAME,

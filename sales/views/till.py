@@ -38,6 +38,7 @@ TILL_ROLES = (Role.FAIR_SELLER, Role.GIE_ADMIN, Role.GIE_ACCOUNTANT)
 #: the till's own files, cached by the service worker (relative to the static root); the shared amount grammar too
 ASSETS = (
     "sales/till/app.js",
+    "sales/till/basket.js",
     "sales/till/dom.js",
     "sales/till/screens_sell.js",
     "sales/till/screens_pay.js",
@@ -88,6 +89,7 @@ STRINGS = {
     ),
     "difference": gettext_lazy("Écart"),
     "empty_cart": gettext_lazy("Vider"),
+    "erase": gettext_lazy("Effacer le dernier chiffre"),
     "expected_cash": gettext_lazy("Espèces attendues"),
     "export_pending": gettext_lazy("Exporter les tickets en attente"),
     "first_load_online": gettext_lazy(
@@ -323,6 +325,7 @@ def till(request: HttpRequest, slug: str) -> HttpResponse:
         "user": {"id": user.pk, "username": user.get_username(), "name": user.get_full_name() or user.username},
         "is_seller": event.sellers.filter(pk=user.pk).exists(),
         "lang": "ar" if language.startswith("ar") else "fr",
+        "lang_cookie": _language_cookie(),
         "today": timezone.localdate().isoformat(),
         "csrf": get_token(request),  # also sets the cookie; the phone reads the cookie first (it may be newer)
         "version": till_version(),
@@ -342,6 +345,21 @@ def till(request: HttpRequest, slug: str) -> HttpResponse:
         "plurals": _plurals(),
     }
     return _for_user(render(request, "sales/till/shell.html", {"event": event, "till": context}), user)
+
+
+def _language_cookie() -> dict[str, Any] | None:
+    """Django's language cookie as the till's language button writes it (dom.js rememberLanguage), so that the
+    phone's choice is the portal's too and beats an older copy of the page; none when scripts may not touch it."""
+    if settings.LANGUAGE_COOKIE_HTTPONLY:
+        return None
+    return {
+        "name": settings.LANGUAGE_COOKIE_NAME,
+        "path": settings.LANGUAGE_COOKIE_PATH,
+        "domain": settings.LANGUAGE_COOKIE_DOMAIN,
+        "age": settings.LANGUAGE_COOKIE_AGE,
+        "secure": settings.LANGUAGE_COOKIE_SECURE,
+        "samesite": settings.LANGUAGE_COOKIE_SAMESITE or "Lax",
+    }
 
 
 def _for_user(response: HttpResponse, user: Any) -> HttpResponse:

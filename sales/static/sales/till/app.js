@@ -2,7 +2,10 @@
 // screens, and the two writes that matter — a paid ticket and a refund — each saved under the device's Web Lock
 // with its sequence number in one IndexedDB transaction, then sent by sync.js. Everything works offline once the
 // first load has registered the phone and fetched the catalogue.
-import { h, icon, iconButton, lang, mount, setLanguage, t, tn, toast } from "./dom.js";
+import { keepBasket, keptBasket } from "./basket.js";
+import {
+  chosenLanguage, h, icon, iconButton, lang, mount, rememberLanguage, setLanguage, t, tn, toast,
+} from "./dom.js";
 import { listenForScanner } from "./scan.js";
 import { closeSheet, renderCartBar, sellScreen, takeProduct } from "./screens_sell.js";
 import { payScreen } from "./screens_pay.js";
@@ -44,6 +47,8 @@ const app = {
 
   price: (product) => toCentimes(product.price),
   takeProduct(product) { takeProduct(this, product); },
+  /** Keep the basket not yet paid across a reload (basket.js); after every change of `cart`. */
+  keepCart() { keepBasket(slug, ctx.user.id, this.cart); },
   today: () => localDay(new Date()),
   eventName: () => (lang() === "ar" ? ctx.event.name_ar : ctx.event.name_fr),
   methods() {
@@ -114,6 +119,7 @@ const app = {
     }
     metrics.saves.push(performance.now() - started);
     this.cart = [];
+    this.keepCart();
     this.payments = [];
     this.changed();
     this.show("receipt", record.id, { fresh: true, change });
@@ -249,7 +255,7 @@ const app = {
 
   switchLanguage() {
     const next = lang() === "ar" ? "fr" : "ar";
-    localStorage.setItem("till-lang", next);
+    rememberLanguage(ctx.lang_cookie, next);
     setLanguage(ctx.strings, next, ctx.plurals);
     this.renderBar();
     this.renderNotice();
@@ -402,7 +408,8 @@ function fatal(message) {
 }
 
 async function boot() {
-  setLanguage(ctx.strings, localStorage.getItem("till-lang") || ctx.lang, ctx.plurals);
+  localStorage.removeItem("till-lang"); // the phone-wide choice of earlier releases: it beat the user's own
+  setLanguage(ctx.strings, chosenLanguage(ctx.lang_cookie, ctx.lang), ctx.plurals);
   if (sessionChanged(ctx.csrf)) {
     // a copy kept for an earlier session: online, the server gives this session's page; offline, nothing opens
     await forgetPages(ctx.urls.scope).catch(() => {});
@@ -439,6 +446,7 @@ async function boot() {
   app.catalogue = loaded.data;
   app.catalogue.products.forEach((p) => app.products.set(p.id, p));
   app.catalogue.members.forEach((m) => app.members.set(m.id, m));
+  app.cart = keptBasket(slug, ctx.user.id, app.products); // a reload in the middle of a sale
   const current = await store.getMeta(`shift:${slug}:${app.device.id}`);
   app.shift = current ? await store.getShift(current) : null;
   app.sync = new Sync({

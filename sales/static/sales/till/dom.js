@@ -17,6 +17,26 @@ export function setLanguage(all, code, allPlurals = {}) {
 
 export const lang = () => language;
 
+/** The language the phone was last set to: the server's language cookie (set at login, by the portal's language
+ * button, or by the till's: rememberLanguage), read here rather than from the page, which may be an older copy the
+ * service worker kept; `fallback` (the language the page was made in) without one. */
+export function chosenLanguage(cookie, fallback) {
+  const found = cookie && document.cookie.split("; ").find((c) => c.startsWith(`${cookie.name}=`));
+  if (!found) return fallback;
+  return decodeURIComponent(found.slice(cookie.name.length + 1)) === "ar" ? "ar" : "fr";
+}
+
+/** Make `code` the phone's language for every page of the site (the same cookie as the portal's language button):
+ * the next page, online or kept offline, opens in it. */
+export function rememberLanguage(cookie, code) {
+  if (!cookie) return;
+  const age = cookie.age ? `; max-age=${cookie.age}` : ""; // none: until the browser closes, as Django sets it
+  const secure = cookie.secure ? "; Secure" : "";
+  const domain = cookie.domain ? `; domain=${cookie.domain}` : "";
+  document.cookie = `${cookie.name}=${encodeURIComponent(code)}; path=${cookie.path}${domain}${age}; ` +
+    `SameSite=${cookie.samesite}${secure}`;
+}
+
 /** A value put into a sentence, isolated (Unicode isolates) so that Arabic text around it never reorders it:
  * numbers left-to-right (LRI … PDI), words by their own first letter (FSI … PDI). */
 function isolate(value) {
@@ -184,12 +204,20 @@ export function nameOf(item) {
   return (language === "ar" && item.name_ar) || item.name_fr || item.name_ar || "";
 }
 
-/** The name as an element, isolated (<bdi dir=auto>) so that a French name in the Arabic till (all there is for a
- * product without an Arabic name) keeps its own direction and never garbles the line around it. */
+/** The language and direction of the name shown for `item` (nameOf): those of the field it came from, never
+ * guessed from its text: a French name that starts with punctuation or digits ("=HYPERLINK(1;2)", "12 pots") has
+ * no strong letter first, and dir="auto" would lay it out right to left inside Arabic text. */
+export function nameLang(item) {
+  const arabic = item && ((language === "ar" && item.name_ar) || (!item.name_fr && item.name_ar));
+  return arabic ? { lang: "ar", dir: "rtl" } : { lang: "fr", dir: "ltr" };
+}
+
+/** The name as an element, isolated (<bdi>) with its own language and direction (nameLang), so that a French name
+ * in the Arabic till (all there is for a product without an Arabic name) reads left to right and never garbles the
+ * line around it. */
 export function nameEl(item, cls = "") {
-  const text = nameOf(item);
-  const fallback = language === "ar" && item && !item.name_ar && item.name_fr;
-  return h(`bdi.name-text${cls}`, { dir: "auto", lang: fallback ? "fr" : null }, text);
+  const { lang: code, dir } = nameLang(item);
+  return h(`bdi.name-text${cls}`, { dir, lang: code === language ? null : code }, nameOf(item));
 }
 
 /** A short on-screen message that goes away by itself. */

@@ -22,10 +22,12 @@ export function keypad({ state, onChange, onOk, okLabel, placeholder = 0 }) {
     state.text = text.replace(/^0+(?=\d)/, "");
     show();
   };
-  const key = (k, label) => h("button.key", { type: "button", "data-key": k, onclick: () => press(k) }, label ?? k);
+  const key = (k, label, name) => h("button.key", {
+    type: "button", "data-key": k, "aria-label": name, onclick: () => press(k),
+  }, label ?? k);
   const keys = h("div.keys", { dir: "ltr" },
     ["1", "2", "3", "4", "5", "6", "7", "8", "9"].map((k) => key(k)),
-    key(","), key("0"), key("back", icon("keypadBack")));
+    key(","), key("0"), key("back", icon("keypadBack"), t("erase"))); // a pictogram only: its name said aloud
   show();
   return h("div.keypad", {}, display, keys,
     onOk

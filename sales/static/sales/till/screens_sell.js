@@ -3,8 +3,9 @@
 // scan field, the cart bar always at the bottom and the cart sheet. A tap on a product sold by the piece adds one;
 // a product sold by weight or volume asks its quantity (screens_weigh.js). The grid is drawn once and only its
 // counters change afterwards.
-import { h, icon, iconButton, lang, money, mount, nameEl, nameOf, number, quantityText, t, timesText, toast }
-  from "./dom.js";
+import {
+  h, icon, iconButton, lang, money, mount, nameEl, nameLang, nameOf, number, quantityText, t, timesText, toast,
+} from "./dom.js";
 import { scanField } from "./scan.js";
 import { weighSheet } from "./screens_weigh.js";
 import { fromMilli, isWeighed, lineAmount, linesTotal, toMilli } from "./ticket.js";
@@ -64,6 +65,7 @@ export function addToCart(app, product, delta = 1) {
   if (line) line.quantity += delta;
   else if (delta > 0) app.cart.push({ product: product.id, quantity: delta, price: app.price(product) });
   app.cart = app.cart.filter((l) => l.quantity > 0);
+  app.keepCart();
 }
 
 /** Add a weighed quantity (exact, in thousandths) to the product's line, or set it (`replace`). */
@@ -72,10 +74,12 @@ export function addWeighed(app, product, quantity, replace = false) {
   if (line) line.quantity = fromMilli((replace ? 0 : toMilli(line.quantity)) + toMilli(quantity));
   else if (quantity > 0) app.cart.push({ product: product.id, quantity, price: app.price(product) });
   app.cart = app.cart.filter((l) => toMilli(l.quantity) > 0);
+  app.keepCart();
 }
 
 export function removeLine(app, productId) {
   app.cart = app.cart.filter((l) => l.product !== productId);
+  app.keepCart();
 }
 
 /** What a tap (or a scan) on a product does: one more piece, or the quantity keypad for a weighed product. */
@@ -149,7 +153,9 @@ function productTile(app, p) {
   },
   picture(app, p),
   standBadge(app, p.member, ".on-tile"),
-  h("span.name", {}, nameEl(p)),
+  // the block takes the name's direction too: its lines, and the ellipsis of a name cut at two lines, fall on the
+  // name's own side (a French name in the Arabic till: left to right, cut on the right)
+  h("span.name", { dir: nameLang(p).dir }, nameEl(p)),
   h("span.price", {}, money(app.price(p)), isWeighed(p) ? h("bdi.per-unit", {}, ` /${t(`unit_${p.unit}`)}`) : null),
   h("span.qty", { hidden: true }, "0"));
 }
@@ -242,8 +248,10 @@ export function openCart(app) {
       h("div.sum", {}, h("span", {}, t("total")),
         h("strong.big-amount", {}, money(linesTotal(app.cart), { currency: true }))),
       h("div.actions", {},
-        h("button.big.ghost", { type: "button", onclick: () => { app.cart = []; closeSheet(); app.show("sell"); } },
-          icon("trash"), t("empty_cart")),
+        h("button.big.ghost", {
+          type: "button",
+          onclick: () => { app.cart = []; app.keepCart(); closeSheet(); app.show("sell"); },
+        }, icon("trash"), t("empty_cart")),
         h("button.big.primary", { type: "button", onclick: () => { closeSheet(); app.show("pay"); } }, t("pay")))));
     sheet.hidden = false;
   };

@@ -58,9 +58,10 @@ export function weighSheet(app, product, { initial = 0, onOk, onCancel = () => {
     const quantity = typedQuantity(text);
     if (quantity > 0) close(() => onOk(quantity));
   };
-  const key = (k, label) => h("button.key", {
+  const key = (k, label, name) => h("button.key", {
     type: "button",
     "data-key": k,
+    "aria-label": name,
     onclick: () => { text = pressKey(text, k); show(); },
   }, label ?? k);
   mount(sheet, h("div.panel.weigh", { role: "dialog", "aria-modal": "true", "aria-label": t("quantity") },
@@ -71,7 +72,7 @@ export function weighSheet(app, product, { initial = 0, onOk, onCancel = () => {
     display,
     h("div.keys", { dir: "ltr" },
       ["1", "2", "3", "4", "5", "6", "7", "8", "9"].map((k) => key(k)),
-      key(","), key("0"), key("back", icon("keypadBack"))),
+      key(","), key("0"), key("back", icon("keypadBack"), t("erase"))),
     h("div.sum", {}, h("span", {}, t("total")), amount),
     ok));
   sheet.hidden = false;
