@@ -41,6 +41,9 @@ DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 DETAIL_LIMIT = 10
 #: missing products named under the differences' row before they are only counted
 DIFFERENCES_NAMED = 2
+#: a product's name in the detail wraps on two lines of its column; longer, it is shortened with "…" (never cut
+#: silently: WeasyPrint's text-overflow cuts a right-to-left line without its ellipsis)
+NAME_CHARS = 64
 
 TITLE = Words("Règlement de vos ventes", "تسوية مبيعاتكم")
 MEMBER_NUMBER = Words("N° ICE", "رقم ICE")
@@ -96,9 +99,20 @@ def note_url(settlement: Settlement) -> str:
     return site + reverse("web:portal_sales_settlement", kwargs={"settlement_id": settlement.pk})
 
 
+def shorten(name: str, limit: int = NAME_CHARS) -> str:
+    """``name`` whole, or cut at a word before ``limit`` characters and ended with "…" (in either script)."""
+    name = " ".join(name.split())
+    if len(name) <= limit:
+        return name
+    cut = name[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" —-–,;:·") + "…"
+
+
 def _detail(rows: list[SalesRow], limit: int) -> list[dict[str, Any]]:
     shown = [
-        {"fr": row.label, "ar": row.label_ar, "quantity": format_quantity(row.quantity or ZERO),
+        {"fr": shorten(row.label), "ar": shorten(row.label_ar), "quantity": format_quantity(row.quantity or ZERO),
          "amount": amount_html(row.amount)}
         for row in rows[:limit]
     ]  # fmt: skip

@@ -14,6 +14,9 @@ run on the file, the success message and where to go — and stays a few lines::
         success=lambda report: ngettext(...) % {...},
         success_url="invoices:party_list",
     )
+
+An import that went through but has something to point out (a paper tally's lines at another price than the
+catalogue's) gives ``notice``: its text, when not empty, follows the success message as a warning.
 """
 
 from collections.abc import Callable
@@ -38,11 +41,13 @@ def import_page(
     run: Callable[[str, bytes], Result],
     success: Callable[[Result], str],
     success_url: str,
+    notice: Callable[[Result], str] | None = None,
 ) -> HttpResponse:
     """GET shows the page; POST reads the file ``file`` (refused above ``limits`` before it is read) and calls
-    ``run(file name, content)``. Its result gives the message ``success(result)`` and a redirect to
-    ``success_url`` (a URL or a URL name); a refusal (``ImportRefused``: the rows in ``context["errors"]``, or
-    another ``DomainError``: its message) shows the page again, nothing written."""
+    ``run(file name, content)``. Its result gives the message ``success(result)`` (and ``notice(result)`` as a
+    warning when it says something) and a redirect to ``success_url`` (a URL or a URL name); a refusal
+    (``ImportRefused``: the rows in ``context["errors"]``, or another ``DomainError``: its message) shows the page
+    again, nothing written."""
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
@@ -54,5 +59,8 @@ def import_page(
             )
             if result is not None:
                 messages.success(request, success(result))
+                warning = notice(result) if notice is not None else ""
+                if warning:
+                    messages.warning(request, warning)
                 return redirect(success_url)
     return render(request, template, context)

@@ -16,7 +16,7 @@ from pathlib import PurePath
 from typing import Any
 
 from django.utils.functional import lazy
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, override
 from openpyxl import load_workbook
 
 from gie_erp.core.errors import DomainError, ErrorCode, error_message
@@ -52,10 +52,18 @@ class RowError:
     field: str
     code: ErrorCode
     params: dict[str, Any]
+    #: the import's own wording (a lazy string, e.g. with a plural), shown instead of the code's message
+    text: Any = None
 
     def messages(self) -> dict[str, str]:
         """The message in every report language (French and Arabic side by side)."""
-        return {lang: error_message(self.code, self.params, lang) for lang in REPORT_LANGUAGES}
+        if self.text is None:
+            return {lang: error_message(self.code, self.params, lang) for lang in REPORT_LANGUAGES}
+        messages = {}
+        for lang in REPORT_LANGUAGES:
+            with override(lang):
+                messages[lang] = str(self.text)
+        return messages
 
 
 @dataclass
@@ -75,14 +83,23 @@ class ImportReport:
         return self.error_count - len(self.errors)
 
     def add(self, row: int, field_name: str, code: ErrorCode, **params: Any) -> None:
+        """One error; a ``field`` parameter (e.g. the column's lazy label) replaces the column name in the message."""
+        self.add_error(RowError(row=row, field=field_name, code=code, params={"field": field_name, **params}))
+
+    def add_error(self, error: RowError) -> None:
+        """One error as built by the import (with its own ``text``, say)."""
         self.error_count += 1
         if len(self.errors) < self.max_errors:
-            self.errors.append(RowError(row=row, field=field_name, code=code, params={"field": field_name, **params}))
+            self.errors.append(error)
+
+    def sort(self) -> None:
+        """The errors listed in the file's order (a check made per ticket or per group may find them out of it)."""
+        self.errors.sort(key=lambda error: error.row)
 
     def as_rows(self) -> list[dict[str, str | int]]:
-        """One dict per error, for a page or a CSV error report."""
+        """One dict per error in the file's order, for a page or a CSV error report."""
         out: list[dict[str, str | int]] = []
-        for err in self.errors:
+        for err in sorted(self.errors, key=lambda error: error.row):
             messages = err.messages()
             out.append({"row": err.row, "field": err.field, "code": err.code.value, **messages})
         return out
@@ -167,7 +184,11 @@ def _xlsx_cells(content: bytes, limits: ImportLimits, *, keep_time: bool) -> Ite
 
 def _csv_cells(content: bytes, limits: ImportLimits) -> Iterator[tuple[int, list[str]]]:
     """Every record of a UTF-8 CSV (comma, semicolon or tab, as its first line shows), numbered from 1, cells
-    stripped; a file of more lines than the limits is refused before anything is decoded."""
+    stripped; a file of more lines than the limits is refused before anything is decoded.
+
+    Only the delimiter is taken from the first line: the quoting is always the one spreadsheets write (cells in
+    ``"``, a ``"`` inside doubled), which a header without quotes cannot show — guessed from it, ``""`` inside a
+    cell such as ``"=HYPERLINK(""http://…"",""clic"")"`` would end the cell and shift every later column."""
     if content.count(b"\n") > limits.max_rows + 1:  # counted before decoding or parsing anything
         raise DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, limit=limits.max_rows)
     try:
@@ -178,7 +199,10 @@ def _csv_cells(content: bytes, limits: ImportLimits) -> Iterator[tuple[int, list
     except csv.Error as exc:
         raise DomainError(ErrorCode.IMPORT_FORMAT, detail=str(exc)[:200]) from None
     try:
-        for number, record in enumerate(csv.reader(io.StringIO(text), dialect=dialect), start=1):
+        records = csv.reader(
+            io.StringIO(text), delimiter=dialect.delimiter, quotechar='"', doublequote=True, skipinitialspace=False
+        )
+        for number, record in enumerate(records, start=1):
             yield number, [cell.strip() for cell in record]
     except csv.Error as exc:
         raise DomainError(ErrorCode.IMPORT_FORMAT, detail=str(exc)[:200]) from None

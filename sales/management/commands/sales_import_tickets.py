@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from gie_erp.core.errors import DomainError
 from gie_erp.core.imports import ImportRefused
 from sales.models import Event
-from sales.paper import PAPER_LIMITS, paper_import
+from sales.paper import PAPER_LIMITS, paper_import, price_notice
 
 
 class Command(BaseCommand):
@@ -45,3 +45,6 @@ class Command(BaseCommand):
             f"{event.slug}: {result.rows_read} line(s), {result.tickets} ticket(s): {result.stored} stored, "
             f"{result.duplicates} already there ({result.seconds:.1f} s)"
         )
+        notice = price_notice(result)
+        if notice:
+            self.stdout.write(notice)
