@@ -14,14 +14,15 @@ numbers for goods counted by the piece, box or pot (only kg and litres take deci
 deposited − sold.
 
 Reads for the pages and the cooperative's portal: ``stock_of(event, organization)``, ``reconciliation(event)``, and
-``stock_questions(event)`` (what a settlement should wait for: returns not entered, shortages not decided).
+``stock_questions(event)`` (what a settlement should wait for: returns not entered, shortages not decided, and
+products sold beyond what was deposited — a tally typed wrong, or a deposit never entered).
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Sum
@@ -63,8 +64,17 @@ class StockRow:
 
     @property
     def difference(self) -> Decimal | None:
-        """Deposited − sold − returned: positive is goods missing; None while the returns are not entered."""
-        return None if self.returned is None else self.deposited - self.sold - self.returned
+        """Deposited − sold − returned: positive is goods missing; None while the returns are not entered, unless
+        more was sold than deposited, which no return can explain (negative, returns counted as nothing). A product
+        sold without a deposit has none: it is listed as such."""
+        if self.returned is None:
+            return self.deposited - self.sold if self.deposit is not None and self.oversold else None
+        return self.deposited - self.sold - self.returned
+
+    @property
+    def oversold(self) -> bool:
+        """More sold than deposited: a paper tally typed wrong, or goods sold without a deposit entered."""
+        return self.sold > self.deposited
 
     @property
     def decision(self) -> str:
@@ -118,15 +128,40 @@ def reconciliation(event: Event) -> list[StockRow]:
     return _stock_rows(event, None)
 
 
-def stock_questions(event: Event, organization_id: int | None = None) -> tuple[int, int]:
+class StockQuestions(NamedTuple):
+    """What consignment still leaves open before settling."""
+
+    returns_missing: int
+    decisions_pending: int
+    oversold: int
+
+
+def oversold_rows(rows: list[StockRow]) -> list[StockRow]:
+    """The products sold beyond what was deposited, for the members that deposit at the event: a deposited product
+    sold above its deposit, or a product sold without one. A member with no deposit at all does not use
+    consignment there (the shop's shelves, goods brought without a note): its sales are no question."""
+    depositors = {row.product.organization_id for row in rows if row.deposit is not None}
+    return [row for row in rows if row.oversold and row.product.organization_id in depositors]
+
+
+def stock_questions(event: Event, organization_id: int | None = None) -> StockQuestions:
     """What consignment still leaves open before settling (every member, or one): the deposits whose return is not
-    entered yet, and the shortages waiting for the accountant's decision. Reads only. A permanent shop's goods stay
-    on its shelves, so its returns are never "missing"."""
-    rows = _stock_rows(event, organization_id)
+    entered yet, the shortages waiting for the accountant's decision, and the products sold beyond what was
+    deposited (``oversold_rows``). Reads only. A permanent shop's goods stay on its shelves, so its returns are
+    never "missing"."""
+    return questions_in(event, _stock_rows(event, organization_id))
+
+
+def questions_in(event: Event, rows: list[StockRow]) -> StockQuestions:
+    """``stock_questions`` over rows already read (``reconciliation`` or ``stock_of``)."""
     returns_missing = 0
     if event.ends_on is not None:
         returns_missing = sum(1 for row in rows if row.deposit is not None and row.deposited and row.returned is None)
-    return returns_missing, sum(1 for row in rows if row.needs_decision)
+    return StockQuestions(
+        returns_missing=returns_missing,
+        decisions_pending=sum(1 for row in rows if row.needs_decision),
+        oversold=len(oversold_rows(rows)),
+    )
 
 
 # Checks of what a person types ---------------------------------------------------------------------------------------

@@ -4,26 +4,31 @@ Reading it: ``audit_search`` (the audit page) and ``audit_history`` (one object'
 auditors only, and ``audit_rows``, which gives each event a label people read (French or Arabic) and its data as
 (label, value) pairs. The target's own model says the rest: a list of changed ``fields`` reads as their verbose
 names (« canal, nom court »), a value that is one of a field's choices reads as its label (« Ouvert à la vente »),
-and a key with no label of its own takes its field's name.
+and a key with no label of its own takes its field's name. A key that names another object by its natural key
+(``member``: an organization's slug, ``event``: a sales event's slug, ``sellers``: usernames) reads as that object's
+name, and the actor as their full name (``AuditRow.actor_name``).
 """
 
 import json
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import QuerySet
 from django.template.defaultfilters import yesno
 from django.utils import timezone
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from gie_erp.core.i18n import format_amount, format_day
+from gie_erp.core.i18n import format_amount, format_day, organization_name
 from gie_erp.core.models import AuditEvent
 from gie_erp.core.roles import Role, sees_all_books
 
@@ -87,6 +92,12 @@ EVENT_LABELS: dict[str, Any] = {
     "sales.returns_recorded": _("Reprises de stock enregistrées"),
     "sales.settled": _("Ventes réglées au membre"),
     "sales.terms_changed": _("Conditions de vente du membre modifiées"),
+    "training.attendance": _("Présences enregistrées"),
+    "training.billed": _("Session de formation facturée"),
+    "training.cancelled": _("Inscription annulée"),
+    "training.certificates_issued": _("Attestations délivrées"),
+    "training.enrolled": _("Stagiaire inscrit"),
+    "training.promoted": _("Stagiaire passé de la liste d'attente à une place"),
     "statements.batch_created": _("Lot de relevés créé"),
     "user.created": _("Utilisateur créé"),
     "user.password_reset": _("Mot de passe réinitialisé"),
@@ -142,6 +153,19 @@ DATA_LABELS: dict[str, Any] = {
 
 #: data keys that hold a value of another field of the target: its choices give the value's label
 CHOICE_KEYS = {"previous_state": "state"}
+
+#: data keys naming another object by a natural key: (model label, field). The value reads as that object's name;
+#: models are found by name at run time (gie_erp.core imports no project app), and a value naming nothing (a model
+#: not installed, an object since renamed or deleted) stays as stored.
+REFERENCE_KEYS: dict[str, tuple[str, str]] = {
+    "member": ("members.Organization", "slug"),
+    "previous_member": ("members.Organization", "slug"),
+    "event": ("sales.Event", "slug"),
+    "sellers": (settings.AUTH_USER_MODEL, "username"),
+}
+
+#: (model label, natural key) → the name people read
+Names = Mapping[tuple[str, str], str]
 
 #: The most events an object's history shows (newest first).
 HISTORY_LIMIT = 50
@@ -205,7 +229,74 @@ def _choice_label(model: type[models.Model] | None, key: str, value: Any) -> str
     return None if label is None else str(label)
 
 
-def _data_value(key: str, value: Any, model: type[models.Model] | None = None) -> str:
+def person_name(user: Any) -> str:
+    """A user as people know them: their full name, else their username; "" for nobody."""
+    if user is None:
+        return ""
+    full = user.get_full_name().strip() if hasattr(user, "get_full_name") else ""
+    return full or str(getattr(user, "username", user))
+
+
+def _object_name(obj: Any) -> str:
+    """An object's name in the active language: a person's full name, an organization's legal name, a named
+    object's ``name_ar`` in Arabic (when there is one) or ``name_fr``."""
+    if hasattr(obj, "get_full_name"):
+        return person_name(obj)
+    language = get_language() or "fr"
+    if hasattr(obj, "legal_name_fr"):
+        return organization_name(obj, language)
+    arabic = getattr(obj, "name_ar", "")
+    if language[:2] == "ar" and arabic:
+        return str(arabic)
+    return str(getattr(obj, "name_fr", obj))
+
+
+def _reference_values(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [item for item in value if isinstance(item, str)]
+    return []
+
+
+def reference_names(datas: Iterable[Any]) -> dict[tuple[str, str], str]:
+    """The names of every object the data name by a natural key (``REFERENCE_KEYS``): one query per model named,
+    none when no data names any."""
+    wanted: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for data in datas:
+        if not isinstance(data, dict):
+            continue
+        for key, (label, field) in REFERENCE_KEYS.items():
+            if key in data:
+                wanted[(label, field)].update(_reference_values(data[key]))
+    names: dict[tuple[str, str], str] = {}
+    for (label, field), values in wanted.items():
+        if not values:
+            continue
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        for obj in model._default_manager.filter(**{f"{field}__in": values}):
+            names[(label, str(getattr(obj, field)))] = _object_name(obj)
+    return names
+
+
+def _reference_value(key: str, value: Any, names: Names) -> str | None:
+    """The name(s) of the object(s) a reference key names, or None when ``key`` is no reference."""
+    if key not in REFERENCE_KEYS or not names:
+        return None
+    label = REFERENCE_KEYS[key][0]
+    values = _reference_values(value)
+    if not values or len(values) != (1 if isinstance(value, str) else len(value)):
+        return None
+    return ", ".join(names.get((label, item), item) for item in values)
+
+
+def _data_value(key: str, value: Any, model: type[models.Model] | None = None, names: Names | None = None) -> str:
+    reference = _reference_value(key, value, names or {})
+    if reference is not None:
+        return reference
     if isinstance(value, bool):
         return str(yesno(value))
     if key == "role" and value in Role.values:
@@ -239,12 +330,15 @@ def _data_label(key: Any, model: type[models.Model] | None) -> str:
     return _field_label(model, key)
 
 
-def audit_details(data: Any, model: type[models.Model] | None = None) -> tuple[tuple[str, str], ...]:
+def audit_details(
+    data: Any, model: type[models.Model] | None = None, names: Names | None = None
+) -> tuple[tuple[str, str], ...]:
     """An event's data as (label, value) pairs in key order; data that is not an object is one unlabelled value.
-    ``model``, the target's, names the fields a change lists and labels a value that is one of a field's choices."""
+    ``model``, the target's, names the fields a change lists and labels a value that is one of a field's choices;
+    ``names`` (``reference_names``) gives the names of the objects a reference key names."""
     if not isinstance(data, dict):
         return () if data in (None, "") else (("", _data_value("", data)),)
-    return tuple((_data_label(key, model), _data_value(key, data[key], model)) for key in sorted(data, key=str))
+    return tuple((_data_label(key, model), _data_value(key, data[key], model, names)) for key in sorted(data, key=str))
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,13 +351,21 @@ class AuditRow:
     details: tuple[tuple[str, str], ...]
 
     @property
+    def actor_name(self) -> str:
+        """Who did it, by their full name ("" for the system)."""
+        return person_name(self.record.actor)
+
+    @property
     def details_text(self) -> str:
         """The details on one line (exports): "motif : erreur ; période : 2026-03"."""
         return " ; ".join(f"{label} : {value}" if label else value for label, value in self.details)
 
 
 def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
-    """Label each event for display; no query beyond what ``events`` costs (select its actor with it)."""
+    """Label each event for display; beyond what ``events`` costs (select its actor with it), one query per kind of
+    object the data name by a natural key (``REFERENCE_KEYS``), none when they name none."""
+    events = list(events)
+    names = reference_names(event.data for event in events)
     models_by_type: dict[str, type[models.Model] | None] = {}
     rows = []
     for event in events:
@@ -274,7 +376,7 @@ def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
                 record=event,
                 label=audit_event_label(event.event),
                 target_label=audit_target_label(event.target_type),
-                details=audit_details(event.data, models_by_type[event.target_type]),
+                details=audit_details(event.data, models_by_type[event.target_type], names),
             )
         )
     return rows

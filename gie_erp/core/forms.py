@@ -41,6 +41,11 @@ class AmountField(forms.Field):
             raise ValidationError(error.message(), code=error.code.value) from None
 
     def prepare_value(self, value: Any) -> Any:
+        """An initial amount with a decimal comma, as people write it here (``1234,50``, not ``1234.50``; no
+        thousands spaces, so the figure edits as one word), in every language; the grammar reads it back. What a
+        person typed is shown again as typed."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = Decimal(value)
         if isinstance(value, Decimal):
-            return f"{value:.2f}"
+            return f"{value:.2f}".replace(".", ",")
         return value

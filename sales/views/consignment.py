@@ -28,6 +28,7 @@ from sales.consignment import (
     day_check,
     deposits_record,
     difference_decide,
+    oversold_rows,
     quantity_check,
     reconciliation,
     returns_record,
@@ -35,7 +36,7 @@ from sales.consignment import (
 )
 from sales.maths import line_amount
 from sales.models import Deposit, Event, Participation, Product
-from sales.paper import PAPER_LIMITS, PaperResult, paper_column_guide, paper_import
+from sales.paper import PAPER_LIMITS, PaperResult, paper_column_guide, paper_import, price_notice
 from sales.pdf_stock import deposit_note_pdf
 from sales.quantities import format_quantity, parse_quantity
 from sales.selectors import event_for, representative_of
@@ -62,7 +63,8 @@ def _gie_amount(row: StockRow) -> Decimal | None:
 
 
 def _groups(event: Event, rows: list[StockRow]) -> list[dict[str, Any]]:
-    """The reconciliation per participating member, in stand order."""
+    """The reconciliation per participating member, in stand order; a product sold beyond its deposit is flagged."""
+    oversold = {row.product.pk for row in oversold_rows(rows)}
     by_member: dict[int, list[StockRow]] = defaultdict(list)
     for row in rows:
         by_member[row.product.organization_id].append(row)
@@ -73,7 +75,10 @@ def _groups(event: Event, rows: list[StockRow]) -> list[dict[str, Any]]:
             {
                 "member": participation.organization,
                 "stand": participation.stand,
-                "rows": [{"row": row, "gie_amount": _gie_amount(row)} for row in member_rows],
+                "rows": [
+                    {"row": row, "gie_amount": _gie_amount(row), "oversold": row.product.pk in oversold}
+                    for row in member_rows
+                ],
                 "pending": sum(1 for row in member_rows if row.needs_decision),
             }
         )
@@ -123,6 +128,7 @@ def consignment(request: HttpRequest, slug: str) -> HttpResponse:
             "can_write": writes(request.user),
             "today": local_today(),
             "pending": sum(1 for row in rows if row.needs_decision),
+            "oversold": len(oversold_rows(rows)),
         },
     )
 
@@ -268,6 +274,7 @@ def paper_tally(request: HttpRequest, slug: str) -> HttpResponse:
         run=lambda name, content: paper_import(event=event, filename=name, content=content, acting_user=request.user),
         success=stored,
         success_url=reverse("sales:paper_import", kwargs={"slug": event.slug}),
+        notice=price_notice,
     )
 
 

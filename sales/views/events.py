@@ -300,6 +300,11 @@ def event_member(request: HttpRequest, event_slug: str, org_slug: str) -> HttpRe
     organization = selectors.event_member_for(user, event, org_slug)
     lines = selectors.lines_for(user, selectors.SalesFilter(event_id=event.pk, organization_id=organization.pk))
     terms = SalesTerms.objects.filter(organization=organization).first()
+    settlements = list(
+        Settlement.objects.filter(event=event, organization=organization)
+        .select_related("commission")
+        .order_by("settled_on", "pk")
+    )
     return render(
         request,
         "sales/events/member.html",
@@ -311,9 +316,8 @@ def event_member(request: HttpRequest, event_slug: str, org_slug: str) -> HttpRe
             "days": _days_by_method(user, event, organization),
             "method_labels": [label for _value, label in PaymentMethod.choices],
             "products": selectors.sales_rows(lines, selectors.shares_for(user).none(), "product"),
-            "settlements": Settlement.objects.filter(event=event, organization=organization).select_related(
-                "commission"
-            ),
+            "settlements": settlements,
+            "settlements_differences": any(s.differences for s in settlements),
             "terms_form": SalesTermsForm(
                 initial={"offset_other_invoices": bool(terms and terms.offset_other_invoices)}
             ),

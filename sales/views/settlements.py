@@ -28,7 +28,7 @@ from gie_erp.core.i18n import format_amount
 from gie_erp.core.money import ZERO, to_mad
 from members.models import Organization
 from sales import selectors
-from sales.consignment import stock_questions
+from sales.consignment import oversold_rows, questions_in, reconciliation, stock_of
 from sales.forms import SettleForm, SettlementFilterForm
 from sales.models import Event, Settlement
 from sales.pdf_settlement import note_file_name, settlement_note_pdf
@@ -140,13 +140,19 @@ def _settle_form(request: HttpRequest, event: Event) -> tuple[SettleForm, date]:
     return form, form.settled_on(_default_day(event)) if data is not None else _default_day(event)
 
 
-def _stock_warning(event: Event, organization_id: int | None) -> dict[str, int] | None:
-    """Consignment not finished (returns not entered, shortages not decided): settling stays allowed, but the page
-    says what is missing, since a shortage the GIE pays later waits for the next settlement."""
-    returns_missing, decisions_pending = stock_questions(event, organization_id)
-    if not returns_missing and not decisions_pending:
+def _stock_warning(event: Event, organization: Organization | None) -> dict[str, Any] | None:
+    """Consignment not finished (returns not entered, shortages not decided) or contradicting the sales (more sold
+    than deposited: a tally typed wrong inflates the net to pay): settling stays allowed, but the page says what
+    is wrong, since a shortage the GIE pays later waits for the next settlement."""
+    rows = stock_of(event, organization) if organization is not None else reconciliation(event)
+    questions = questions_in(event, rows)
+    if not any(questions):
         return None
-    return {"returns_missing": returns_missing, "decisions_pending": decisions_pending}
+    return {
+        "returns_missing": questions.returns_missing,
+        "decisions_pending": questions.decisions_pending,
+        "oversold": oversold_rows(rows),
+    }
 
 
 def _expected(form: SettleForm, name: str) -> Decimal | None:
@@ -196,7 +202,7 @@ def settle_member(request: HttpRequest, event_slug: str, org_slug: str) -> HttpR
             "refusal": refusal,
             "existing": existing,
             "offsets_total": plan.offsets_total if plan else ZERO,
-            "stock": _stock_warning(event, organization.pk),
+            "stock": _stock_warning(event, organization),
         },
     )
 

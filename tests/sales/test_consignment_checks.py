@@ -162,14 +162,14 @@ def test_the_returns_grid_shows_what_can_come_back(client: Client, accountant: A
 
 def test_stock_questions_count_missing_returns_and_pending_decisions(honey: dict[str, Any], accountant: Any) -> None:
     event = honey["event"]
-    assert stock_questions(event) == (0, 1)  # coop-miel: its returns are in, 2 pots missing wait for a decision
+    assert stock_questions(event) == (0, 1, 0)  # coop-miel: its returns are in, 2 pots missing wait for a decision
     deposit(honey, "exempt", accountant, huile="5")  # coop-olive deposits, nothing entered back yet
-    assert stock_questions(event) == (1, 1)
-    assert stock_questions(event, honey["exempt"].pk) == (1, 0)
-    assert stock_questions(event, honey["registered"].pk) == (0, 1)
+    assert stock_questions(event) == (1, 1, 0)
+    assert stock_questions(event, honey["exempt"].pk) == (1, 0, 0)
+    assert stock_questions(event, honey["registered"].pk) == (0, 1, 0)
     Event.objects.filter(pk=event.pk).update(ends_on=None)  # a permanent shop keeps its goods on the shelves
     event.refresh_from_db()
-    assert stock_questions(event) == (0, 1)
+    assert stock_questions(event) == (0, 1, 0)
 
 
 def test_settling_before_the_returns_warns_but_still_settles(

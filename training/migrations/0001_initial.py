@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
                 ('fee_per_trainee', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, validators=[django.core.validators.MinValueValidator(Decimal('0.00'))], verbose_name='frais par stagiaire (HT)')),
                 ('language', models.CharField(choices=[('ar', 'Arabe (darija)'), ('fr', 'Français'), ('zgh', 'Tamazight')], default='ar', max_length=3, verbose_name='langue')),
                 ('state', models.CharField(choices=[('planned', 'En préparation'), ('open', 'Inscriptions ouvertes'), ('closed', 'Close'), ('cancelled', 'Annulée')], default='planned', max_length=10, verbose_name='état')),
-                ('completion_rate', models.DecimalField(decimal_places=4, default=Decimal('0.8000'), help_text="0.8000 : présent à 80 % des demi-journées au moins pour l'attestation", max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('1'))], verbose_name='assiduité minimale')),
+                ('completion_rate', models.DecimalField(decimal_places=4, default=Decimal('0.8000'), help_text="0.8000 = 80 % : part des demi-journées où le stagiaire doit être présent pour l'attestation", max_digits=5, validators=[django.core.validators.MinValueValidator(Decimal('0')), django.core.validators.MaxValueValidator(Decimal('1'))], verbose_name='assiduité minimale')),
                 ('billed_on', models.DateField(blank=True, null=True, verbose_name='facturée le')),
                 ('created_at', models.DateTimeField(auto_now_add=True)),
                 ('commune', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='members.commune', verbose_name='commune')),

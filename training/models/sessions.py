@@ -60,7 +60,7 @@ class Session(models.Model):
         decimal_places=4,
         default=Decimal("0.8000"),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
-        help_text=_("0.8000 : présent à 80 % des demi-journées au moins pour l'attestation"),
+        help_text=_("0.8000 = 80 % : part des demi-journées où le stagiaire doit être présent pour l'attestation"),
     )
     billed_on = models.DateField(_("facturée le"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
