@@ -263,8 +263,14 @@ def paper_tally(request: HttpRequest, slug: str) -> HttpResponse:
     event = event_for(request.user, slug)
 
     def stored(result: PaperResult) -> str:
-        text = _("%(rows)d lignes lues : %(stored)d tickets enregistrés, %(duplicates)d déjà présents.")
-        return text % {"rows": result.rows_read, "stored": result.stored, "duplicates": result.duplicates}
+        rows = ngettext("%(count)d ligne lue", "%(count)d lignes lues", result.rows_read)
+        stored = ngettext("%(count)d ticket enregistré", "%(count)d tickets enregistrés", result.stored)
+        present = ngettext("%(count)d déjà présent", "%(count)d déjà présents", result.duplicates)
+        return _("%(rows)s : %(stored)s, %(present)s.") % {
+            "rows": rows % {"count": result.rows_read},
+            "stored": stored % {"count": result.stored},
+            "present": present % {"count": result.duplicates},
+        }
 
     return import_page(
         request,

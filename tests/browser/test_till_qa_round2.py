@@ -239,3 +239,32 @@ def test_a_seller_who_logs_in_on_an_arabic_page_gets_an_arabic_till(
     page = open_till(context, live_server.url, f["event"].slug)
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     context.close()
+
+
+def test_a_french_only_name_reads_left_to_right_on_an_arabic_receipt(
+    browser: Browser,
+    live_server: Any,
+    fair: dict[str, Any],  # noqa: F811
+) -> None:
+    """Regression (second user pass): the tiles read right but the receipt showed "— Pot à épices (grand)" then
+    "l 2": the receipt's name block took the Arabic page's direction."""
+    f = fair_today(fair)
+    amlou = f["products"]["amlou"]
+    name = "Pot à épices (grand) — 2 l"
+    Product.objects.filter(pk=amlou.pk).update(name_fr=name, name_ar="")
+    context = browser.new_context(**PHONE)
+    page = open_till(context, live_server.url, f["event"].slug)
+    page.locator("button.lang").click()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    open_shift(page, "100")
+    ring(page, [(amlou, 1)], [("card", None)])
+    page.locator(".bar .icon-button").first.click()
+    page.locator(".menu-item.history").click()
+    page.locator(".ticket-row[data-seq='1']").click()
+    block = page.locator(f".receipt tr[data-product='{amlou.pk}'] .receipt-name")
+    expect(block.locator("bdi")).to_have_text(name)
+    assert block.get_attribute("dir") == "ltr"
+    assert block.evaluate("(el) => getComputedStyle(el).direction") == "ltr"
+    assert block.locator("bdi").evaluate(READS_LEFT_TO_RIGHT)
+    shot(page, "till-french-name-receipt-ar")
+    context.close()

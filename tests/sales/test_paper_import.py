@@ -299,6 +299,11 @@ def test_the_page_imports_a_tally_and_lists_refusals(client: Any, accountant: An
     good = SimpleUploadedFile("f.csv", good_sheet(fair), content_type="text/csv")
     response = client.post(url, {"file": good}, follow=True)
     assert "4 lignes lues : 3 tickets enregistrés, 0 déjà présents." in response.content.decode()
+    one = SimpleUploadedFile("f.csv", tally("S1,2026-11-21 10:00,coop-miel,miel-250,1,,cash"), content_type="text/csv")
+    assert (
+        "1 ligne lue : 1 ticket enregistré, 0 déjà présents."
+        in client.post(url, {"file": one}, follow=True).content.decode()
+    )
     # the bargained carpet (420.00 against 450.00 in the catalogue) is pointed out for the accountant to check
     assert "450,00 DH au catalogue, 420,00 DH sur la feuille" in response.content.decode()
     assert client.get("/sales/paper/template.csv").content.decode("utf-8-sig").strip() == HEADER

@@ -1,7 +1,8 @@
 // Tickets once paid: the receipt (on screen, and printed on a 58 mm thermal printer through the browser's print
 // dialog, with its QR code), today's list, and refunds (a new ticket naming the original: never an edit).
 import {
-  changeBox, dateTimeText, h, icon, iconButton, lang, money, mount, nameEl, number, quantityText, t, timesText, tn,
+  changeBox, dateTimeText, h, icon, iconButton, lang, money, mount, nameEl, nameLang, number, quantityText, t, timesText,
+  tn,
 } from "./dom.js";
 import { qrSvg } from "./qr.js";
 import { methodButton } from "./screens_pay.js";
@@ -48,7 +49,7 @@ export function receiptView(app, record) {
       const item = label(l.product);
       const unit = item.unit || app.products.get(l.product)?.unit;
       return h("tr", { "data-product": l.product },
-        h("td", {}, h("div", {}, nameEl(item)),
+        h("td", {}, h("div.receipt-name", { dir: nameLang(item).dir }, nameEl(item)),
           h("small.receipt-qty", {}, timesText(l.quantity, unit, l.price)),
           h("small.receipt-member", {}, memberTag(app, item.member))),
         h("td.num", {}, money(lineAmount(l))));
