@@ -26,7 +26,6 @@ spend in ``tickets_ingest``. ``--profile`` runs (a) under cProfile and prints wh
 import argparse
 import cProfile
 import io
-import json
 import pstats
 import random
 import time
@@ -214,10 +213,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile (a) and print where the time goes")
     args = parser.parse_args()
 
-    from bench.sales_world import django_ready, world_make
+    from bench.sales_world import django_ready, figures_write, world_make
 
     figures = django_ready(args.db, NAME)
-    from django.db import connection
 
     from gie_erp.core.roles import Role
     from members.models import User
@@ -254,16 +252,7 @@ def main() -> None:
     figures["again_wrote_nothing"] = again["stored"] == 0 and again["duplicates"] == tickets and counts() == after_first
     print(f"(b) {again['s']:.2f} s", flush=True)
 
-    connection.close()
-    figures["finished"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    out = dbs.BENCH_VAR / f"sales-paper-{args.db}{'-profiled' if args.profile else ''}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(figures, indent=1, sort_keys=True, default=str))
-    print()
-    print(report(figures))
-    print(f"figures in {out}")
-    if first["profile"]:
-        print("\n--- profile of (a)\n" + first["profile"])
+    figures_write("paper", args.db, figures, report(figures), profile=first["profile"] or "")
 
 
 if __name__ == "__main__":

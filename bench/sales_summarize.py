@@ -20,7 +20,6 @@ floor (untimed: the rows ``tickets_ingest`` writes, shares split by ``sales.math
 import argparse
 import cProfile
 import io
-import json
 import pstats
 import time
 from collections import defaultdict
@@ -198,10 +197,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile (a) and print where the time goes")
     args = parser.parse_args()
 
-    from bench.sales_world import django_ready
+    from bench.sales_world import django_ready, figures_write
 
     figures = django_ready(args.db, NAME)
-    from django.db import connection
 
     started = time.perf_counter()
     world = world_make(stands=args.stands, books=True)
@@ -234,16 +232,7 @@ def main() -> None:
         same_total=summary["total"] == before["total"],
         same_entries=summary["entries"] == before["entries"],
     )
-    connection.close()
-    figures["finished"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    out = dbs.BENCH_VAR / f"sales-summarize-{args.db}{'-profiled' if args.profile else ''}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(figures, indent=1, sort_keys=True, default=str))
-    print()
-    print(report(figures))
-    print(f"figures in {out}")
-    if summary["profile"]:
-        print("\n--- profile of (a)\n" + summary["profile"])
+    figures_write("summarize", args.db, figures, report(figures), profile=summary["profile"] or "")
 
 
 if __name__ == "__main__":

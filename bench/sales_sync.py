@@ -253,10 +253,9 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true", help="cProfile (a) and print where the time goes")
     args = parser.parse_args()
 
-    from bench.sales_world import django_ready
+    from bench.sales_world import django_ready, figures_write
 
     figures = django_ready(args.db, NAME)
-    from django.db import connection
 
     from invoices.models import VatRate
     from members.models import Organization
@@ -314,16 +313,7 @@ def main() -> None:
         floor_statements_per_batch=first_floor["floor_statements_per_batch"],
     )
 
-    connection.close()
-    figures["finished"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-    out = dbs.BENCH_VAR / f"sales-sync-{args.db}{'-profiled' if args.profile else ''}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(figures, indent=1, sort_keys=True, default=str))
-    print()
-    print(report(figures))
-    print(f"figures in {out}")
-    if first["profile"]:
-        print("\n--- profile of (a)\n" + first["profile"])
+    figures_write("sync", args.db, figures, report(figures), profile=first["profile"] or "")
 
 
 if __name__ == "__main__":

@@ -90,6 +90,26 @@ class World:
         return {p.pk: p for p in self.products}
 
 
+def figures_write(name: str, db: str, figures: dict[str, Any], report: str, *, profile: str = "") -> None:
+    """The end of every sales bench: close the connection, stamp the figures, write them to
+    ``var/bench/sales-<name>-<db>[-profiled].json`` and print the report (and the profile, when one was taken)."""
+    import json
+    import time
+
+    from django.db import connection
+
+    connection.close()
+    figures["finished"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    out = dbs.BENCH_VAR / f"sales-{name}-{db}{'-profiled' if profile else ''}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=1, sort_keys=True, default=str))
+    print()
+    print(report)
+    print(f"figures in {out}")
+    if profile:
+        print("\n--- profile of (a)\n" + profile)
+
+
 def world_make(*, stands: int = STANDS, books: bool = False) -> World:
     """The GIE, ``stands`` cooperatives (one in five VAT-registered) at an open 10-day fair, their products, a
     seller with DEVICES phones; with ``books``, every organization's book (about 0.1 s each)."""
