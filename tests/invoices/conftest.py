@@ -31,6 +31,23 @@ def balance(organization: Any, code: str, partner: Any = None) -> Decimal:
     return (Decimal(cents) / 100).quantize(Decimal("0.01"))
 
 
+def weavers() -> Any:
+    """A third member with its book: coop-tapis, exempt under art. 91, with an address (sales and training worlds)."""
+    tapis = OrganizationFactory(
+        slug="coop-tapis",
+        legal_name_fr="Coopérative Zarbia",
+        legal_name_ar="تعاونية الزربية",
+        vat_status=Organization.VatStatus.EXEMPT,
+        vat_legal_reference="CGI art. 91",
+        if_number="43333333",
+        tp_number="53333333",
+        odco_number="ODCO 2021/09",
+        address="Douar Tazrout, Larache",
+    )
+    book_ensure(organization=tapis)
+    return tapis
+
+
 def line(description: str, quantity: str, price: str, vat: str | None = None, **kwargs: Any) -> LineInput:
     return LineInput(description=description, quantity=D(quantity), unit_price=D(price), vat_code=vat, **kwargs)
 

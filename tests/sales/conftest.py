@@ -10,11 +10,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from gie_erp.core.roles import Role
-from ledger.books import book_ensure
-from members.models import Organization
 from sales.models import Channel, Device, Event, Participation, Product
-from tests.factories.members import OrganizationFactory, UserFactory
-from tests.invoices.conftest import D, balance, world  # noqa: F401 (fixtures and helpers shared with invoices)
+from tests.factories.members import UserFactory
+from tests.invoices.conftest import D, balance, weavers, world  # noqa: F401 (fixtures and helpers shared with invoices)
 
 TZ = ZoneInfo("Africa/Casablanca")
 TODAY = date(2026, 11, 30)
@@ -47,18 +45,7 @@ def fair(world: dict[str, Any]) -> dict[str, Any]:  # noqa: F811 (the invoices f
 
 
 def _fair(world: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
-    tapis = OrganizationFactory(
-        slug="coop-tapis",
-        legal_name_fr="Coopérative Zarbia",
-        legal_name_ar="تعاونية الزربية",
-        vat_status=Organization.VatStatus.EXEMPT,
-        vat_legal_reference="CGI art. 91",
-        if_number="43333333",
-        tp_number="53333333",
-        odco_number="ODCO 2021/09",
-        address="Douar Tazrout, Larache",
-    )
-    book_ensure(organization=tapis)
+    tapis = weavers()
     channel = Channel.objects.create(slug="foires", name_fr="Foires régionales", name_ar="المعارض الجهوية")
     event = Event.objects.create(
         channel=channel,

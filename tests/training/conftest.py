@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 
 from gie_erp.core.roles import Role
-from ledger.books import book_ensure
 from members.models import Commune, Cooperator, Organization
-from tests.factories.members import CooperatorFactory, OrganizationFactory, UserFactory
-from tests.invoices.conftest import D, balance, world  # noqa: F401 (fixtures and helpers shared with invoices)
+from tests.factories.members import CooperatorFactory, UserFactory
+from tests.invoices.conftest import D, balance, weavers, world  # noqa: F401 (fixtures and helpers shared with invoices)
 from training.models import Course, Funder, HalfDay, Session, SessionFunder, Theme, Trainer
 
 TODAY = date(2026, 11, 22)
@@ -35,18 +34,7 @@ def training(world: dict[str, Any]) -> dict[str, Any]:  # noqa: F811 (the invoic
 
 
 def training_world(world: dict[str, Any]) -> dict[str, Any]:  # noqa: F811
-    tapis = OrganizationFactory(
-        slug="coop-tapis",
-        legal_name_fr="Coopérative Zarbia",
-        legal_name_ar="تعاونية الزربية",
-        vat_status=Organization.VatStatus.EXEMPT,
-        vat_legal_reference="CGI art. 91",
-        if_number="43333333",
-        tp_number="53333333",
-        odco_number="ODCO 2021/09",
-        address="Douar Tazrout, Larache",
-    )
-    book_ensure(organization=tapis)
+    tapis = weavers()
     theme = Theme.objects.create(slug="gestion", name_fr="Gestion", name_ar="التسيير")
     course = Course.objects.create(
         theme=theme,
