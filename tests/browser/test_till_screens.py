@@ -22,7 +22,7 @@ from sales.maths import line_amount
 from sales.models import Product, Ticket, TicketLine
 from tests.browser.kit import shot
 from tests.browser.test_till import ring, take
-from tests.browser.till_kit import PHONE, fair_today, open_shift, open_till, tile, type_amount
+from tests.browser.till_kit import PHONE, close_quietly, fair_today, open_shift, open_till, tile, type_amount
 from tests.sales.conftest import fair, world  # noqa: F401 (fixtures)
 
 pytestmark = [
@@ -106,7 +106,7 @@ def test_tiles_hold_any_price_and_name_in_both_languages(
     assert box is not None
     assert box["x"] >= 0
     assert box["x"] + box["width"] <= width
-    context.close()
+    close_quietly(context)
 
 
 def test_members_are_told_apart_on_tiles_lines_and_receipt(
@@ -156,7 +156,7 @@ def test_members_are_told_apart_on_tiles_lines_and_receipt(
     expect(page.locator(f".receipt tr[data-product='{other_oil.pk}'] .member-tag")).to_contain_text(
         f["registered"].legal_name_fr
     )
-    context.close()
+    close_quietly(context)
 
 
 def test_numbers_read_left_to_right_in_arabic_and_the_z_is_dated_as_written(
@@ -215,7 +215,7 @@ def test_numbers_read_left_to_right_in_arabic_and_the_z_is_dated_as_written(
     shot(page, "till-z-ar")
     page.locator("button.lang").click()
     expect(page.locator(".z-when bdi")).to_have_text(period)
-    context.close()
+    close_quietly(context)
 
 
 def test_weighed_products_take_a_typed_quantity_priced_as_the_server_does(
@@ -268,7 +268,7 @@ def test_weighed_products_take_a_typed_quantity_priced_as_the_server_does(
     expected = [int(line_amount(Decimal(q), Decimal(p)) * 100) for q, p in cases]
     assert computed == expected
     assert computed[:5] == [3, 1, 50, 268, -3]
-    context.close()
+    close_quietly(context)
 
 
 def test_barcodes_add_their_product_from_a_scanner_the_field_or_the_camera(
@@ -324,7 +324,7 @@ def test_barcodes_add_their_product_from_a_scanner_the_field_or_the_camera(
     expect(tile(page, p["amlou"]).locator(".qty")).to_have_text("1")
     expect(page.locator("#sheet")).to_be_hidden()
     assert page.evaluate("window.__till.app.cart.length") == 3
-    context.close()
+    close_quietly(context)
 
 
 def test_plural_forms_are_the_catalogues_and_isolate_the_count(
