@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from gie_erp.web import views as web_views
 from invoices.views import public as invoices_public
 from members.urls import api_urlpatterns as members_api
+from training.views import public as training_public
 
 urlpatterns = [
     path("", web_views.home, name="home"),
@@ -20,7 +21,9 @@ urlpatterns = [
     path("books/", include("ledger.urls")),
     path("invoices/", include("invoices.urls")),
     path("sales/", include("sales.urls")),
+    path("training/", include("training.urls")),
     path("verify/", include((invoices_public.urlpatterns, "invoices_public"))),
+    path("verify/", include((training_public.urlpatterns, "training_public"))),
     path("api/", include((members_api, "members_api"))),
     path("admin/", admin.site.urls),
 ]

@@ -231,6 +231,8 @@ class Document(models.Model):
     )
     origin = models.CharField(_("origine"), max_length=20, choices=Origin.choices, default=Origin.MANUAL)
     origin_ref = models.CharField(_("référence d'origine"), max_length=80, blank=True)
+    #: carried by the issuer's revenue lines (``training:<session>``): what the revenue was for, read per tag
+    analytic_tag = models.CharField(_("étiquette analytique"), max_length=80, blank=True)
     idempotency_key = models.CharField(max_length=120, blank=True)
     expense_account = models.CharField(_("compte de charge du membre"), max_length=10, blank=True)
     payment_terms = models.CharField(_("conditions de paiement"), max_length=200, blank=True)

@@ -3,7 +3,7 @@ posting rules; writes nothing (invoices/services.py posts the drafts through led
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -85,19 +85,20 @@ def expense_account(document: Document) -> str:
 
 
 def _merged(lines: Iterable[JournalLine]) -> tuple[JournalLine, ...]:
-    """One line per (account, partner, side), zero amounts dropped, first-seen order."""
-    sums: dict[tuple[str, int | None, str], Decimal] = defaultdict(lambda: ZERO)
-    descriptions: dict[tuple[str, int | None, str], str] = {}
+    """One line per (account, partner, side, tag), zero amounts dropped, first-seen order."""
+    sums: dict[tuple[str, int | None, str, str], Decimal] = defaultdict(lambda: ZERO)
+    descriptions: dict[tuple[str, int | None, str, str], str] = {}
     for line in lines:
         side = "D" if line.debit else "C"
-        key = (line.account_code, line.partner_id, side)
+        key = (line.account_code, line.partner_id, side, line.tag)
         sums[key] += line.debit or line.credit
         descriptions.setdefault(key, line.description)
     merged = []
-    for (code, partner, side), amount in sums.items():
+    for (code, partner, side, tag), amount in sums.items():
         if amount:
             debit, credit = (amount, ZERO) if side == "D" else (ZERO, amount)
-            merged.append(JournalLine(code, debit, credit, partner, descriptions[(code, partner, side)][:120]))
+            text = descriptions[(code, partner, side, tag)][:120]
+            merged.append(JournalLine(code, debit, credit, partner, text, tag))
     return tuple(merged)
 
 
@@ -139,7 +140,9 @@ def document_drafts(
     member = buyer_organization_id(document)
     issuer_rows: list[Row] = []
     vat_by_rate: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    revenue_codes: set[str] = set()
     for line in lines:
+        revenue_codes.add(revenue_account(document, line))
         issuer_rows.append((revenue_account(document, line), ZERO, line.net, member))
         vat_by_rate[line.vat_rate_id] += line.vat
 
@@ -166,7 +169,7 @@ def document_drafts(
             f"{document.get_kind_display()} {document.number} {document.customer.legal_name_fr}",
             document.number,
             f"{prefix}:{document.pk}:issuer",
-            _rows(issuer_rows, flip=is_credit),
+            _tagged(_rows(issuer_rows, flip=is_credit), revenue_codes, document.analytic_tag),
         )
     ]
     if member:
@@ -195,6 +198,13 @@ def document_drafts(
             )
         )
     return drafts
+
+
+def _tagged(lines: list[JournalLine], codes: set[str], tag: str) -> list[JournalLine]:
+    """The revenue lines carry the document's analytic tag (none: the lines as they are)."""
+    if not tag:
+        return lines
+    return [replace(line, tag=tag) if line.account_code in codes else line for line in lines]
 
 
 def _lines(*pairs: tuple[str, Decimal, Decimal, int | None]) -> list[JournalLine]:

@@ -141,6 +141,7 @@ def document_save_draft(
     note: str = "",
     origin: str = Document.Origin.MANUAL,
     origin_ref: str = "",
+    analytic_tag: str = "",
     expense_account: str = "",
     bundle: Bundle | None = None,
     idempotency_key: str = "",
@@ -164,6 +165,7 @@ def document_save_draft(
     document.due_on = due_on or issued_on + timedelta(days=customer.payment_terms_days)
     document.payment_terms = payment_terms or _default_terms(customer)
     document.note, document.origin, document.origin_ref = note, origin, origin_ref
+    document.analytic_tag = analytic_tag
     document.expense_account, document.bundle, document.idempotency_key = expense_account, bundle, idempotency_key
     document.save()
     _write_lines(document, lines)
@@ -493,6 +495,7 @@ def credit_note_create(
         % {"number": invoice.number, "date": invoice.issued_on.strftime("%d/%m/%Y")},
         origin=invoice.origin,
         origin_ref=invoice.origin_ref,
+        analytic_tag=invoice.analytic_tag,
         expense_account=invoice.expense_account,
         idempotency_key=idempotency_key,
         acting_user=acting_user,

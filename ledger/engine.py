@@ -47,6 +47,7 @@ ENTRY_COLUMNS = (
     "reversal_of_id", "created_at", "actor_id",
 )  # fmt: skip
 PARTNER_COLUMNS = ("tx_id", "book_id", "partner_id")
+ANALYTIC_COLUMNS = ("tx_id", "book_id", "tag")
 
 
 @dataclass(frozen=True, slots=True)
@@ -513,6 +514,7 @@ def _post(
     tx_rows: list[tuple[Any, ...]] = []
     entry_rows: list[tuple[Any, ...]] = []
     partner_rows: list[tuple[Any, ...]] = []
+    analytic_rows: list[tuple[Any, ...]] = []
     deltas: dict[tuple[int, str, int, int, int], list[int]] = defaultdict(lambda: [0, 0])
     ordered = sorted(fresh, key=lambda i: (drafts[i].book_id, drafts[i].posted_on, i))  # numbers follow dates
     journals = {(drafts[i].book_id, str(drafts[i].journal), drafts[i].posted_on.year) for i in ordered}
@@ -551,6 +553,8 @@ def _post(
             )  # fmt: skip
             if line.partner_id:
                 partner_rows.append((tx_id, draft.book_id, line.partner_id))
+            if line.tag:
+                analytic_rows.append((tx_id, draft.book_id, line.tag))
             cents = to_centimes(amount)
             cell = (draft.book_id, line.account_code, line.partner_id or 0, draft.posted_on.year, draft.posted_on.month)
             deltas[cell][0 if is_debit else 1] += cents
@@ -568,6 +572,7 @@ def _post(
         ("django_ledger_transactionmodel", TX_COLUMNS, tx_rows),
         ("ledger_entry", ENTRY_COLUMNS, entry_rows),
         ("ledger_partnerline", PARTNER_COLUMNS, partner_rows),
+        ("ledger_analyticline", ANALYTIC_COLUMNS, analytic_rows),
     ]
     if alone:
         ref = results[0]

@@ -29,7 +29,8 @@ def journal_lines(books: Sequence[Book]) -> Iterator[str]:
                 yield f"{entry.posted_on.isoformat()} * ({entry.number}) {description} | {entry.source_ref}\n"
                 for line in lines[entry.pk]:
                     signed = line.debit - line.credit
-                    yield f"    {slug}:{line.account_code}    {_amount(f'{signed:.2f}')}\n"
+                    tag = f"  ; analytic:{line.tag}" if line.tag else ""  # an hledger tag: `hledger bal tag:analytic`
+                    yield f"    {slug}:{line.account_code}    {_amount(f'{signed:.2f}')}{tag}\n"
                 yield "\n"
 
 

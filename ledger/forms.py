@@ -1,5 +1,6 @@
 """Forms of the accountant's ledger pages. Parsing only: the rules live in the posting service."""
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -9,11 +10,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gie_erp.core.dates import earliest_date, latest_date
+from gie_erp.core.errors import ErrorCode, error_message
 from gie_erp.core.forms import AmountField
 from gie_erp.core.money import is_mad
 from gie_erp.core.uploads import ScanField
 from ledger.chart import account_resolve
 from ledger.models import Journal
+from ledger.posting import TAG_PATTERN
 from members.models import Organization
 
 
@@ -65,6 +68,14 @@ class EntryForm(forms.Form):
     attachment = ScanField(label=_("Pièce justificative (scan PDF, JPEG ou PNG)"), required=False)
 
 
+def clean_tag_value(typed: str) -> str:
+    """An analytic tag as typed (blank allowed), folded to lower case; a bad one is a ValidationError that says why."""
+    tag = typed.strip().lower()
+    if tag and not TAG_PATTERN.match(tag):
+        raise ValidationError(error_message(ErrorCode.BAD_TAG, {"value": typed.strip()[:90]}))
+    return tag
+
+
 def _amount(value: Decimal | None) -> Decimal:
     if value is None:
         return Decimal("0.00")
@@ -80,6 +91,12 @@ class LineForm(forms.Form):
     partner = forms.ModelChoiceField(
         label=_("Partenaire"), required=False, queryset=Organization.objects.all(), to_field_name="slug"
     )
+    tag = forms.CharField(label=_("Étiquette analytique"), max_length=200, required=False)
+
+    def clean_tag(self) -> str:
+        """Optional; lower-case words joined by ``:``, ``-``, ``_`` or ``.`` (``training:compta-2026-03``). Capitals
+        are folded; anything else is refused with the posting service's own words."""
+        return clean_tag_value(self.cleaned_data.get("tag") or "")
 
     def clean_account_code(self) -> str:
         """A code, a picked option (``5141 Banques``) or a name only one account matches."""
@@ -107,10 +124,43 @@ class LineForm(forms.Form):
             raise ValidationError(_("Chaque ligne porte un débit ou un crédit, pas les deux."))
         if not data.get("account_code") and (debit or credit):
             raise ValidationError(_("Choisissez un compte pour ce montant."))
+        if not data.get("account_code") and data.get("tag") and not self.has_error("tag"):
+            raise ValidationError(_("Choisissez un compte pour cette étiquette."))
         return data
 
 
 LineFormSet = forms.formset_factory(LineForm, extra=0, min_num=2, validate_min=False, max_num=200)
+
+
+#: what a prefix filter may hold: the start of a tag (``training:``), nothing else
+TAG_PREFIX = re.compile(r"^[a-z0-9_.:-]{0,80}$")
+
+
+class AnalyticFilterForm(forms.Form):
+    """The analytic page's filters: tags starting with a prefix, lines posted between two dates (all if blank)."""
+
+    tag_prefix = forms.CharField(label=_("Étiquettes commençant par"), max_length=80, required=False)
+    start = BoundedDateField(label=_("Du"), required=False, widget=_date_widget())
+    end = BoundedDateField(label=_("Au"), required=False, widget=_date_widget())
+
+    def clean_tag_prefix(self) -> str:
+        prefix = (self.cleaned_data.get("tag_prefix") or "").strip().lower()
+        if not TAG_PREFIX.match(prefix):
+            raise ValidationError(
+                _("Début d'étiquette invalide : minuscules, chiffres et « : - _ . » seulement."), code="bad_prefix"
+            )
+        return prefix
+
+    def filters(self) -> tuple[str, date | None, date | None]:
+        """Prefix, first and last day; what could not be read is left out (and the form says why)."""
+        if not self.is_bound:
+            return "", None, None
+        self.is_valid()
+        data = self.cleaned_data  # the fields that were read (a refused one is left out)
+        prefix, start, end = data.get("tag_prefix", ""), data.get("start"), data.get("end")
+        if start and end and start > end:
+            start, end = end, start
+        return prefix, start, end
 
 
 class UnlockForm(forms.Form):

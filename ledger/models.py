@@ -94,6 +94,27 @@ class PartnerLine(models.Model):
         return f"{self.tx_id} → {self.partner_id}"
 
 
+class AnalyticLine(models.Model):
+    """The analytic tag of one django-ledger transaction line (``training:<session>``, ``fair:<event>``…), stored
+    beside the partner. The balance table does not carry it: a tag's report reads these rows and their lines."""
+
+    tx = models.OneToOneField(
+        "django_ledger.TransactionModel",
+        primary_key=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_column="tx_id",
+    )
+    book = models.ForeignKey(Book, on_delete=models.PROTECT, related_name="+", db_index=False)  # (book, tag) index
+    tag = models.CharField(_("étiquette analytique"), max_length=80)
+
+    class Meta:
+        indexes = [models.Index(fields=["book", "tag"], name="analyticline_book_tag")]
+
+    def __str__(self) -> str:
+        return f"{self.tx_id} # {self.tag}"
+
+
 class Balance(models.Model):
     """Monthly movements per (book, account, partner) in integer centimes: exact on every database.
 

@@ -1,5 +1,6 @@
 """Posting rules that need no database: lines, balance, digest, reversal. Pure functions."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -11,18 +12,25 @@ from gie_erp.core.idempotency import content_digest
 from gie_erp.core.money import MAX_AMOUNT, ZERO, is_mad
 from ledger.models import Journal
 
+#: An analytic tag: lower-case words joined by ``:``, ``-``, ``_`` or ``.`` (``training:compta-2026-03``), ≤ 80.
+TAG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_.:-]{0,79}$")
+
 
 @dataclass(frozen=True, slots=True)
 class JournalLine:
-    """One positive debit or one positive credit on an account code, with the partner book for GIE↔member lines."""
+    """One positive debit or one positive credit on an account code, with the partner book for GIE↔member lines and
+    an optional analytic tag (``training:<session>``: what a cost or a revenue was for)."""
 
     account_code: str
     debit: Decimal = ZERO
     credit: Decimal = ZERO
     partner_id: int | None = None  # members.Organization id of the other book of the group
     description: str = ""
+    tag: str = ""
 
     def __post_init__(self) -> None:
+        if self.tag and not TAG_PATTERN.match(self.tag):
+            raise DomainError(ErrorCode.BAD_TAG, value=self.tag[:90])
         for amount in (self.debit, self.credit):
             if not isinstance(amount, Decimal) or not is_mad(amount):
                 raise DomainError(ErrorCode.BAD_LINE, detail=f"{self.account_code}: {amount!r} (Decimal, 2 places)")
@@ -78,7 +86,11 @@ def draft_digest(draft: EntryDraft) -> str:
             "date": draft.posted_on.isoformat(),
             "journal": str(draft.journal),
             "source": draft.source_ref,
-            "lines": [[ln.account_code, str(ln.debit), str(ln.credit), ln.partner_id or 0] for ln in draft.lines],
+            # a tag joins its line only when set: digests of untagged entries stay what they always were
+            "lines": [
+                [ln.account_code, str(ln.debit), str(ln.credit), ln.partner_id or 0, *([ln.tag] if ln.tag else [])]
+                for ln in draft.lines
+            ],
         }
     )
 
@@ -92,6 +104,7 @@ def reversed_lines(lines: Sequence[JournalLine]) -> tuple[JournalLine, ...]:
             credit=ln.debit,
             partner_id=ln.partner_id,
             description=ln.description,
+            tag=ln.tag,
         )
         for ln in lines
     )

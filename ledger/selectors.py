@@ -19,7 +19,7 @@ from gie_erp.core.errors import DomainError
 from gie_erp.core.money import ZERO, from_centimes
 from ledger.books import account_uuid, book_context
 from ledger.chart import account_name, chart_accounts
-from ledger.models import Balance, BalanceYear, Book, Entry, PartnerLine, PeriodLock, PostingRule
+from ledger.models import AnalyticLine, Balance, BalanceYear, Book, Entry, PartnerLine, PeriodLock, PostingRule
 from ledger.posting import JournalLine
 from members.selectors import organization_qs_visible
 
@@ -210,6 +210,7 @@ class LineView:
     credit: Decimal
     partner_id: int | None
     description: str
+    tag: str = ""
 
 
 def entry_line_views(entries: Iterable[Entry]) -> dict[Any, list[LineView]]:
@@ -224,6 +225,7 @@ def entry_line_views(entries: Iterable[Entry]) -> dict[Any, list[LineView]]:
         .order_by("journal_entry_id", "-tx_type", "account__code", "uuid")
     )
     partners = _partners_of([row[1] for row in rows])
+    tags = dict(AnalyticLine.objects.filter(tx_id__in=[row[1] for row in rows]).values_list("tx_id", "tag"))
     for je_id, tx_id, code, tx_type, amount, description in rows:
         amount = Decimal(amount).quantize(Decimal("0.01"))
         out[je_id].append(
@@ -234,6 +236,7 @@ def entry_line_views(entries: Iterable[Entry]) -> dict[Any, list[LineView]]:
                 credit=amount if tx_type == "credit" else ZERO,
                 partner_id=partners.get(tx_id),
                 description=description or "",
+                tag=tags.get(tx_id, ""),
             )
         )
     return out
@@ -252,6 +255,7 @@ def entry_lines(entry: Entry) -> tuple[JournalLine, ...]:
             credit=v.credit,
             partner_id=v.partner_id,
             description=v.description,
+            tag=v.tag,
         )
         for v in entry_line_views([entry])[entry.pk]
     )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ledger.views import entries, opening, periods, reports
+from ledger.views import analytic, entries, opening, periods, reports
 
 app_name = "ledger"
 urlpatterns = [
@@ -17,5 +17,6 @@ urlpatterns = [
     path("<slug:org_slug>/ledger/<str:account_code>/", reports.general_ledger, name="general_ledger"),
     path("<slug:org_slug>/bilan/", reports.bilan, name="bilan"),
     path("<slug:org_slug>/cpc/", reports.cpc, name="cpc"),
+    path("<slug:org_slug>/analytic/", analytic.analytic, name="analytic"),
     path("<slug:org_slug>/periods/", periods.periods, name="periods"),
 ]

@@ -2,10 +2,12 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from gie_erp.core.amounts import AmountError, parse_amount
 from gie_erp.core.audit import audit_record
@@ -40,7 +42,10 @@ MEMBER_COLUMNS = (
     "phone",
 )
 COOPERATOR_REQUIRED = ("member", "first_name_fr", "last_name_fr", "gender")
-COOPERATOR_COLUMNS = (*COOPERATOR_REQUIRED, "full_name_ar", "function", "cin", "phone", "joined_on")
+#: personal data (law 09-08), optional: the birth year (age bands) and the consent, dated the day of the import
+PERSONAL_COLUMNS = ("annee_naissance", "consentement")
+COOPERATOR_COLUMNS = (*COOPERATOR_REQUIRED, "full_name_ar", "function", "cin", "phone", "joined_on", *PERSONAL_COLUMNS)
+FIRST_BIRTH_YEAR = 1900
 TRUE_WORDS = {"1", "true", "oui", "yes", "vrai", "نعم", "x"}
 FALSE_WORDS = {"", "0", "false", "non", "no", "faux", "لا"}
 
@@ -81,6 +86,27 @@ def _boolean(report: ImportReport, row_no: int, name: str, value: str) -> bool:
         return True
     if word not in FALSE_WORDS:
         report.add(row_no, name, ErrorCode.IMPORT_BAD_VALUE, value=value)
+    return False
+
+
+def _birth_year(report: ImportReport, row_no: int, value: str, today: date) -> int | None:
+    """A four-digit year from 1900 to this year; empty gives None; anything else is a row error."""
+    text = value.strip().removesuffix(".0")  # a spreadsheet may give the number 1980 as "1980.0"
+    if not text:
+        return None
+    if text.isascii() and text.isdigit() and FIRST_BIRTH_YEAR <= int(text) <= today.year:
+        return int(text)
+    report.add(row_no, "annee_naissance", ErrorCode.IMPORT_BAD_VALUE, value=value[:40])
+    return None
+
+
+def _consent(report: ImportReport, row_no: int, value: str) -> bool:
+    """``oui`` or ``non`` (or their usual synonyms); empty is no consent."""
+    word = value.strip().casefold()
+    if word in TRUE_WORDS:
+        return True
+    if word not in FALSE_WORDS:
+        report.add(row_no, "consentement", ErrorCode.IMPORT_BAD_VALUE, value=value[:40])
     return False
 
 
@@ -155,7 +181,7 @@ def _validate_members(rows: list[TableRow]) -> tuple[ImportReport, list[Organiza
     return report, objects
 
 
-def _validate_cooperators(rows: list[TableRow]) -> tuple[ImportReport, list[Cooperator]]:
+def _validate_cooperators(rows: list[TableRow], today: date) -> tuple[ImportReport, list[Cooperator]]:
     report = ImportReport(rows_read=len(rows), max_errors=MEMBER_LIMITS.max_errors)
     members: dict[str, Organization] = {}
     for org in Organization.objects.filter(kind=Organization.Kind.COOPERATIVE):
@@ -175,6 +201,7 @@ def _validate_cooperators(rows: list[TableRow]) -> tuple[ImportReport, list[Coop
         if cin and (member.pk, cin) in taken_cin:
             report.add(row_no, "cin", ErrorCode.IMPORT_DUPLICATE, value=cin)
         taken_cin.add((member.pk, cin))
+        consent = _consent(report, row_no, row.get("consentement", ""))
         cooperator = Cooperator(
             organization=member,
             first_name_fr=row["first_name_fr"],
@@ -185,6 +212,9 @@ def _validate_cooperators(rows: list[TableRow]) -> tuple[ImportReport, list[Coop
             cin=cin,
             phone=row.get("phone", ""),
             joined_on=parse_date(report, row_no, "joined_on", row.get("joined_on", "")),
+            birth_year=_birth_year(report, row_no, row.get("annee_naissance", ""), today),
+            data_consent=consent,
+            data_consent_on=today if consent else None,
         )
         try:
             cooperator.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
@@ -243,13 +273,15 @@ def members_import(
     return retry_once_on_conflict(run)
 
 
-def cooperators_import(*, filename: str, content: bytes, acting_user: Any) -> ImportResult:
+def cooperators_import(*, filename: str, content: bytes, acting_user: Any, today: date | None = None) -> ImportResult:
     """Create cooperators from a sheet: every row valid, or none written (ImportRefused). Parsed and checked before
-    the write transaction opens; checked again only if a concurrent import took a CIN first."""
+    the write transaction opens; checked again only if a concurrent import took a CIN first. A consent given in the
+    sheet is dated ``today`` (the day of the import)."""
     rows = read_table(filename, content, MEMBER_LIMITS)
+    day = today or timezone.localdate()
 
     def checked() -> tuple[ImportReport, list[Cooperator]]:
-        report, objects = _validate_cooperators(rows)
+        report, objects = _validate_cooperators(rows, day)
         if not report.ok:
             raise ImportRefused(report)
         return report, objects
@@ -303,6 +335,18 @@ def column_guide(kind: str) -> list[ColumnGuide]:
             ColumnGuide("cin", required=False, meaning=_("numéro de CIN"), example="K123456"),
             ColumnGuide("phone", required=False, meaning=_("téléphone"), example="0612345678"),
             ColumnGuide("joined_on", required=False, meaning=dates, example="2024-01-15"),
+            ColumnGuide(
+                "annee_naissance",
+                required=False,
+                meaning=_("année de naissance (4 chiffres, depuis 1900)"),
+                example="1985",
+            ),
+            ColumnGuide(
+                "consentement",
+                required=False,
+                meaning=_("consentement aux données personnelles (loi 09-08) : oui ou non, daté du jour de l'import"),
+                example="oui",
+            ),
         ]
     return [
         ColumnGuide(

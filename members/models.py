@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -156,6 +156,17 @@ class Cooperator(models.Model):
     phone = models.CharField(_("téléphone"), max_length=20, blank=True)
     joined_on = models.DateField(_("date d'adhésion"), null=True, blank=True)
     is_active = models.BooleanField(_("actif"), default=True)
+    # personal data (law 09-08): the year alone is enough for age bands; consent to keep and use it, with its date;
+    # erasure on request blanks what names the person and keeps what counts (gender) for the figures already given
+    birth_year = models.PositiveSmallIntegerField(
+        _("année de naissance"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900), MaxValueValidator(2100)],
+    )
+    data_consent = models.BooleanField(_("consentement aux données personnelles"), default=False)
+    data_consent_on = models.DateField(_("consentement donné le"), null=True, blank=True)
+    erased_on = models.DateField(_("données effacées le"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("coopérateur")

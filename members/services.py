@@ -1,16 +1,18 @@
 """Writes of member data: one function per business action, each in its own transaction with an audit row."""
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gie_erp.core.audit import audit_record
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.roles import Role
-from members.models import Organization, User
+from members.models import Cooperator, Organization, User
 
 
 @transaction.atomic
@@ -225,3 +227,95 @@ def user_password_reset(*, acting_user: Any, user: User, password: str) -> None:
     user.set_password(password)
     user.save(update_fields=["password"])
     audit_record(actor=acting_user, event="user.password_reset", target=user)
+
+
+# --- people's data (law 09-08) ------------------------------------------------------------------------------------
+
+#: What an erased person's names become: a neutral marker (the model wants a French first and last name), in both
+#: scripts so that French and Arabic pages, lists and PDFs all show it
+ERASED_FIRST_NAME = "Personne"
+ERASED_LAST_NAME = "effacée"
+ERASED_NAME_AR = "شخص محذوف"
+FIRST_BIRTH_YEAR = 1900
+
+
+def _cooperator_locked(cooperator: Cooperator) -> Cooperator:
+    """The cooperator's row, locked and read again (a concurrent erasure must be seen before any change)."""
+    locked = Cooperator.objects.select_for_update().get(pk=cooperator.pk)
+    if locked.erased_on is not None:
+        raise DomainError(ErrorCode.TRAINING_PERSON_ERASED)
+    return locked
+
+
+@transaction.atomic
+def cooperator_personal_data_set(
+    *,
+    cooperator: Cooperator,
+    acting_user: Any,
+    birth_year: int | None,
+    data_consent: bool,
+    data_consent_on: date | None = None,
+    today: date | None = None,
+) -> Cooperator:
+    """Set a person's birth year and consent. A consent without a date is dated ``today`` (or keeps the date it
+    already had); withdrawing it clears the date. Audited with the names of the fields changed, never their values
+    (an erasure must leave no copy of them). An erased person's data no longer changes."""
+    today = today or timezone.localdate()
+    locked = _cooperator_locked(cooperator)
+    if birth_year is not None and not FIRST_BIRTH_YEAR <= birth_year <= today.year:
+        raise DomainError(ErrorCode.TRAINING_BAD_BIRTH_YEAR, value=birth_year, last=today.year)
+    if not data_consent:
+        consent_on = None
+    else:
+        consent_on = data_consent_on or (locked.data_consent_on if locked.data_consent else None) or today
+    changes = {"birth_year": birth_year, "data_consent": data_consent, "data_consent_on": consent_on}
+    changed = [name for name, value in changes.items() if getattr(locked, name) != value]
+    if changed:
+        for name in changed:
+            setattr(locked, name, changes[name])
+        locked.save(update_fields=changed)
+        audit_record(
+            actor=acting_user,
+            event="cooperator.personal_data_set",
+            target=locked,
+            tenant_id=locked.organization_id,
+            data={"fields": changed},
+        )
+    return locked
+
+
+@transaction.atomic
+def cooperator_erase(
+    *, cooperator: Cooperator, acting_user: Any, reason: str, erased_on: date | None = None
+) -> Cooperator:
+    """Erase a person's data on request, irreversibly: names become the neutral marker; CIN, phone, birth year and
+    consent are blanked; the person is made inactive. Gender (already in reported figures) and every link
+    (enrolments, attendance, certificates, invoices) stay, so books and counts do not move. Audited with the reason
+    and the names of the fields blanked, never their values."""
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(ErrorCode.TRAINING_ERASE_REASON_REQUIRED)
+    locked = _cooperator_locked(cooperator)
+    blanks: dict[str, Any] = {
+        "first_name_fr": ERASED_FIRST_NAME,
+        "last_name_fr": ERASED_LAST_NAME,
+        "full_name_ar": ERASED_NAME_AR,
+        "cin": "",
+        "phone": "",
+        "birth_year": None,
+        "data_consent": False,
+        "data_consent_on": None,
+        "is_active": False,
+        "erased_on": erased_on or timezone.localdate(),
+    }
+    for name, value in blanks.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=list(blanks))
+    audit_record(
+        actor=acting_user,
+        event="cooperator.erased",
+        target=locked,
+        tenant_id=locked.organization_id,
+        data={"reason": reason[:200], "fields": [name for name in blanks if name not in {"is_active", "erased_on"}]},
+    )
+    return locked

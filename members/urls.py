@@ -8,6 +8,12 @@ urlpatterns = [
     path("<slug:org_slug>/", views.member_detail, name="detail"),
     path("<slug:org_slug>/cooperators/", views.cooperator_list, name="cooperators"),
     path("cooperators/<int:cooperator_id>/", views.cooperator_detail, name="cooperator"),
+    path(
+        "cooperators/<int:cooperator_id>/personal-data/",
+        views.cooperator_personal_data,
+        name="cooperator_personal_data",
+    ),
+    path("cooperators/<int:cooperator_id>/erase/", views.cooperator_erase, name="cooperator_erase"),
 ]
 
 api_urlpatterns = [

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from gie_erp.statements.models import StatementBatch
@@ -29,12 +30,26 @@ from sales.models import Channel, Deposit, Device, Event, Participation, Product
 from sales.tickets import tickets_ingest
 from tests.factories.members import CooperatorFactory, RepresentativeFactory, UserFactory
 from tests.ledger.conftest import cr, dr, post
+from training.models import (
+    Attendance,
+    Certificate,
+    Course,
+    Enrolment,
+    Funder,
+    Grant,
+    HalfDay,
+    Session,
+    SessionFunder,
+    Theme,
+    Trainer,
+)
 
 #: Django's admin is for staff only (covered by its own test below)
 SKIPPED_NAMESPACES = {"admin"}
 #: routes with no object in the URL and no data of any cooperative; the invoice verification page is public and
 #: shows nothing without the exact token (tests/invoices/test_verify.py)
 PUBLIC_OR_ACTION = {"login", "logout", "set_language", "invoices_public:verify_invoice",
+                    "training_public:verify_certificate",  # likewise: tests/training/test_verify_certificate.py
                     # the till's service worker and manifest: files of the phone app's shell, no data of anyone
                     "sales:till_sw", "sales:till_manifest"}  # fmt: skip
 #: the till's JSON API authenticates a registered phone (``Authorization: Device …``), never a browser session: it
@@ -43,6 +58,13 @@ DEVICE_API = {"sales:api_events", "sales:api_catalogue", "sales:api_sync", "sale
 #: routes that only accept POST (checked for the 403/404 answer, not for a 200)
 POST_ONLY = {
     "ledger:entry_reverse",
+    "training:session_enrol",
+    "training:session_costs",
+    "training:funder_payment",
+    "training:certificates_issue",
+    "training:session_open",
+    "training:session_cancel",
+    "members:cooperator_personal_data",
     "invoices:document_validate",
     "invoices:document_delete",
     "invoices:document_write_off",
@@ -149,6 +171,41 @@ def selling(coop: Any, tag: str, price: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def catalogue() -> dict[str, Any]:
+    """The training catalogue (the GIE's, nobody's own): a theme, a course, a trainer, a funder and its grant."""
+    theme = Theme.objects.create(slug="gestion-iso", name_fr="Gestion")
+    course = Course.objects.create(theme=theme, slug="cours-iso", title_fr="Cours", duration_hours=Decimal(6))
+    trainer = Trainer.objects.create(user=UserFactory(username="formatrice-iso", role="trainer"), name="Samira")
+    other = Trainer.objects.create(user=UserFactory(username="formateur-iso-b", role="trainer"), name="Karim")
+    funder = Funder.objects.create(slug="indh-iso", name_fr="INDH")
+    grant = Grant.objects.create(funder=funder, reference="C-1", title_fr="Convention", starts_on=date(2026, 1, 1),
+                                 ends_on=date(2026, 12, 31))  # fmt: skip
+    objects = {"course": course, "trainer": trainer, "trainer_b": other, "funder": funder, "grant": grant}
+    ids = {"theme_slug": theme.slug, "course_slug": course.slug, "trainer_id": trainer.pk, "funder_slug": funder.slug}
+    return {**objects, **ids, "grant_id": grant.pk}
+
+
+def training(coop: Any, tag: str, cooperator_id: int, cat: dict[str, Any]) -> dict[str, Any]:
+    """A closed session where only this cooperative's cooperator was enrolled: a half-day, attendance, a
+    certificate (a representative sees the sessions its cooperators are in, and open ones: these are closed)."""
+    session = Session.objects.create(
+        course=cat["course"], slug=f"session-{tag}", starts_on=date(2026, 3, 2), ends_on=date(2026, 3, 2),
+        trainer=cat["trainer" if tag == "a" else "trainer_b"],
+        capacity=5, enrolment_deadline=date(2026, 3, 1), fee_per_trainee=Decimal("100.00"),
+        state=Session.State.CLOSED,
+    )  # fmt: skip
+    SessionFunder.objects.create(session=session, funder=cat["funder"], rate=Decimal("0.4000"), grant=cat["grant"])
+    half_day = HalfDay.objects.create(session=session, day=date(2026, 3, 2), part="am")
+    enrolment = Enrolment.objects.create(session=session, cooperator_id=cooperator_id, organization=coop,
+                                         enrolled_at=datetime(2026, 2, 20, tzinfo=ZoneInfo("UTC")))  # fmt: skip
+    Attendance.objects.create(enrolment=enrolment, half_day=half_day, present=True,
+                              recorded_at=datetime(2026, 3, 2, tzinfo=ZoneInfo("UTC")))  # fmt: skip
+    certificate = Certificate.objects.create(enrolment=enrolment, token=f"tok-{tag}-" + "x" * 26,
+                                             issued_on=date(2026, 3, 3))  # fmt: skip
+    return {"session_slug": session.slug, "enrolment_id": enrolment.pk, "half_day_id": half_day.pk,
+            "certificate_id": certificate.pk}  # fmt: skip
+
+
 @pytest.fixture
 def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
     book_a, book_b = book_ensure(organization=coop_a), book_ensure(organization=coop_b)
@@ -161,26 +218,34 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
     batch_a = StatementBatch.objects.create(year=2026, month=3, member_slug=coop_a.slug)
     batch_b = StatementBatch.objects.create(year=2026, month=3, member_slug=coop_b.slug)
     sales_a, sales_b = selling(coop_a, "a", "11.00"), selling(coop_b, "b", "33.00")
+    cooperator_a = CooperatorFactory(organization=coop_a, last_name_fr="Alaoui-A").pk
+    cooperator_b = CooperatorFactory(organization=coop_b, last_name_fr="Bennis-B").pk
+    cat = catalogue()
+    shared = {key: value for key, value in cat.items() if not isinstance(value, models.Model)}
     return {
         "A": {
             "org_slug": coop_a.slug,
-            "cooperator_id": CooperatorFactory(organization=coop_a, last_name_fr="Alaoui-A").pk,
+            "cooperator_id": cooperator_a,
             "entry_id": entry_a.je_id,
             "attachment_id": attach_a.pk,
             "user_id": RepresentativeFactory(organization=coop_a).pk,
             "batch_id": batch_a.pk,
             **bills_a,
             **sales_a,
+            **shared,
+            **training(coop_a, "a", cooperator_a, cat),
         },
         "B": {
             "org_slug": coop_b.slug,
-            "cooperator_id": CooperatorFactory(organization=coop_b, last_name_fr="Bennis-B").pk,
+            "cooperator_id": cooperator_b,
             "entry_id": entry_b.je_id,
             "attachment_id": attach_b.pk,
             "user_id": RepresentativeFactory(organization=coop_b).pk,
             "batch_id": batch_b.pk,
             **bills_b,
             **sales_b,
+            **shared,
+            **training(coop_b, "b", cooperator_b, cat),
         },
         "missing": {
             "org_slug": "no-such-coop",
@@ -202,8 +267,18 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             "run_id": 999999,
             "settlement_id": 999999,
             "channel_slug": "no-such-channel",
+            "theme_slug": "no-such-theme",
+            "course_slug": "no-such-course",
+            "trainer_id": 999999,
+            "funder_slug": "no-such-funder",
+            "grant_id": 999999,
+            "session_slug": "no-such-session",
+            "enrolment_id": 999999,
+            "half_day_id": 999999,
+            "certificate_id": 999999,
         },
         "coop_b": coop_b,
+        "trainer_a": cat["trainer"].user,
     }
 
 
@@ -302,3 +377,29 @@ def test_gie_accountant_sees_both(client: Any, accountant: Any, world: dict[str,
     body = client.get("/api/members/").json()
     assert {row["slug"] for row in body["results"]} >= {"coop-a", "coop-b"}
     assert client.get(f"/members/{world['coop_b'].slug}/cooperators/").status_code == 200
+
+
+#: the URL parameters that name something of one training session
+SESSION_PARAMS = {"session_slug", "enrolment_id", "half_day_id", "certificate_id"}
+
+
+def test_a_trainer_sees_only_its_own_sessions(client: Any, world: dict[str, Any]) -> None:
+    """Session A is taught by trainer A, session B by another trainer: every route naming B's session (or its
+    enrolment, half-day, certificate) answers trainer A exactly like a missing one."""
+    client.force_login(world["trainer_a"])
+    checked = 0
+    for name, route, _pattern in iter_routes():
+        if name in PUBLIC_OR_ACTION or not set(PARAM.findall(route)) & SESSION_PARAMS:
+            continue
+        own = client.get(fill(route, world["A"]))
+        other = client.get(fill(route, world["B"]))
+        missing = client.get(fill(route, world["missing"]))
+        assert own.status_code in {200, 403, 405}, f"{name}: own session gave {own.status_code}"
+        assert other.status_code in {403, 404}, f"{name} showed another trainer's session: {other.status_code}"
+        assert other.status_code == missing.status_code, f"{name}: B's session and a missing one answer differently"
+        checked += 1
+    assert checked >= 1
+    listing = client.get("/training/")
+    if listing.status_code == 200:
+        assert "session-a" in listing.content.decode()
+        assert "session-b" not in listing.content.decode()

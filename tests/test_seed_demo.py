@@ -79,8 +79,9 @@ def test_seed_is_complete_deterministic_and_idempotent(client: Any) -> None:
     assert (second.organizations_created, second.cooperators_created, second.users_created) == (0, 0, 0)
     assert first.entries_posted > 900
     # 83 invoices and credit notes, 78 payments; the past fair adds one commission invoice per member (6) and the
-    # compensation that nets it (6)
-    assert (first.parties_created, first.documents_created, first.payments_created) == (4, 83 + 6, 78 + 6)
+    # compensation that nets it (6); the three past training sessions bill 13 invoices (one per member and
+    # session), paid by 6 transfers
+    assert (first.parties_created, first.documents_created, first.payments_created) == (4, 83 + 6 + 13, 78 + 6 + 6)
     assert second.entries_posted == 0  # the same drafts under the same keys: nothing new to post
     assert (second.parties_created, second.documents_created, second.payments_created) == (0, 0, 0)
     assert sales_snapshot() == sales  # the same tickets (duplicates), no new run, settlement, deposit or product

@@ -71,6 +71,11 @@ def billed_enrolments(session: Session) -> list[Enrolment]:
     )
 
 
+def session_tag(session: Session) -> str:
+    """The analytic tag of everything a session costs and earns in the GIE's book."""
+    return f"training:{session.slug}"
+
+
 def session_bill_plan(session: Session) -> SessionBill[int, int]:
     """The session's bill as it stands (nothing written): per member its lines, per funder its total."""
     attended = set(
@@ -113,6 +118,7 @@ def session_bill(*, session: Session, on: date, acting_user: Any = None, today: 
             note=_note(session),
             origin=Document.Origin.TRAINING,
             origin_ref=session.slug,
+            analytic_tag=session_tag(session),
             idempotency_key=f"training:{session.pk}:{pk}",
             acting_user=acting_user,
         )
@@ -220,7 +226,7 @@ def _subsidy_drafts(session: Session, subsidies: list[Subsidy], gie: Organizatio
                 idempotency_key=f"training:{session.pk}:subsidy:{funder.pk}",
                 lines=(
                     JournalLine(accounts.SUBSIDIES_RECEIVABLE, debit=subsidy.amount),
-                    JournalLine(revenue, credit=subsidy.amount),
+                    JournalLine(revenue, credit=subsidy.amount, tag=session_tag(session)),
                 ),
             )
         )

@@ -1,10 +1,11 @@
 """Training's actions, one function each (every one owns its transaction, locks the session first, audits):
-enrolment and cancellation with the waitlist, attendance, certificates, billing. They live in one module per area;
-this module is the one place callers import them from."""
+enrolment and cancellation with the waitlist, attendance, certificates, billing, a session's costs, funders'
+payments. They live in one module per area; this module is the one place callers import them from."""
 
 from training.attendance import attendance_record, certificates_issue
 from training.billing import SessionBilling, session_bill
 from training.enrolment import Cancellation, cancel, enrol, seats_fill
+from training.funding import session_cost_record, subsidy_payment_record
 
 __all__ = [
     "Cancellation",
@@ -15,4 +16,6 @@ __all__ = [
     "enrol",
     "seats_fill",
     "session_bill",
+    "session_cost_record",
+    "subsidy_payment_record",
 ]

@@ -57,6 +57,7 @@ class ErrorCode(StrEnum):
     MISSING_SOURCE = "missing_source"
     NO_BOOK = "no_book"
     UNKNOWN_PARTNER = "unknown_partner"
+    BAD_TAG = "bad_tag"
     ALREADY_REVERSED = "already_reversed"
     REVERSAL_OF_REVERSAL = "reversal_of_reversal"
     UNLOCK_REASON_REQUIRED = "unlock_reason_required"
@@ -142,6 +143,24 @@ class ErrorCode(StrEnum):
     TRAINING_SESSION_BILLED = "training_session_billed"
     TRAINING_NOT_ENDED = "training_not_ended"
     TRAINING_SESSION_CANCELLED = "training_session_cancelled"
+    TRAINING_PAYMENT_TOO_LARGE = "training_payment_too_large"
+    TRAINING_AMOUNT_NOT_POSITIVE = "training_amount_not_positive"
+    TRAINING_BAD_CHOICE = "training_bad_choice"
+    TRAINING_PERSON_ERASED = "training_person_erased"
+    TRAINING_ERASE_REASON_REQUIRED = "training_erase_reason_required"
+    TRAINING_BAD_BIRTH_YEAR = "training_bad_birth_year"
+    TRAINING_SLUG_TAKEN = "training_slug_taken"
+    TRAINING_HALF_DAY_HAS_ATTENDANCE = "training_half_day_has_attendance"
+    TRAINING_HALF_DAY_OUTSIDE = "training_half_day_outside"
+    TRAINING_FUNDER_TWICE = "training_funder_twice"
+    TRAINING_GRANT_OTHER_FUNDER = "training_grant_other_funder"
+    TRAINING_GRANT_REFERENCE_TAKEN = "training_grant_reference_taken"
+    TRAINING_CAPACITY_BELOW_SEATED = "training_capacity_below_seated"
+    TRAINING_SESSION_STATE = "training_session_state"
+    TRAINING_TRAINER_USER_INVALID = "training_trainer_user_invalid"
+    TRAINING_DATES_ORDER = "training_dates_order"
+    TRAINING_TRAINER_NAME_REQUIRED = "training_trainer_name_required"
+    TRAINING_BILL_CHANGED = "training_bill_changed"
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
@@ -220,6 +239,9 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.MISSING_SOURCE: _("Une écriture doit citer sa pièce justificative."),
     ErrorCode.NO_BOOK: _("Cette organisation n'a pas encore de livre comptable."),
     ErrorCode.UNKNOWN_PARTNER: _("Partenaire inconnu : %(value)s."),
+    ErrorCode.BAD_TAG: _(
+        "Étiquette analytique invalide : « %(value)s » (minuscules, chiffres et « : - _ . », 80 caractères au plus)."
+    ),
     ErrorCode.ALREADY_REVERSED: _("L'écriture %(number)s a déjà été contre-passée."),
     ErrorCode.REVERSAL_OF_REVERSAL: _("Une contre-passation ne se contre-passe pas : passez une nouvelle écriture."),
     ErrorCode.UNLOCK_REASON_REQUIRED: _("Déverrouiller une période demande un motif."),
@@ -330,6 +352,37 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ),
     ErrorCode.TRAINING_NOT_ENDED: _("Cette session se termine le %(date)s : elle se facture après cette date."),
     ErrorCode.TRAINING_SESSION_CANCELLED: _("Cette session est annulée : rien n'est facturé."),
+    ErrorCode.TRAINING_PAYMENT_TOO_LARGE: _(
+        "Versement de %(amount)s DH refusé : %(funder)s ne doit plus que %(owed)s DH pour les sessions facturées."
+    ),
+    ErrorCode.TRAINING_AMOUNT_NOT_POSITIVE: _("Le montant doit être positif, avec 2 décimales au plus : %(value)s."),
+    ErrorCode.TRAINING_BAD_CHOICE: _("Choix inconnu : %(value)s."),
+    ErrorCode.TRAINING_PERSON_ERASED: _("Les données de cette personne ont été effacées : elles ne se modifient plus."),
+    ErrorCode.TRAINING_ERASE_REASON_REQUIRED: _("L'effacement demande un motif (la demande de la personne)."),
+    ErrorCode.TRAINING_BAD_BIRTH_YEAR: _("Année de naissance invalide : %(value)s (de 1900 à %(last)s)."),
+    ErrorCode.TRAINING_SLUG_TAKEN: _("Ce nom court est déjà pris : %(slug)s."),
+    ErrorCode.TRAINING_HALF_DAY_HAS_ATTENDANCE: _(
+        "La demi-journée du %(date)s a déjà des présences saisies : elle ne peut pas être retirée."
+    ),
+    ErrorCode.TRAINING_HALF_DAY_OUTSIDE: _("La demi-journée du %(date)s est en dehors des dates de la session."),
+    ErrorCode.TRAINING_FUNDER_TWICE: _("%(name)s figure deux fois parmi les financeurs de la session."),
+    ErrorCode.TRAINING_GRANT_OTHER_FUNDER: _("La convention %(grant)s n'appartient pas à %(funder)s."),
+    ErrorCode.TRAINING_GRANT_REFERENCE_TAKEN: _("%(funder)s a déjà une convention de référence %(reference)s."),
+    ErrorCode.TRAINING_CAPACITY_BELOW_SEATED: _(
+        "%(seated)s places sont déjà occupées : la capacité ne peut pas descendre à %(capacity)s."
+    ),
+    ErrorCode.TRAINING_SESSION_STATE: _("Cette session est « %(state)s » : cette action n'est pas possible."),
+    ErrorCode.TRAINING_TRAINER_USER_INVALID: _(
+        "%(name)s n'a pas le rôle de formateur, ou a déjà sa fiche de formateur."
+    ),
+    ErrorCode.TRAINING_DATES_ORDER: _("Le %(end)s vient avant le %(start)s : vérifiez les dates."),
+    ErrorCode.TRAINING_TRAINER_NAME_REQUIRED: _(
+        "Choisissez un utilisateur formateur ou écrivez le nom de la personne."
+    ),
+    ErrorCode.TRAINING_BILL_CHANGED: _(
+        "Les montants ont changé depuis l'aperçu (inscriptions ou présences) : rien n'a été facturé. Vérifiez le "
+        "nouvel aperçu puis confirmez."
+    ),
 }
 
 

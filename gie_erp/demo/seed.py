@@ -1,6 +1,6 @@
 """Seeds the demo GIE deterministically and idempotently: running it twice changes nothing.
 
-Three steps, each its own transaction (each is idempotent: a failed step is completed by seeding again):
+The steps, each its own transaction (each is idempotent: a failed step is completed by seeding again):
 
 1. the customers of the register (``party_save``, which commits by itself);
 2. the organizations, cooperators, logins and books, and the year's hand-written entries (``ledger_year``);
@@ -9,7 +9,9 @@ Three steps, each its own transaction (each is idempotent: a failed step is comp
    the books it has cached (it caches committed books only);
 4. the collective sales through the sales services (``sales_year``: the past fair sold, summarized and settled, the
    fair open today, the shop), each service committing its own work (each finds what an earlier seed did);
-5. the quarterly VAT returns (``month_end``), last: the past fair's VAT belongs to September.
+5. the training (``training``: a catalogue, three past sessions attended, certified and billed, their costs and a
+   funder's payment, an upcoming session with a waitlist), through the training services;
+6. the quarterly VAT returns (``month_end``), last: the past fair's VAT belongs to September.
 """
 
 import random
@@ -28,6 +30,7 @@ from gie_erp.demo.ledger_year import DEMO_TODAY, DemoMember, FeeShare, demo_year
 from gie_erp.demo.month_end import settlement_drafts, vat_returns_post
 from gie_erp.demo.sales_plan import FAIR, fair_commission
 from gie_erp.demo.sales_year import sales_year_seed
+from gie_erp.demo.training import training_seed
 from invoices.models import Document, IssuerSettings, Party, Payment
 from invoices.parties import party_for_member, party_save
 from ledger.books import book_ensure
@@ -124,6 +127,7 @@ def seed_demo(*, seed: int = DEFAULT_SEED) -> SeedReport:
     year = _seed_organizations_and_year(report, seed=seed)
     _seed_invoicing(year, customers=customers, seed=seed)
     sales_year_seed(gie=year.gie, coops=year.coops, seed=seed)
+    training_seed(gie=year.gie, coops=year.coops, seed=seed)  # its invoices: October, after the GIE's others
     _vat_returns(year)
     counts_after = (Entry.objects.count(), Document.objects.count(), Payment.objects.count())
     report.entries_posted, report.documents_created, report.payments_created = (

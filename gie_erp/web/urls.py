@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gie_erp.web import audit, portal, portal_invoices, portal_sales, views
+from gie_erp.web import audit, portal, portal_invoices, portal_sales, portal_training, views
 
 app_name = "web"
 urlpatterns = [
@@ -18,4 +18,5 @@ urlpatterns = [
         portal_sales.portal_sales_settlement,
         name="portal_sales_settlement",
     ),
+    *portal_training.urlpatterns,
 ]

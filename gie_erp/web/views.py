@@ -87,7 +87,7 @@ def login_locked_out(
 
 def home(request: HttpRequest) -> HttpResponse:
     """GIE staff land on the dashboard of all members; a representative on the cooperative portal; a fair seller
-    on the till."""
+    on the till; a trainer on its sessions."""
     user: Any = request.user
     if user.is_superuser or sees_all_books(user.role):
         return dashboard(request)
@@ -95,6 +95,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return portal_home(request)
     if user.role == Role.FAIR_SELLER:  # a seller's job is the till (its events only)
         return redirect("sales:till_home")
+    if user.role == Role.TRAINER:  # a trainer's job is its sessions (attendance on the phone)
+        return redirect("training:session_list")
     return render(request, "web/home_other.html")
 
 

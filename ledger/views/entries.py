@@ -18,7 +18,7 @@ from gie_erp.core.idempotency import form_key
 from ledger import selectors, services
 from ledger.chart import account_search
 from ledger.forms import EntryFilterForm, EntryForm, LineFormSet
-from ledger.models import EntryAttachment, Journal
+from ledger.models import AnalyticLine, EntryAttachment, Journal
 from ledger.posting import JournalLine
 from ledger.views.common import (
     EXPORTS,
@@ -80,7 +80,7 @@ def entry_list(request: HttpRequest, org_slug: str) -> HttpResponse:
         partners = dict(Organization.objects.values_list("pk", "slug"))
         rows = (
             (e.posted_on, e.number, e.journal, ln.account_code, ln.account_name, e.description, e.source_ref,
-             ln.debit, ln.credit, partners.get(ln.partner_id or 0, ""))
+             ln.debit, ln.credit, partners.get(ln.partner_id or 0, ""), ln.tag)
             for e in entries[:20000]
             for ln in lines[e.pk]
         )  # fmt: skip
@@ -95,6 +95,7 @@ def entry_list(request: HttpRequest, org_slug: str) -> HttpResponse:
             _("Débit"),
             _("Crédit"),
             _("Partenaire"),
+            _("Étiquette analytique"),
         ]
         return table_response(
             filename=f"ecritures-{book.organization.slug}",
@@ -186,6 +187,7 @@ def entry_new(request: HttpRequest, org_slug: str) -> HttpResponse:
                 debit=data["debit"],
                 credit=data["credit"],
                 partner_id=data["partner"].pk if data.get("partner") else None,
+                tag=data.get("tag", ""),
             )
             for data in lines.cleaned_data
             if data.get("account_code")
@@ -222,9 +224,16 @@ def entry_new(request: HttpRequest, org_slug: str) -> HttpResponse:
             "accounts": account_search("", limit=20),
             "messages_js": _entry_form_messages(),
             "partners": partners,
+            "tags": _book_tags(book),
             "idempotency_key": request.POST.get("idempotency_key") or uuid.uuid4().hex,
         },
     )
+
+
+def _book_tags(book: Any) -> list[str]:
+    """The tags already used in this book (suggestions while typing one), at most 200."""
+    used = AnalyticLine.objects.filter(book=book).values_list("tag", flat=True).distinct().order_by("tag")
+    return list(used[:200])
 
 
 def _entry_form_messages() -> dict[str, str]:

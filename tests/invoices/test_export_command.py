@@ -162,7 +162,8 @@ def test_the_demo_years_export_equals_the_books_to_the_centime(tmp_path: Path) -
     seed_demo()
     rows = export(tmp_path, f"{DEMO_YEAR}-01-01", f"{DEMO_YEAR}-12-31")
     documents = Document.objects.filter(status=Document.Status.VALIDATED)
-    assert len(rows) == documents.count() == 89  # 83 of the invoicing year + 6 fair commissions (one per member)
+    # 83 of the invoicing year + 6 fair commissions (one per member) + 13 training invoices (one per member and session)
+    assert len(rows) == documents.count() == 89 + 13
     revenue_codes = {
         revenue_account(document, document_line)
         for document in documents.select_related("customer")
@@ -195,7 +196,7 @@ def test_the_demo_years_export_equals_the_books_to_the_centime(tmp_path: Path) -
             receivable += sum((ln.debit - ln.credit for ln in lines), Decimal(0))
         assert sums["left_to_pay"] == receivable, slug
     gie, honey = by_issuer["ecp-tta"], by_issuer["coop-nahl-rif"]
-    assert gie["rows"] == 18 + 6  # fees and recharges, and one fair commission per member
+    assert gie["rows"] == 18 + 6 + 13  # fees and recharges, one fair commission per member, the training invoices
     assert gie["total_vat"] > 0
     assert gie["left_to_pay"] == 0  # every fee paid (one by a cheque not yet cashed)
     assert honey["vat_10"] > 0  # the VAT-registered cooperative's taxable sales

@@ -10,8 +10,8 @@ import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 from django_ledger.models import AccountModel, JournalEntryModel, LedgerModel, TransactionModel
 
-from ledger.models import Balance, BalanceYear, Entry, Journal, PartnerLine, PeriodLock
-from ledger.posting import EntryDraft
+from ledger.models import AnalyticLine, Balance, BalanceYear, Entry, Journal, PartnerLine, PeriodLock
+from ledger.posting import EntryDraft, JournalLine
 from ledger.services import journal_entries_post, journal_entry_reverse, period_lock, period_unlock
 from tests.factories.members import UserFactory
 from tests.ledger.conftest import TODAY, cr, dr, post
@@ -56,8 +56,9 @@ def _raw(sql: str, params: list[Any]) -> None:
 
 
 def _locked_march(book: Any, partner: Any) -> Any:
-    """A GIE↔member entry (partner lines) in March 2026, then March locked."""
-    ref = post(book, date(2026, 3, 10), "march", dr("3488", "60.00", partner), cr("7121", "60.00"))
+    """A GIE↔member entry (partner lines, a tagged line) in March 2026, then March locked."""
+    ref = post(book, date(2026, 3, 10), "march", dr("3488", "60.00", partner),
+               JournalLine("7121", credit=Decimal("60.00"), tag="fair:march"))  # fmt: skip
     period_lock(book=book, year=2026, month=3, acting_user=None)
     return ref
 
@@ -80,6 +81,8 @@ def test_a_locked_month_refuses_raw_deletes_on_every_table(book_a: Any, gie: Any
         ),
         ("DELETE FROM ledger_partnerline WHERE tx_id = ANY(%s::uuid[])", [tx_ids]),
         ("UPDATE ledger_partnerline SET partner_id = partner_id WHERE tx_id = ANY(%s::uuid[])", [tx_ids]),
+        ("DELETE FROM ledger_analyticline WHERE tx_id = ANY(%s::uuid[])", [tx_ids]),
+        ("UPDATE ledger_analyticline SET tag = 'x' WHERE tx_id = ANY(%s::uuid[])", [tx_ids]),
         ("DELETE FROM ledger_periodlock WHERE book_id = %s AND year = %s AND month = %s", march),
         ("UPDATE ledger_periodlock SET month = 4 WHERE book_id = %s AND year = %s AND month = %s", march),
         ("DELETE FROM ledger_balanceyear WHERE book_id = %s AND year = %s", march[:2]),
@@ -93,6 +96,7 @@ def test_a_locked_month_refuses_raw_deletes_on_every_table(book_a: Any, gie: Any
         PeriodLock.objects.filter(book=book_a).delete()
     assert Entry.objects.filter(pk=ref.je_id).exists()
     assert PartnerLine.objects.filter(book=book_a).count() == 1
+    assert list(AnalyticLine.objects.filter(book=book_a).values_list("tag", flat=True)) == ["fair:march"]
     assert set(Balance.objects.filter(book=book_a).values_list("account_code", "debit", "credit")) == {
         ("3488", 6000, 0),
         ("7121", 0, 6000),

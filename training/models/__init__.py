@@ -2,9 +2,9 @@
 cooperators (capacity, waitlist), attendance per half-day, certificates, and the links to the invoices and the
 subsidies a session's billing produced (issue 13; ``docs/training.md``)."""
 
-from training.models.catalogue import Course, Funder, Theme, Trainer
+from training.models.catalogue import Course, Funder, Grant, Theme, Trainer
 from training.models.enrolment import Attendance, Certificate, Enrolment
-from training.models.money import Subsidy, TrainingInvoice
+from training.models.money import Subsidy, SubsidyPayment, TrainingInvoice
 from training.models.sessions import HalfDay, Session, SessionFunder
 
 __all__ = [
@@ -13,10 +13,12 @@ __all__ = [
     "Course",
     "Enrolment",
     "Funder",
+    "Grant",
     "HalfDay",
     "Session",
     "SessionFunder",
     "Subsidy",
+    "SubsidyPayment",
     "Theme",
     "Trainer",
     "TrainingInvoice",

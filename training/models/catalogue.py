@@ -100,3 +100,27 @@ class Funder(models.Model):
 
     def __str__(self) -> str:
         return self.name_fr
+
+
+class Grant(models.Model):
+    """A funder's agreement (convention) the sessions it funds are reported under: the funder's report is per
+    grant."""
+
+    funder = models.ForeignKey(Funder, verbose_name=_("financeur"), on_delete=models.PROTECT, related_name="grants")
+    reference = models.CharField(_("référence de la convention"), max_length=60)
+    title_fr = models.CharField(_("intitulé (français)"), max_length=160)
+    title_ar = models.CharField(_("intitulé (arabe)"), max_length=160, blank=True)
+    starts_on = models.DateField(_("du"))
+    ends_on = models.DateField(_("au"))
+
+    class Meta:
+        verbose_name = _("convention de financement")
+        verbose_name_plural = _("conventions de financement")
+        ordering = ["-starts_on", "reference"]
+        constraints = [
+            models.UniqueConstraint(fields=["funder", "reference"], name="grant_reference_unique_per_funder"),
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="grant_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder} · {self.reference}"

@@ -1,10 +1,11 @@
 """What billing a session produced: one invoice per member (through ``invoices``) and the subsidy each funder
 owes, recognised in the GIE's book (34512 / 7161)."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from training.models.catalogue import Funder
+from training.models.catalogue import Funder, Grant
 from training.models.sessions import Session
 
 
@@ -52,3 +53,34 @@ class Subsidy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.funder} · {self.session}: {self.amount}"
+
+
+class SubsidyPayment(models.Model):
+    """Money a funder paid the GIE for the subsidies it owes: GIE Dr 5141 (or 5161) / Cr 34512."""
+
+    class Method(models.TextChoices):
+        BANK = "bank", _("Virement ou chèque (banque)")
+        CASH = "cash", _("Espèces (caisse)")
+
+    funder = models.ForeignKey(Funder, verbose_name=_("financeur"), on_delete=models.PROTECT, related_name="payments")
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("convention"), null=True, blank=True, on_delete=models.PROTECT, related_name="payments"
+    )
+    amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
+    received_on = models.DateField(_("reçu le"))
+    method = models.CharField(_("moyen"), max_length=10, choices=Method.choices, default=Method.BANK)
+    reference = models.CharField(_("référence"), max_length=80, blank=True)
+    entry_id = models.UUIDField(null=True, blank=True)
+    idempotency_key = models.CharField(max_length=120, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("versement d'un financeur")
+        verbose_name_plural = _("versements des financeurs")
+        ordering = ["-received_on", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="subsidy_payment_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.funder} · {self.received_on}: {self.amount}"

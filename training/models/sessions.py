@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from training.models.catalogue import Course, Funder, Trainer
+from training.models.catalogue import Course, Funder, Grant, Trainer
 
 
 class Session(models.Model):
@@ -17,7 +17,7 @@ class Session(models.Model):
     class State(models.TextChoices):
         PLANNED = "planned", _("En préparation")
         OPEN = "open", _("Inscriptions ouvertes")
-        CLOSED = "closed", _("Close")
+        CLOSED = "closed", _("Terminée")
         CANCELLED = "cancelled", _("Annulée")
 
     class Language(models.TextChoices):
@@ -137,6 +137,14 @@ class SessionFunder(models.Model):
         validators=[MinValueValidator(Decimal("0.00"))],
     )
     basis = models.CharField(_("paie pour"), max_length=10, choices=Basis.choices, default=Basis.ATTENDED)
+    grant = models.ForeignKey(
+        Grant,
+        verbose_name=_("convention"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="session_funders",
+    )
 
     class Meta:
         verbose_name = _("financement de session")
