@@ -112,7 +112,8 @@ def _invoice_pool(size: int) -> list[int]:
     return ids
 
 
-def _timed(count: int, render: Callable[[int], bytes]) -> dict[str, float]:
+def timed_renders(count: int, render: Callable[[int], bytes]) -> dict[str, float]:
+    """Render ``count`` documents; their wall and CPU seconds and average size (also the certificates' bench)."""
     total_bytes = 0
     wall0, cpu0 = time.perf_counter(), time.process_time()
     for n in range(count):
@@ -154,8 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         return statement_pdf(organization=organization, year=2026, month=month, printed_on=printed_on)
 
     invoice(0), statement(0)  # warm-up: fonts, stylesheets, templates
-    invoices = _timed(args.count, invoice)
-    statements = _timed(args.count, statement)
+    invoices = timed_renders(args.count, invoice)
+    statements = timed_renders(args.count, statement)
     per_cpu = {name: run["count"] / run["cpu"] for name, run in (("invoices", invoices), ("statements", statements))}
     print(f"database:              {var_dir / 'db.sqlite3'} (SQLite), DEBUG=0, Python {sys.version.split()[0]}")
     print(f"pool:                  {len(pool)} invoices, {len(organizations)} cooperatives x 10 months of statements")
@@ -170,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         samples: list[tuple[int, float]] = []
         rss_before, peak_before = _rss_mb(), _peak_rss_mb()
         step = max(args.memory // 10, 1)
-        memory = _timed(args.memory, lambda n: _sampled(n, step, samples, invoice))
+        memory = timed_renders(args.memory, lambda n: _sampled(n, step, samples, invoice))
         rss_after, peak_after = _rss_mb(), _peak_rss_mb()
         growth = samples[-1][1] - samples[0][1] if samples else 0.0
         print(f"memory run:            {args.memory} invoices in {memory['cpu']:.1f} CPU-s "

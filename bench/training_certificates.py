@@ -21,12 +21,12 @@ import os
 import shutil
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from bench.invoices_pdf import timed_renders
 
 ON = date(2026, 11, 12)
 SLUG = "bench-certificates"
@@ -120,15 +120,6 @@ def _pool(size: int) -> list[int]:
     return list(Certificate.objects.filter(enrolment__session=session).order_by("pk").values_list("pk", flat=True))
 
 
-def _timed(count: int, render: Callable[[int], bytes]) -> dict[str, float]:
-    total_bytes = 0
-    wall0, cpu0 = time.perf_counter(), time.process_time()
-    for n in range(count):
-        total_bytes += len(render(n))
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    return {"count": count, "wall": wall, "cpu": cpu, "kb": total_bytes / max(count, 1) / 1024}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=100, help="single certificates timed")
@@ -157,8 +148,8 @@ def main(argv: list[str] | None = None) -> int:
         return certificates_pdf(certificates_for_print(pool))
 
     single(0), batch(0)  # warm-up: fonts, stylesheets, templates, pictograms
-    singles = _timed(args.count, single)
-    batches = _timed(args.batches, batch)
+    singles = timed_renders(args.count, single)
+    batches = timed_renders(args.batches, batch)
     pages = args.batches * len(pool)
     print(f"database:              {var_dir / 'db.sqlite3'} (SQLite), DEBUG=0, Python {sys.version.split()[0]}")
     print(f"render:                {render_pdf.__module__}.render_pdf, one A4 landscape page per certificate")

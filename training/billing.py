@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from gie_erp.core.audit import audit_record
@@ -144,6 +144,10 @@ def session_bill(*, session: Session, on: date, acting_user: Any = None, today: 
         journal_entries_post(drafts=_subsidy_drafts(session, subsidies, gie), acting_user=acting_user, today=today)
     session.billed_on, session.state = on, Session.State.CLOSED
     session.save(update_fields=["billed_on", "state"])
+    # nobody waits for a seat of a session that is over: the places still waiting close, free of charge
+    Enrolment.objects.filter(session=session, state=Enrolment.State.WAITLISTED).update(
+        state=Enrolment.State.CANCELLED, waitlist_position=None, cancelled_at=timezone.now(), cancelled_late=False
+    )
     audit_record(
         actor=acting_user,
         event="training.billed",

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
@@ -37,6 +37,7 @@ from training.models import (
 from training.selectors import is_manager
 
 THEME_FIELDS = ("slug", "name_fr", "name_ar")
+Slugged = TypeVar("Slugged", Theme, Course, Funder)
 COURSE_FIELDS = (
     "theme",
     "slug",
@@ -124,29 +125,29 @@ def _save(instance: Any, changed: list[str], *, created: bool, acting_user: Any,
 # --- the catalogue ------------------------------------------------------------------------------------------------
 
 
+def _slug_save(model: type[Slugged], instance: Slugged | None, data: dict[str, Any], fields: tuple[str, ...],
+               *, event: str, acting_user: Any) -> Slugged:  # fmt: skip
+    """Create a catalogue row, or change one under its row lock; its slug is set once (pages and reports link by
+    it)."""
+    _check_manager(acting_user)
+    created = instance is None
+    row = model() if instance is None else model.objects.select_for_update().get(pk=instance.pk)
+    changed = _apply(row, data, fields if created else tuple(name for name in fields if name != "slug"))
+    _check_slug_free(model, row.slug, row)
+    _save(row, changed, created=created, acting_user=acting_user, event=event)
+    return row
+
+
 @transaction.atomic
 def theme_save(*, theme: Theme | None, data: dict[str, Any], acting_user: Any) -> Theme:
-    """Create a theme, or change one; its slug is set once (pages and reports link by it)."""
-    _check_manager(acting_user)
-    created = theme is None
-    theme = Theme() if theme is None else Theme.objects.select_for_update().get(pk=theme.pk)
-    changed = _apply(theme, data, THEME_FIELDS if created else THEME_FIELDS[1:])
-    _check_slug_free(Theme, theme.slug, theme)
-    _save(theme, changed, created=created, acting_user=acting_user, event="training.theme_saved")
-    return theme
+    """Create a theme, or change one; its slug is set once."""
+    return _slug_save(Theme, theme, data, THEME_FIELDS, event="training.theme_saved", acting_user=acting_user)
 
 
 @transaction.atomic
 def course_save(*, course: Course | None, data: dict[str, Any], acting_user: Any) -> Course:
     """Create a course, or change one; its slug is set once. A course leaves the catalogue by ``is_active``."""
-    _check_manager(acting_user)
-    created = course is None
-    course = Course() if course is None else Course.objects.select_for_update().get(pk=course.pk)
-    fields = COURSE_FIELDS if created else tuple(name for name in COURSE_FIELDS if name != "slug")
-    changed = _apply(course, data, fields)
-    _check_slug_free(Course, course.slug, course)
-    _save(course, changed, created=created, acting_user=acting_user, event="training.course_saved")
-    return course
+    return _slug_save(Course, course, data, COURSE_FIELDS, event="training.course_saved", acting_user=acting_user)
 
 
 def trainer_users(current: Trainer | None = None) -> Any:
@@ -177,13 +178,7 @@ def trainer_save(*, trainer: Trainer | None, data: dict[str, Any], acting_user: 
 @transaction.atomic
 def funder_save(*, funder: Funder | None, data: dict[str, Any], acting_user: Any) -> Funder:
     """Create a funder, or change its names; its slug is set once."""
-    _check_manager(acting_user)
-    created = funder is None
-    funder = Funder() if funder is None else Funder.objects.select_for_update().get(pk=funder.pk)
-    changed = _apply(funder, data, FUNDER_FIELDS if created else FUNDER_FIELDS[1:])
-    _check_slug_free(Funder, funder.slug, funder)
-    _save(funder, changed, created=created, acting_user=acting_user, event="training.funder_saved")
-    return funder
+    return _slug_save(Funder, funder, data, FUNDER_FIELDS, event="training.funder_saved", acting_user=acting_user)
 
 
 @transaction.atomic

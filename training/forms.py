@@ -21,7 +21,7 @@ from gie_erp.core.pictograms import SOURCES
 from invoices.models import VatRate
 from invoices.services import STANDARD_CODE
 from members.models import Commune
-from training.catalogue import RESERVED_SESSION_SLUGS, FunderShare, trainer_users
+from training.catalogue import COURSE_FIELDS, RESERVED_SESSION_SLUGS, FunderShare, trainer_users
 from training.models import Course, Funder, Grant, HalfDay, Session, SessionFunder, Theme, Trainer
 
 #: the longest session the half-day grid offers (a longer one is a typing error in a date)
@@ -151,20 +151,7 @@ class CourseForm(_CatalogueForm):
 
     class Meta:
         model = Course
-        fields = (
-            "theme",
-            "slug",
-            "title_fr",
-            "title_ar",
-            "description_fr",
-            "description_ar",
-            "objectives_fr",
-            "objectives_ar",
-            "duration_hours",
-            "pictogram",
-            "vat_code",
-            "is_active",
-        )
+        fields = COURSE_FIELDS
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

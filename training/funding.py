@@ -61,8 +61,10 @@ def _gie_book() -> Book:
 
 
 def _check_amount(amount: Decimal) -> None:
-    if not isinstance(amount, Decimal) or not is_mad(amount) or amount <= ZERO:
-        raise DomainError(ErrorCode.TRAINING_AMOUNT_NOT_POSITIVE, value=str(amount))
+    exact = isinstance(amount, Decimal) and amount.is_finite() and is_mad(amount)
+    if not exact or amount <= ZERO:
+        shown = format_amount(amount) if exact else str(amount)  # the user's format when it is an amount at all
+        raise DomainError(ErrorCode.TRAINING_AMOUNT_NOT_POSITIVE, value=shown)
 
 
 def session_cost_record(

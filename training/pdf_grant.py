@@ -37,7 +37,9 @@ MEN = Words("Hommes", "رجال")
 ATTENDANCE = Words("Assiduité (demi-journées présentes / possibles)", "المواظبة (أنصاف الأيام المحضورة / الممكنة)")
 CERTIFICATES = Words("Attestations délivrées", "الشهادات المسلمة")
 MONEY = Words("Argent", "المال")
-FEES = Words("Frais de formation facturés (HT)", "مصاريف التكوين المفوترة (دون الضريبة)")
+FEES = Words(
+    "Frais facturés aux membres et à ce financeur (HT)", "المصاريف المفوترة للأعضاء ولهذا الممول (دون الضريبة)"
+)
 MEMBERS_BILLED = Words("dont facturé aux coopératives", "منها مفوتر للتعاونيات")
 SUBSIDIES = Words("Subvention acquise (part du financeur)", "الدعم المستحق (حصة الممول)")
 PAID = Words("Versements reçus", "الدفعات المستلمة")

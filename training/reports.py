@@ -110,6 +110,7 @@ class Participation:
     present: int
     duration_hours: Decimal
     certified: bool = False
+    recorded: int = 0  # half-days whose attendance was taken: what attendance rates divide by
 
     @property
     def hours(self) -> Fraction:
@@ -152,7 +153,7 @@ class GroupRow:
         self.people_ids.add(record.cooperator_id)
         (self.women_ids if record.gender == "f" else self.men_ids).add(record.cooperator_id)
         self.present += record.present
-        self.possible += record.half_days
+        self.possible += record.recorded
         self.hours += record.hours
 
 
@@ -241,7 +242,7 @@ def hours_rows(records: Iterable[Participation]) -> list[PersonHours]:
             )
         person.sessions += 1
         person.present += record.present
-        person.possible += record.half_days
+        person.possible += record.recorded
         person.hours += record.hours
     return sorted(people.values(), key=lambda p: (-p.hours, p.name.casefold(), p.cooperator_id))
 
@@ -299,6 +300,12 @@ def participations(user: Any, filters: ReportFilter) -> list[Participation]:
         .annotate(n=Count("pk"))
         .values_list("session_id", "n")
     )
+    recorded = dict(  # a half-day not held yet (no attendance taken) is no absence
+        HalfDay.objects.filter(session_id__in=session_ids, attendances__isnull=False)
+        .values("session_id")
+        .annotate(n=Count("pk", distinct=True))
+        .values_list("session_id", "n")
+    )
     present = dict(
         Attendance.objects.filter(enrolment__in=[e.pk for e in enrolments_list], present=True)
         .values("enrolment_id")
@@ -330,6 +337,7 @@ def participations(user: Any, filters: ReportFilter) -> list[Participation]:
                 session_id=session.pk,
                 starts_on=session.starts_on,
                 half_days=half_days.get(session.pk, 0),
+                recorded=recorded.get(session.pk, 0),
                 present=present.get(enrolment.pk, 0),
                 duration_hours=session.course.duration_hours,
                 certified=enrolment.pk in certified,

@@ -350,7 +350,7 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.TRAINING_SESSION_BILLED: _(
         "Cette session est déjà facturée (le %(date)s) : ses inscriptions et ses présences ne changent plus."
     ),
-    ErrorCode.TRAINING_NOT_ENDED: _("Cette session se termine le %(date)s : elle se facture après cette date."),
+    ErrorCode.TRAINING_NOT_ENDED: _("Cette session se termine le %(date)s : elle se facture à partir de ce jour-là."),
     ErrorCode.TRAINING_SESSION_CANCELLED: _("Cette session est annulée : rien n'est facturé."),
     ErrorCode.TRAINING_PAYMENT_TOO_LARGE: _(
         "Versement de %(amount)s DH refusé : %(funder)s ne doit plus que %(owed)s DH pour les sessions facturées."

@@ -45,9 +45,12 @@ def is_formula_like(value: str) -> bool:
 
 
 def csv_cell(value: Any) -> Any:
-    """A CSV cell that no spreadsheet runs: formula-like text gets a leading apostrophe (OWASP); numbers stay."""
+    """A CSV cell that no spreadsheet runs: formula-like text gets a leading apostrophe (OWASP); numbers stay; a
+    yes/no reads ``oui``/``non`` as in the XLSX (not Python's True/False)."""
     if isinstance(value, str) and is_formula_like(value):
         return "'" + value
+    if isinstance(value, bool):
+        return "oui" if value else "non"
     return value
 
 

@@ -23,7 +23,7 @@ def test_each_role_lands_on_its_home(browser: Browser, live_server: Any, people:
         "gie_accountant": "Tableau de bord",
         "auditor": "Tableau de bord",
         "fair_seller": "Caisse",  # a seller lands on the till: its open events
-        "trainer": "Bienvenue",
+        "trainer": "Mes sessions",  # a trainer lands on its training sessions (attendance on the phone)
         "coop_representative": "تعاونية ألفا",  # Arabic first for the representative
     }
     for role, user in people["users"].items():

@@ -37,7 +37,7 @@ def test_an_unreachable_cache_lets_the_request_through_or_raises_when_asked(monk
 
 
 def test_the_till_and_the_verification_page_use_the_one_counter() -> None:
-    import invoices.views.public as public
+    import gie_erp.core.verify as public
     import sales.devices as devices
 
     assert devices.over_rate is public.over_rate is over_rate

@@ -40,6 +40,15 @@ def test_formula_like_text_is_quoted_in_csv_and_numbers_are_not():
     assert {row[1] for row in read[1:]} == {"-12.50"}
 
 
+def test_a_yes_no_reads_oui_non_in_csv_as_in_xlsx():
+    """QA: the session's enrolments CSV wrote Python's True/False where its XLSX wrote oui/non."""
+    response = table_response(filename="t", fmt="csv", headers=["promu", "tard"], rows=[(True, False)])
+    assert response.content.decode("utf-8-sig").splitlines()[1] == "oui,non"
+    sheet = load_workbook(io.BytesIO(table_response(filename="t", fmt="xlsx", headers=["a", "b"],
+                                                    rows=[(True, False)]).content)).active  # fmt: skip
+    assert [cell.value for cell in sheet[2]] == ["oui", "non"]
+
+
 def test_a_plain_name_is_untouched():
     response = table_response(filename="t", fmt="csv", headers=["nom"], rows=[("Coopérative Al-Amal",)])
     assert response.content.decode("utf-8-sig").splitlines()[1] == "Coopérative Al-Amal"

@@ -181,3 +181,24 @@ def test_a_billed_session_takes_no_more_attendance_nor_enrolment(training: dict[
     with pytest.raises(DomainError) as refused:
         cancel(enrolment=seated, on=BILLED_ON, acting_user=t["staff"])
     assert refused.value.code == ErrorCode.TRAINING_SESSION_BILLED
+
+
+def test_places_still_waiting_close_free_when_the_session_is_billed(training: dict[str, Any]) -> None:  # noqa: F811
+    """QA: after billing, a trainee still showed "waiting, position 2" on a session that was over. One seat: M1
+    seated, M2 and M3 wait; billing closes both waiting places (cancelled, not late: not billed)."""
+    t = training
+    session, staff = t["session"], t["staff"]
+    session.capacity = 1
+    session.save(update_fields=["capacity"])
+    seated, second, third = (
+        enrol(session=session, cooperator=c, on=ENROLLED_ON, acting_user=staff) for c in people(t["registered"], 3, "M")
+    )
+    _all_present(t)
+    billing = session_bill(session=session, on=BILLED_ON, acting_user=staff, today=TODAY)
+    assert [i.trainees for i in billing.invoices] == [1]  # the seated trainee only
+    states = {e.pk: (e.state, e.waitlist_position, e.cancelled_late) for e in Enrolment.objects.filter(session=session)}
+    assert states == {
+        seated.pk: ("enrolled", None, False),
+        second.pk: ("cancelled", None, False),
+        third.pk: ("cancelled", None, False),
+    }

@@ -94,6 +94,8 @@ def test_a_cost_is_refused_to_a_trainer_and_for_odd_input(training: dict[str, An
         with pytest.raises(DomainError) as caught:
             session_cost_record(**base, **extra)
         assert caught.value.code == code
+        if extra["amount"] == D("0.00"):  # QA: the amount in the user's format, not "0.00"
+            assert caught.value.message().endswith(": 0,00.")
     assert Entry.objects.count() == before
 
 

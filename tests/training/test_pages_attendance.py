@@ -275,3 +275,19 @@ def test_names_long_enough_to_wrap_give_more_pages_not_an_error(training: dict[s
     assert text.count("Signature du formateur") == len(reader.pages)
     for n in range(1, 9):
         assert f"Longue{n}" in text, n
+
+
+def test_the_phone_pages_arrows_point_the_way_they_go_in_arabic(training: dict[str, Any]) -> None:  # noqa: F811
+    """QA: in Arabic the "next half-day" arrow pointed right (backwards in a right-to-left page)."""
+    t = training
+    _seat(t, 1)
+    second = t["half_days"][1]  # a previous and a next half-day
+    client = _client(t["trainer_user"])
+    french = client.get(_take(t, second)).content.decode()
+    assert 'aria-label="Demi-journée précédente">‹</a>' in french
+    assert 'aria-label="Demi-journée suivante">›</a>' in french
+    client.cookies["django_language"] = "ar"
+    arabic = client.get(_take(t, second), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert '<html lang="ar" dir="rtl"' in arabic
+    assert "›</a>" in arabic.split('class="att-prev"', 1)[1].split("\n", 1)[0]
+    assert "‹</a>" in arabic.split('class="att-next"', 1)[1].split("\n", 1)[0]

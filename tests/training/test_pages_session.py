@@ -219,10 +219,10 @@ def test_billing_before_the_end_is_refused_and_changes_nothing(
     client = _client(t["staff"])
     page = client.get(URL + "bill/")
     body = page.content.decode()
-    assert "Cette session se termine le 11/11/2026 : elle se facture après cette date." in body
+    assert "Cette session se termine le 11/11/2026 : elle se facture à partir de ce jour-là." in body
     assert 'id="bill-confirm"' not in body
     response = client.post(URL + "bill/", {"on": "2026-11-10", "expected": "1960.00"}, follow=True)
-    assert "Cette session se termine le 11/11/2026 : elle se facture après cette date." in _messages(response)
+    assert "Cette session se termine le 11/11/2026 : elle se facture à partir de ce jour-là." in _messages(response)
     t["session"].refresh_from_db()
     assert t["session"].billed_on is None
     assert not TrainingInvoice.objects.exists()
@@ -273,6 +273,9 @@ def test_who_reaches_the_session_pages(training: dict[str, Any]) -> None:  # noq
     trainer_page = _client(t["trainer_user"]).get(URL)
     assert trainer_page.status_code == 200
     assert 'id="result"' not in trainer_page.content.decode()  # no money for the trainer
+    # QA: the trainer read the fee and the funders' shares; neither is for it
+    for money in ('id="session-fee"', 'id="session-funders"', "350,00", "INDH"):
+        assert money not in trainer_page.content.decode(), money
     assert _client(t["trainer_user"]).post(URL + "enrol/", {"organization": "coop-olive"}).status_code == 403
     reader = _client(auditor)
     assert reader.get(URL + "bill/").status_code == 200

@@ -287,3 +287,23 @@ def test_grant_report_to_the_centime(client: Any, training: dict[str, Any]) -> N
     assert client.get(f"/training/reports/grants/{grant.pk}/pdf/").status_code == 403
     client.force_login(staff)
     assert client.get("/training/reports/grants/999999/").status_code == 404
+
+
+def test_a_half_day_not_held_yet_is_no_absence(small: dict[str, Any]) -> None:
+    """QA: a session under way counted its half-days still to come as absences (48.5 per cent sent to a funder).
+    s3 has two half-days; only the morning was taken: W1 present, W2 absent. Possible = 1 each: 1 of 2 = 50.0."""
+    s3 = _session(Course.objects.get(slug="c1"), "s3", date(2026, 11, 30), small["commune_2"])
+    morning = s3.half_days.get(part="am")
+    for person, present in (("W1", True), ("W2", False)):
+        enrolment = Enrolment.objects.create(
+            session=s3, cooperator=Cooperator.objects.get(first_name_fr=person),
+            organization=Cooperator.objects.get(first_name_fr=person).organization,
+            enrolled_at=datetime(2026, 11, 1, tzinfo=UTC),
+        )  # fmt: skip
+        Attendance.objects.create(enrolment=enrolment, half_day=morning, present=present,
+                                  recorded_at=datetime(2026, 11, 30, tzinfo=UTC))  # fmt: skip
+    records = [r for r in reports.participations(small["staff"], reports.ReportFilter()) if r.session_id == s3.pk]
+    assert [(r.name, r.present, r.recorded, r.half_days) for r in records] == [("W1 A", 1, 1, 2), ("W2 A", 0, 1, 2)]
+    (row,) = reports.group_rows(records, "theme")
+    assert (row.present, row.possible, reports.attendance_rate(row.present, row.possible)) == (1, 2, Decimal("50.0"))
+    assert [r.hours for r in records] == [Fraction(3), Fraction(0)]  # 6 h over two half-days: 3 h each

@@ -125,6 +125,9 @@ def test_the_page_answers_in_arabic(certificate: Certificate) -> None:
     assert response.status_code == 200
     assert '<html lang="ar" dir="rtl">' in body
     assert '<span dir="ltr">09/11/2026</span>' in body
+    # QA: in Arabic the Arabic names come first (the course: "تسيير التعاونية" before "Gestion d'une coopérative")
+    course = body.split("<dt>", 4)[3]
+    assert course.index("تسيير التعاونية") < course.index("Gestion d")
 
 
 def test_an_erased_persons_certificate_still_verifies_without_the_name(certificate: Certificate) -> None:
