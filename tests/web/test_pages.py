@@ -152,7 +152,7 @@ def test_lists_export_to_csv_and_xlsx(client: Any, coop_a: Any) -> None:
     client.force_login(admin)
     response = client.get("/users/?export=csv")
     assert response["Content-Type"].startswith("text/csv")
-    assert "boss,,,gie_admin,,fr,True" in response.content.decode("utf-8-sig")
+    assert "boss,,,gie_admin,,fr,oui" in response.content.decode("utf-8-sig")  # yes/no reads oui/non
     response = client.get("/members/?export=xlsx")
     assert response.content[:2] == b"PK"  # an XLSX is a zip
     from openpyxl import load_workbook
