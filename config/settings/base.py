@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "sales",
     "training",
     "gie_erp.statements",
+    "gie_erp.fees",
     "gie_erp",
 ]
 

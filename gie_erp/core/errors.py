@@ -161,6 +161,16 @@ class ErrorCode(StrEnum):
     TRAINING_DATES_ORDER = "training_dates_order"
     TRAINING_TRAINER_NAME_REQUIRED = "training_trainer_name_required"
     TRAINING_BILL_CHANGED = "training_bill_changed"
+    # fees (append this area's codes below this line)
+    FEES_NOTHING_TO_SHARE = "fees_nothing_to_share"
+    FEES_NO_WEIGHT = "fees_no_weight"
+    FEES_PERIOD_OVERLAP = "fees_period_overlap"
+    FEES_PREVIEW_CHANGED = "fees_preview_changed"
+    FEES_RUN_UNDONE = "fees_run_undone"
+    FEES_BAD_PERIOD = "fees_bad_period"
+    FEES_ZERO_NOTHING = "fees_zero_nothing"
+    FEES_SOURCE_TAKEN = "fees_source_taken"
+    FEES_REASON_REQUIRED = "fees_reason_required"
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
@@ -383,6 +393,21 @@ MESSAGES: dict[ErrorCode, Promise] = {
         "Les montants ont changé depuis l'aperçu (inscriptions ou présences) : rien n'a été facturé. Vérifiez le "
         "nouvel aperçu puis confirmez."
     ),
+    ErrorCode.FEES_NOTHING_TO_SHARE: _(
+        "Ce pool n'a rien à répartir sur la période (%(amount)s) : ce qui le recouvre déjà couvre ses coûts."
+    ),
+    ErrorCode.FEES_NO_WEIGHT: _("Aucun membre n'a de poids pour cette clé sur la période : rien à répartir."),
+    ErrorCode.FEES_PERIOD_OVERLAP: _(
+        "Le pool %(pool)s est déjà réparti du %(start)s au %(end)s : annulez d'abord cette répartition."
+    ),
+    ErrorCode.FEES_PREVIEW_CHANGED: _(
+        "Les chiffres ont changé depuis l'aperçu (%(expected)s, maintenant %(actual)s) : revoyez l'aperçu."
+    ),
+    ErrorCode.FEES_RUN_UNDONE: _("Cette répartition est déjà annulée."),
+    ErrorCode.FEES_BAD_PERIOD: _("Période invalide : %(value)s (AAAA-MM ou AAAA-MM..AAAA-MM)."),
+    ErrorCode.FEES_ZERO_NOTHING: _("Le résultat du GIE pour %(year)s est nul : rien à transférer."),
+    ErrorCode.FEES_SOURCE_TAKEN: _("Le compte %(account)s %(tag)s alimente déjà le pool %(pool)s."),
+    ErrorCode.FEES_REASON_REQUIRED: _("Donnez le motif de l'annulation."),
 }
 
 

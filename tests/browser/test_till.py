@@ -153,11 +153,13 @@ def test_offline_sales_reach_the_server_exactly_once(browser: Browser, live_serv
     context.set_offline(False)
     page.wait_for_function("() => navigator.onLine")
     page.wait_for_timeout(200)
-    for _ in range(100):
+    for attempt in range(300):
         if lost:
             break
+        if attempt % 20 == 19:  # the seller looks at the till again (a loaded CI machine may miss the online kick)
+            page.evaluate("window.dispatchEvent(new Event('focus'))")
         page.wait_for_timeout(100)
-    assert lost[0] == 200
+    assert lost and lost[0] == 200
     assert server_tickets(event) == 20  # go online: exactly 20
     assert pending(page) == 20  # the phone deleted nothing it was not told about
     context.unroute("**/sales/api/sync/")

@@ -1,0 +1,240 @@
+"""Cost-shared service fees (DESIGN §6): cost pools, what feeds them, their keys, the runs that bill members their
+shares, and the year-end transfer that brings the GIE's result to zero (law 13-97)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gie_erp.core.money import ZERO
+
+
+class Key(models.TextChoices):
+    """How a pool is split between members."""
+
+    EQUAL = "equal", _("À parts égales")
+    COOPERATORS = "cooperators", _("Nombre de coopérateurs")
+    SALES = "sales", _("Ventes par le GIE")
+    USAGE = "usage", _("Utilisation du service")
+    CAPITAL = "capital", _("Part du capital")
+    CUSTOM = "custom", _("Poids importés")
+    FEES = "fees", _("Quotes-parts facturées dans l'année")
+
+
+ACCOUNT_CODE = RegexValidator(r"^[1-8][0-9]{3,5}$", _("Un compte du plan : 4 à 6 chiffres."))
+TAG_PREFIX = RegexValidator(
+    r"^[a-z0-9][a-z0-9_.:-]{0,79}$", _("Une étiquette analytique : minuscules, chiffres, : . _ -")
+)
+
+
+class Pool(models.Model):
+    """A cost pool: GIE accounts (net of what already recovers them) and/or a fixed amount a month, split by a key."""
+
+    class Kind(models.TextChoices):
+        SERVICE = "service", _("Service du GIE (TVA)")
+        DEBOURS = "debours", _("Débours refacturés au coût (sans TVA)")
+
+    slug = models.SlugField(_("code"), max_length=40, unique=True)
+    name_fr = models.CharField(_("nom (français)"), max_length=120)
+    name_ar = models.CharField(_("nom (arabe)"), max_length=120, blank=True)
+    kind = models.CharField(_("nature"), max_length=10, choices=Kind.choices, default=Kind.SERVICE)
+    key = models.CharField(_("clé de répartition"), max_length=16, choices=Key.choices, default=Key.EQUAL)
+    vat_code = models.CharField(_("TVA"), max_length=30, default="normal-20")
+    revenue_account = models.CharField(
+        _("compte crédité chez le GIE"), max_length=6, default="7124", validators=[ACCOUNT_CODE]
+    )
+    member_account = models.CharField(
+        _("compte de charge du membre"), max_length=6, default="6136", validators=[ACCOUNT_CODE]
+    )
+    fixed_monthly = models.DecimalField(
+        _("montant fixe par mois"),
+        max_digits=14,
+        decimal_places=2,
+        default=ZERO,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    pictogram = models.CharField(_("pictogramme"), max_length=40, blank=True)
+    exempted = models.ManyToManyField(
+        "members.Organization", blank=True, related_name="+", verbose_name=_("membres exemptés par décision")
+    )
+    is_active = models.BooleanField(_("actif"), default=True)
+
+    class Meta:
+        verbose_name = _("pool de coûts")
+        verbose_name_plural = _("pools de coûts")
+        ordering = ["name_fr"]
+
+    def __str__(self) -> str:
+        return self.name_fr
+
+    @property
+    def is_debours(self) -> bool:
+        return self.kind == self.Kind.DEBOURS
+
+
+class PoolSource(models.Model):
+    """One GIE account feeding a pool: its net movement (debit − credit) over the period is added, so a cost
+    (class 6) adds and a revenue that already recovers it (class 7: commissions, training fees, subsidies) takes
+    off. With a tag prefix, only the lines carrying such a tag count; an account (with its prefix) feeds one pool."""
+
+    pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="sources")
+    account_code = models.CharField(_("compte"), max_length=6, validators=[ACCOUNT_CODE])
+    tag_prefix = models.CharField(_("étiquette analytique (début)"), max_length=80, blank=True, validators=[TAG_PREFIX])
+
+    class Meta:
+        verbose_name = _("compte du pool")
+        verbose_name_plural = _("comptes du pool")
+        ordering = ["account_code", "tag_prefix"]
+        constraints = [models.UniqueConstraint(fields=["account_code", "tag_prefix"], name="fees_source_one_pool")]
+
+    def __str__(self) -> str:
+        return f"{self.account_code} {self.tag_prefix}".strip()
+
+
+class CustomWeight(models.Model):
+    """A member's weight in a pool whose key is ``custom`` (imported from CSV/XLSX)."""
+
+    pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="custom_weights")
+    organization = models.ForeignKey("members.Organization", on_delete=models.PROTECT, related_name="+")
+    weight = models.DecimalField(
+        _("poids"), max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+    )
+
+    class Meta:
+        verbose_name = _("poids importé")
+        verbose_name_plural = _("poids importés")
+        constraints = [models.UniqueConstraint(fields=["pool", "organization"], name="fees_custom_weight_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.pool} {self.organization_id} = {self.weight}"
+
+
+class Run(models.Model):
+    """A pool billed for a period: one fee invoice per member (or none when its share is 0.00). Periods of one
+    pool's runs never overlap unless the earlier run was undone (its invoices credited)."""
+
+    class State(models.TextChoices):
+        POSTED = "posted", _("Facturée")
+        UNDONE = "undone", _("Annulée par avoirs")
+
+    pool = models.ForeignKey(Pool, on_delete=models.PROTECT, related_name="runs")
+    starts_on = models.DateField(_("du"))
+    ends_on = models.DateField(_("au"))
+    issued_on = models.DateField(_("date des factures"))
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.POSTED)
+    key = models.CharField(_("clé"), max_length=16, choices=Key.choices)
+    vat_code = models.CharField(_("TVA"), max_length=30)
+    costs = models.DecimalField(_("coûts"), max_digits=14, decimal_places=2)
+    recovered = models.DecimalField(_("déjà recouvré"), max_digits=14, decimal_places=2)
+    fixed = models.DecimalField(_("montant fixe"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(_("à répartir"), max_digits=14, decimal_places=2)
+    total_vat = models.DecimalField(_("TVA"), max_digits=14, decimal_places=2)
+    generation = models.PositiveSmallIntegerField(default=0)  # runs of the same pool and period undone before it
+    posted_at = models.DateTimeField(auto_now_add=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undo_reason = models.CharField(_("motif de l'annulation"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("répartition")
+        verbose_name_plural = _("répartitions")
+        ordering = ["-starts_on", "pool__name_fr"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="fees_run_dates"),
+            models.UniqueConstraint(
+                fields=["pool", "starts_on", "ends_on", "generation"], name="fees_run_unique_generation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pool} {self.starts_on:%Y-%m}..{self.ends_on:%Y-%m}"
+
+
+class Share(models.Model):
+    """One member's share of a run, with the weight that explains it and its invoice (and credit note if undone)."""
+
+    run = models.ForeignKey(Run, on_delete=models.CASCADE, related_name="shares")
+    organization = models.ForeignKey("members.Organization", on_delete=models.PROTECT, related_name="fee_shares")
+    weight = models.DecimalField(_("poids"), max_digits=16, decimal_places=2)
+    exact = models.DecimalField(_("part exacte"), max_digits=20, decimal_places=6)
+    share = models.DecimalField(_("part HT"), max_digits=14, decimal_places=2)
+    vat = models.DecimalField(_("TVA"), max_digits=14, decimal_places=2)
+    document = models.OneToOneField(
+        "invoices.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="fee_share"
+    )
+    credit_note = models.OneToOneField(
+        "invoices.Document", null=True, blank=True, on_delete=models.PROTECT, related_name="fee_share_credit"
+    )
+    rendered_at = models.DateTimeField(null=True, blank=True)  # the fee notice PDF, rendered after posting
+
+    class Meta:
+        verbose_name = _("quote-part")
+        verbose_name_plural = _("quotes-parts")
+        ordering = ["run", "organization__legal_name_fr"]
+        constraints = [models.UniqueConstraint(fields=["run", "organization"], name="fees_share_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.run} {self.organization_id}: {self.share}"
+
+    @property
+    def total(self) -> Decimal:
+        return self.share + self.vat
+
+
+class ZeroResult(models.Model):
+    """The year-end transfer of the GIE's surplus (or deficit) to its members, so that its result is 0.00."""
+
+    class State(models.TextChoices):
+        POSTED = "posted", _("Passé")
+        UNDONE = "undone", _("Contre-passé")
+
+    year = models.PositiveSmallIntegerField(_("année"))
+    state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.POSTED)
+    key = models.CharField(_("clé"), max_length=16, choices=Key.choices, default=Key.FEES)
+    result = models.DecimalField(_("résultat du GIE avant transfert"), max_digits=14, decimal_places=2)
+    generation = models.PositiveSmallIntegerField(default=0)
+    posted_at = models.DateTimeField(auto_now_add=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undo_reason = models.CharField(_("motif"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("résultat nul")
+        verbose_name_plural = _("résultats nuls")
+        ordering = ["-year", "-generation"]
+        constraints = [models.UniqueConstraint(fields=["year", "generation"], name="fees_zero_unique_generation")]
+
+    def __str__(self) -> str:
+        return f"{self.year} ({self.result})"
+
+    @property
+    def is_surplus(self) -> bool:
+        return self.result > 0
+
+
+class ZeroShare(models.Model):
+    """One member's part of the year-end transfer (positive: surplus given back; negative: deficit charged)."""
+
+    zero = models.ForeignKey(ZeroResult, on_delete=models.CASCADE, related_name="shares")
+    organization = models.ForeignKey("members.Organization", on_delete=models.PROTECT, related_name="+")
+    weight = models.DecimalField(_("poids"), max_digits=16, decimal_places=2)
+    amount = models.DecimalField(_("montant"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["zero", "organization__legal_name_fr"]
+        constraints = [models.UniqueConstraint(fields=["zero", "organization"], name="fees_zero_share_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.zero} {self.organization_id}: {self.amount}"

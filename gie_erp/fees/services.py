@@ -1,0 +1,210 @@
+"""Fee runs: post a pool's period as one fee invoice per member through ``invoices.services`` (validated in bulk),
+undo it with credit notes. Each action is one transaction; a replay posts nothing."""
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from gie_erp.core.audit import audit_record
+from gie_erp.core.errors import DomainError, ErrorCode
+from gie_erp.core.i18n import format_amount, format_day
+from gie_erp.fees.models import Pool, PoolSource, Run, Share
+from gie_erp.fees.selectors import Preview, overlapping_runs, run_preview
+from invoices.models import Document, DocumentLine
+from invoices.parties import party_for_member
+from invoices.services import LineInput, credit_note_create, document_save_draft, documents_validate
+from ledger.models import Book
+from ledger.selectors import first_open_days
+from members.models import Organization
+
+
+def pool_tag(pool: Pool) -> str:
+    """The analytic tag of a pool's fee revenue in the GIE's book."""
+    return f"fees:{pool.slug}"
+
+
+def _period_text(start: date, end: date) -> str:
+    return f"{format_day(start)} – {format_day(end)}"
+
+
+def _line(pool: Pool, preview: Preview, share: Decimal) -> LineInput:
+    period = _period_text(preview.starts_on, preview.ends_on)
+    return LineInput(
+        description=f"Quote-part {pool.name_fr} ({period})"[:200],
+        description_ar=f"{pool.name_ar or pool.name_fr} ({period})"[:200],
+        quantity=Decimal(1),
+        unit_price=share,
+        vat_code=pool.vat_code,
+        kind=DocumentLine.Kind.SERVICE,
+        account_code=pool.revenue_account,
+    )
+
+
+def share_key(pool: Pool, start: date, end: date, organization_id: int, generation: int) -> str:
+    """One idempotency key per (pool, period, member); a run redone after an undo counts its generation."""
+    key = f"fees:{pool.slug}:{start.isoformat()}..{end.isoformat()}:{organization_id}"
+    return f"{key}:g{generation}" if generation else key
+
+
+@transaction.atomic
+def run_post(
+    *,
+    pool: Pool,
+    starts_on: date,
+    ends_on: date,
+    issued_on: date | None = None,
+    expected_total: Decimal | None = None,
+    acting_user: Any = None,
+    today: date | None = None,
+) -> Run:
+    """Bill the pool's period: one validated fee invoice per member with a share. The same pool and period again
+    returns the run already posted; a period meeting another posted run of the pool is refused (undo it first).
+    ``expected_total`` (the preview's total TTC the accountant confirmed) must still hold."""
+    pool = Pool.objects.select_for_update().get(pk=pool.pk)
+    same = Run.objects.filter(pool=pool, starts_on=starts_on, ends_on=ends_on, state=Run.State.POSTED).first()
+    if same is not None:
+        return same
+    clash = overlapping_runs(pool, starts_on, ends_on).first()
+    if clash is not None:
+        raise DomainError(
+            ErrorCode.FEES_PERIOD_OVERLAP,
+            pool=pool.name_fr,
+            start=format_day(clash.starts_on),
+            end=format_day(clash.ends_on),
+        )
+    preview = run_preview(pool, starts_on, ends_on)
+    if expected_total is not None and preview.split.total != expected_total:
+        raise DomainError(
+            ErrorCode.FEES_PREVIEW_CHANGED,
+            expected=format_amount(expected_total),
+            actual=format_amount(preview.split.total),
+        )
+    issued_on = issued_on or ends_on
+    generation = Run.objects.filter(pool=pool, starts_on=starts_on, ends_on=ends_on).count()
+    amount = preview.pool_amount
+    run = Run.objects.create(
+        pool=pool,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        issued_on=issued_on,
+        key=pool.key,
+        vat_code=pool.vat_code,
+        costs=amount.costs,
+        recovered=amount.recovered,
+        fixed=amount.fixed,
+        amount=amount.amount,
+        total_vat=preview.split.total_vat,
+        generation=generation,
+        posted_by=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+    gie = Organization.objects.get(kind=Organization.Kind.GIE)
+    note = f"{pool.name_fr} : {_period_text(starts_on, ends_on)}"
+    drafts: list[tuple[int, Any, Document]] = []
+    for organization, line in preview.lines:
+        document = document_save_draft(
+            issuer=gie,
+            customer=party_for_member(organization=organization),
+            issued_on=issued_on,
+            lines=[_line(pool, preview, line.share)],
+            note=note,
+            origin=Document.Origin.FEE_RUN,
+            origin_ref=f"{pool.slug}:{starts_on:%Y-%m}",
+            analytic_tag=pool_tag(pool),
+            expense_account=pool.member_account,
+            idempotency_key=share_key(pool, starts_on, ends_on, organization.pk, generation),
+            acting_user=acting_user,
+        )
+        drafts.append((organization.pk, line, document))
+    validated = documents_validate(document_ids=[d.pk for _, _, d in drafts], acting_user=acting_user, today=today)
+    Share.objects.bulk_create(
+        Share(
+            run=run,
+            organization_id=organization_id,
+            weight=line.weight,
+            exact=line.exact,
+            share=line.share,
+            vat=line.vat,
+            document=document,
+        )
+        for (organization_id, line, _), document in zip(drafts, validated, strict=True)
+    )
+    audit_record(
+        actor=acting_user,
+        event="fees.run_posted",
+        target=run,
+        data={
+            "pool": pool.slug,
+            "period": f"{starts_on.isoformat()}..{ends_on.isoformat()}",
+            "amount": str(amount.amount),
+            "invoices": len(validated),
+            "total": str(preview.split.total),
+        },
+    )
+    return run
+
+
+@transaction.atomic
+def run_undo(*, run: Run, reason: str, acting_user: Any = None, today: date | None = None) -> Run:
+    """Credit every invoice of the run (a credit note each, validated in bulk), dated like the invoices when their
+    month is still open (so the period nets to nothing), else on the first open day. A replay does nothing."""
+    run = Run.objects.select_for_update().select_related("pool").get(pk=run.pk)
+    if run.state == Run.State.UNDONE:
+        return run
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(ErrorCode.FEES_REASON_REQUIRED)
+    shares = list(run.shares.select_related("document").filter(document__isnull=False, credit_note__isnull=True))
+    organization_ids = {share.organization_id for share in shares}
+    organization_ids |= {share.document.issuer_id for share in shares if share.document is not None}
+    books = list(Book.objects.filter(organization_id__in=organization_ids))
+    open_days = first_open_days(book_ids=[b.pk for b in books], on=run.issued_on) if books else {}
+    on = max(open_days.values(), default=run.issued_on)
+    notes = {}
+    for share in shares:
+        assert share.document is not None
+        notes[share.pk] = credit_note_create(
+            invoice=share.document,
+            issued_on=on,
+            note=f"Annulation de la répartition {run.pool.name_fr} : {reason}"[:500],
+            idempotency_key=f"fees-undo:{run.pk}:{share.organization_id}",
+            acting_user=acting_user,
+        )
+    if notes:
+        documents_validate(document_ids=[n.pk for n in notes.values()], acting_user=acting_user, today=today)
+    for share in shares:
+        share.credit_note = notes[share.pk]
+    Share.objects.bulk_update(shares, ["credit_note"])
+    run.state, run.undone_at, run.undo_reason = Run.State.UNDONE, timezone.now(), reason[:200]
+    run.undone_by = acting_user if getattr(acting_user, "pk", None) else None
+    run.save(update_fields=["state", "undone_at", "undone_by", "undo_reason"])
+    audit_record(
+        actor=acting_user,
+        event="fees.run_undone",
+        target=run,
+        data={"reason": reason, "credit_notes": len(notes), "on": on.isoformat()},
+    )
+    return run
+
+
+@transaction.atomic
+def pool_source_add(*, pool: Pool, account_code: str, tag_prefix: str = "", acting_user: Any = None) -> PoolSource:
+    """Feed ``pool`` with an account (its lines under ``tag_prefix`` if given). An account with a prefix overlapping
+    another pool's on the same account is refused: no centime feeds two pools."""
+    for other in PoolSource.objects.select_related("pool").filter(account_code=account_code):
+        if other.pool_id == pool.pk and other.tag_prefix == tag_prefix:
+            return other
+        a, b = other.tag_prefix, tag_prefix
+        if a == b or (a and b and (a.startswith(b) or b.startswith(a))):
+            raise DomainError(
+                ErrorCode.FEES_SOURCE_TAKEN, account=account_code, tag=tag_prefix, pool=other.pool.name_fr
+            )
+    source = PoolSource(pool=pool, account_code=account_code, tag_prefix=tag_prefix)
+    source.full_clean()
+    source.save()
+    audit_record(
+        actor=acting_user, event="fees.source_added", target=pool, data={"account": account_code, "tag": tag_prefix}
+    )
+    return source
