@@ -22,6 +22,7 @@ urlpatterns = [
     path("invoices/", include("invoices.urls")),
     path("sales/", include("sales.urls")),
     path("training/", include("training.urls")),
+    path("fees/", include("gie_erp.fees.urls")),
     path("verify/", include((invoices_public.urlpatterns, "invoices_public"))),
     path("verify/", include((training_public.urlpatterns, "training_public"))),
     path("api/", include((members_api, "members_api"))),

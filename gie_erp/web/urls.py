@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gie_erp.web import audit, portal, portal_invoices, portal_sales, portal_training, views
+from gie_erp.web import audit, portal, portal_fees, portal_invoices, portal_sales, portal_training, views
 
 app_name = "web"
 urlpatterns = [
@@ -19,4 +19,5 @@ urlpatterns = [
         name="portal_sales_settlement",
     ),
     *portal_training.urlpatterns,
+    *portal_fees.urlpatterns,
 ]
