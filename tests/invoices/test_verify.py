@@ -5,24 +5,15 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from invoices.models import Document
 from invoices.services import document_save_draft, document_validate
-from invoices.views.public import DEFAULT_RATE_PER_MINUTE
 from tests.invoices.conftest import TODAY, line
+from tests.verify_kit import empty_cache, one_miss_page, other_character, spend_the_minute  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Any:
-    """The rate counters live in the cache, which outlives a test: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -39,10 +30,6 @@ def invoice(world: dict[str, Any]) -> Document:
 def url(token: str | None) -> str:
     assert token is not None, "a validated document has a token"
     return reverse("invoices_public:verify_invoice", kwargs={"token": token})
-
-
-def other_character(char: str) -> str:
-    return "B" if char == "A" else "A"
 
 
 def test_the_exact_token_shows_the_issuer_number_date_and_total_only(invoice: Document, world: dict[str, Any]) -> None:
@@ -83,15 +70,10 @@ def test_every_miss_is_the_same_404_page(invoice: Document, world: dict[str, Any
         "/verify/invoice/null/",
     ]
     client = Client()
-    bodies = set()
-    for path in misses:
-        response = client.get(path)
-        assert response.status_code == 404, path
-        bodies.add(response.content)
-    assert len(bodies) == 1  # byte for byte: a miss never says how close it was
+    miss = one_miss_page(client, misses)
     no_slash = client.get("/verify/invoice/" + token[:-1], follow=True)  # any value is redirected, then missed
-    assert (no_slash.status_code, no_slash.content) == (404, response.content)
-    body = bodies.pop().decode()
+    assert (no_slash.status_code, no_slash.content) == (404, miss)
+    body = miss.decode()
     assert "Document introuvable" in body
     assert '<meta name="robots" content="noindex, nofollow">' in body
     assert token not in body
@@ -112,9 +94,8 @@ def test_a_validated_token_is_found_and_an_equal_draft_never(invoice: Document) 
 
 def test_the_31st_lookup_in_a_minute_is_refused(invoice: Document) -> None:
     client = Client()
-    for n in range(DEFAULT_RATE_PER_MINUTE):
-        path = url(invoice.verify_token) if n % 2 else url(f"guess-{n}")
-        assert client.get(path).status_code in (200, 404)
+    assert invoice.verify_token is not None
+    spend_the_minute(client, url, invoice.verify_token)
     refused = client.get(url(invoice.verify_token))  # the right token too: the limit counts lookups, not misses
     assert refused.status_code == 429
     assert refused["Retry-After"] == "60"

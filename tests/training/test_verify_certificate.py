@@ -5,27 +5,18 @@ from datetime import date
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from members.models import Cooperator
 from tests.factories.members import CooperatorFactory
 from tests.training.conftest import ENROLLED_ON, training  # noqa: F401 (fixture)
+from tests.verify_kit import empty_cache, one_miss_page, other_character, spend_the_minute  # noqa: F401 (fixture)
 from training.models import Certificate
 from training.pdf_certificate import grouped
 from training.services import attendance_record, certificates_issue, enrol
-from training.views.public import DEFAULT_RATE_PER_MINUTE
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache() -> Any:
-    """The rate counters live in the cache, which outlives a test: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -42,10 +33,6 @@ def certificate(training: dict[str, Any]) -> Certificate:  # noqa: F811
 
 def url(token: str) -> str:
     return reverse("training_public:verify_certificate", kwargs={"token": token})
-
-
-def other_character(char: str) -> str:
-    return "B" if char == "A" else "A"
 
 
 def test_the_exact_token_shows_name_course_dates_and_issuer_only(certificate: Certificate) -> None:
@@ -86,15 +73,7 @@ def test_every_miss_is_the_same_404_page(certificate: Certificate) -> None:
         "/verify/certificate/%27%20OR%201=1--/",
         url("None"),
     ]
-    client = Client()
-    bodies = set()
-    for path in misses:
-        response = client.get(path)
-        assert response.status_code == 404, path
-        assert response["X-Robots-Tag"] == "noindex, nofollow"
-        bodies.add(response.content)
-    assert len(bodies) == 1  # byte for byte: a miss never says how close it was
-    body = bodies.pop().decode()
+    body = one_miss_page(Client(), misses).decode()
     assert "Attestation introuvable" in body
     for hidden in [token, "Amina", "Alaoui", "Gestion", "GIE Test"]:
         assert hidden not in body
@@ -102,9 +81,7 @@ def test_every_miss_is_the_same_404_page(certificate: Certificate) -> None:
 
 def test_the_31st_lookup_in_a_minute_is_refused(certificate: Certificate) -> None:
     client = Client()
-    for n in range(DEFAULT_RATE_PER_MINUTE):
-        path = url(certificate.token) if n % 2 else url(f"guess-{n}")
-        assert client.get(path).status_code in (200, 404)
+    spend_the_minute(client, url, certificate.token)
     refused = client.get(url(certificate.token))  # the right token too: the limit counts lookups, not misses
     assert refused.status_code == 429
     assert refused["Retry-After"] == "60"

@@ -1,5 +1,5 @@
-"""A session's page: seats and enrolments by staff, cancellation, the waitlist and its printable list, billing, costs
-and the session's result.
+"""A session's page: seats and enrolments by staff, cancellation, the waitlist and its printable list and the
+session's result (its billing and costs are in ``training.views.session_money``).
 
 The GIE's staff and auditor read every session, the session's trainer reads its own (without the money); the GIE's
 administrator and accountant enrol, cancel, bill and record costs. A cooperative's representative enrols through the
@@ -15,7 +15,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.staticfiles import finders
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,23 +27,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gie_erp.core.access import role_required
-from gie_erp.core.errors import DomainError, ErrorCode
+from gie_erp.core.errors import DomainError
 from gie_erp.core.exports import content_disposition, table_response
 from gie_erp.core.i18n import format_amount, format_day
 from gie_erp.core.money import ZERO
 from gie_erp.core.roles import ALL_BOOKS_ROLES, WRITE_ROLES, Role
-from invoices.services import vat_rate_on
-from invoices.totals import line_amounts
 from ledger.analytic import TagReport
 from ledger.models import Book
 from members.models import Organization
 from training import selectors
-from training.billing import billed_enrolments, session_bill_plan
-from training.forms_desk import BillForm, CostForm, EnrolForm, member_cooperatives, one_time_key
+from training.forms_desk import CostForm, EnrolForm, member_cooperatives, one_time_key
 from training.funding import session_result
-from training.models import Enrolment, Funder, Session, SessionFunder, Subsidy, TrainingInvoice
+from training.models import Enrolment, Session, SessionFunder, Subsidy, TrainingInvoice
 from training.pdf_waitlist import waitlist_file_name, waitlist_pdf
-from training.services import cancel, enrol, session_bill, session_cost_record
+from training.services import cancel, enrol
 
 EXPORTS = frozenset({"csv", "xlsx"})
 READ = tuple(ALL_BOOKS_ROLES)
@@ -194,7 +190,7 @@ def _cooperatives_choice(request: HttpRequest) -> Organization | None:
     return member_cooperatives().filter(slug=slug).first() if slug else None
 
 
-def _page(
+def page_response(
     request: HttpRequest,
     session: Session,
     *,
@@ -202,6 +198,7 @@ def _page(
     cost_form: CostForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    """The session's page (or its enrolments as a file); a refused enrolment or cost shows it again with its form."""
     user: Any = request.user
     staff, can_write = selectors.is_staff(user), writes(user)
     rows = _enrolments(user, session)
@@ -253,7 +250,7 @@ def _page(
 @require_GET
 def session_page(request: HttpRequest, session_slug: str) -> HttpResponse:
     session = selectors.session_for(request.user, session_slug)
-    return _page(request, session)
+    return page_response(request, session)
 
 
 # Enrolment and cancellation ----------------------------------------------------------------------------------------
@@ -266,7 +263,7 @@ def session_enrol(request: HttpRequest, session_slug: str) -> HttpResponse:
     session = selectors.session_for(request.user, session_slug)
     form = EnrolForm(request.POST)
     if not form.is_valid():
-        return _page(request, session, enrol_form=form, status=400)
+        return page_response(request, session, enrol_form=form, status=400)
     on = local_today()
     for cooperator in form.cleaned_data["cooperators"]:
         values = {"name": person_name(cooperator)}
@@ -368,173 +365,9 @@ def session_waitlist(request: HttpRequest, session_slug: str) -> HttpResponse:
     return response
 
 
-# Billing -----------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class MemberBill:
-    organization: Organization
-    trainees: int
-    lines: tuple[tuple[Decimal, int, Decimal, Decimal], ...]  # share, trainees, net, VAT
-    net: Decimal
-    vat: Decimal
-
-    @property
-    def gross(self) -> Decimal:
-        return self.net + self.vat
-
-
-@dataclass(frozen=True, slots=True)
-class BillPreview:
-    members: tuple[MemberBill, ...]
-    funders: tuple[tuple[Funder, int, Decimal], ...]  # funder, trainees, total
-
-    @property
-    def net(self) -> Decimal:
-        return sum((m.net for m in self.members), ZERO)
-
-    @property
-    def vat(self) -> Decimal:
-        return sum((m.vat for m in self.members), ZERO)
-
-    @property
-    def gross(self) -> Decimal:
-        return self.net + self.vat
-
-    @property
-    def funded(self) -> Decimal:
-        return sum((total for _funder, _count, total in self.funders), ZERO)
-
-    @property
-    def checksum(self) -> Decimal:
-        """What the confirmation must still find: every member's total and every funder's."""
-        return self.gross + self.funded
-
-
-def bill_preview(session: Session, on: date) -> BillPreview:
-    """What billing on ``on`` would do, line by line as the invoices compute it (net, then VAT, rounded per line);
-    nothing written. Raises DomainError when the course's VAT rate is not valid on that day."""
-    plan = session_bill_plan(session)
-    trainees = Counter(e.organization_id for e in billed_enrolments(session))
-    rate = vat_rate_on(session.course.vat_code, on).rate
-    organizations = Organization.objects.in_bulk(list(plan.lines))
-    members = []
-    for pk in sorted(plan.lines, key=lambda k: organizations[k].legal_name_fr):
-        lines = []
-        for share, count in sorted(plan.lines[pk].items()):
-            amounts = line_amounts(quantity=Decimal(count), unit_price=share, discount_rate=Decimal(0), vat_rate=rate)
-            lines.append((share, count, amounts.net, amounts.vat))
-        members.append(
-            MemberBill(
-                organization=organizations[pk], trainees=trainees[pk], lines=tuple(lines),
-                net=sum((line[2] for line in lines), ZERO), vat=sum((line[3] for line in lines), ZERO),
-            )
-        )  # fmt: skip
-    funders = Funder.objects.in_bulk(list(plan.funder_totals))
-    return BillPreview(
-        members=tuple(members),
-        funders=tuple(
-            (funders[pk], plan.funder_trainees[pk], total)
-            for pk, total in sorted(plan.funder_totals.items(), key=lambda item: funders[item[0]].name_fr)
-        ),
-    )
-
-
-def _bill_refusal(session: Session, on: date) -> str:
-    """Why the session cannot be billed on ``on`` (the service's own message), or an empty string."""
-    if session.state == Session.State.CANCELLED:
-        return DomainError(ErrorCode.TRAINING_SESSION_CANCELLED).message()
-    if on < session.ends_on:
-        return DomainError(ErrorCode.TRAINING_NOT_ENDED, date=format_day(session.ends_on)).message()
-    return ""
-
-
-@role_required(*READ)
-@require_http_methods(["GET", "POST"])
-def session_bill_page(request: HttpRequest, session_slug: str) -> HttpResponse:
-    """The bill's preview (per member its trainees, HT, VAT and total; per funder its total); a POST with the
-    previewed total bills the session. Once billed, the invoices and subsidies it made."""
-    session = selectors.session_for(request.user, session_slug)
-    if request.method == "POST" and not writes(request.user):
-        raise PermissionDenied
-    today = local_today()
-    data = request.POST if request.method == "POST" else (request.GET if "on" in request.GET else None)
-    form = BillForm(data, initial={"on": today})
-    on = form.cleaned_data["on"] if data is not None and form.is_valid() else today
-    preview, refusal = None, ""
-    if session.billed_on is None:
-        refusal = _bill_refusal(session, on)
-        try:
-            preview = bill_preview(session, on)
-        except DomainError as error:
-            refusal = refusal or error.message()
-    if request.method == "POST" and session.billed_on is None and preview is not None and form.is_valid():
-        if refusal:
-            messages.error(request, refusal)
-        elif form.cleaned_data.get("expected") != preview.checksum:
-            messages.error(request, DomainError(ErrorCode.TRAINING_BILL_CHANGED).message())
-        else:
-            try:
-                session_bill(session=session, on=on, acting_user=request.user, today=today)
-            except DomainError as error:
-                messages.error(request, error.message())
-            else:
-                messages.success(request, _("Session facturée le %(date)s.") % {"date": format_day(on)})
-                return redirect("training:session_bill", session_slug=session.slug)
-    session.refresh_from_db()
-    return render(
-        request,
-        "training/session/bill.html",
-        {
-            "session": session,
-            "form": form,
-            "on": on,
-            "preview": preview,
-            "refusal": refusal,
-            "can_write": writes(request.user),
-            "invoices": TrainingInvoice.objects.filter(session=session).select_related("document", "organization"),
-            "subsidies": Subsidy.objects.filter(session=session).select_related("funder"),
-            "nav_template": optional_template("training/_nav.html"),
-        },
-    )
-
-
-# Costs -------------------------------------------------------------------------------------------------------------
-
-
-@role_required(*WRITE)
-@require_POST
-def session_costs(request: HttpRequest, session_slug: str) -> HttpResponse:
-    """Record one cost of the session in the GIE's book (tagged with the session); the form's one-time key makes a
-    double submit post once."""
-    session = selectors.session_for(request.user, session_slug)
-    form = CostForm(request.POST)
-    if not form.is_valid():
-        return _page(request, session, cost_form=form, status=400)
-    data = form.cleaned_data
-    try:
-        ref = session_cost_record(
-            session=session, kind=data["kind"], amount=data["amount"], spent_on=data["spent_on"],
-            paid_from=data["paid_from"], reference=data["reference"], idempotency_key=data["key"],
-            acting_user=request.user, today=local_today(),
-        )  # fmt: skip
-    except DomainError as error:
-        messages.error(request, error.message())
-        return _page(request, session, cost_form=form, status=400)
-    if getattr(ref, "created", True):
-        messages.success(request, _("Coût enregistré (écriture %(number)s).") % {"number": ref.number})
-    else:
-        messages.info(
-            request, _("Ce coût était déjà enregistré (écriture %(number)s) : rien de plus.") % {"number": ref.number}
-        )
-    return redirect(f"{reverse('training:session', args=[session.slug])}#result")
-
-
 urlpatterns: list[URLPattern] = [
     path("sessions/<slug:session_slug>/", session_page, name="session"),
     path("sessions/<slug:session_slug>/enrol/", session_enrol, name="session_enrol"),
     path("sessions/<slug:session_slug>/waitlist/", session_waitlist, name="session_waitlist"),
-    path("sessions/<slug:session_slug>/bill/", session_bill_page, name="session_bill"),
-    path("sessions/<slug:session_slug>/costs/", session_costs, name="session_costs"),
     path("enrolments/<int:enrolment_id>/cancel/", enrolment_cancel, name="enrolment_cancel"),
 ]
