@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from gie_erp.core.audit import audit_record
+from gie_erp.core.audit import audit_record, audit_record_many
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.idempotency import retry_once_on_conflict
 from gie_erp.core.imports import MB, ImportLimits, ImportRefused, ImportReport, TableRow, read_table, validation_reason
@@ -213,6 +213,39 @@ def _party_to_adopt(organization: Organization) -> Party | None:
     if by_code is not None and by_code.ice not in ("", organization.ice):
         raise DomainError(ErrorCode.IMPORT_DUPLICATE, field="code", value=organization.slug)
     return by_code
+
+
+@transaction.atomic
+def parties_for_members(*, organizations: list[Organization]) -> dict[int, Party]:
+    """``party_for_member`` for many members (a fee run): the parties already in step read in one query, the
+    missing ones with nothing to adopt created in one statement; the rest one by one, as ``party_for_member``."""
+    organizations = list(Organization.objects.select_related("commune").filter(pk__in=[o.pk for o in organizations]))
+    existing = {p.organization_id: p for p in Party.objects.select_for_update().filter(organization__in=organizations)}
+    out: dict[int, Party] = {}
+    missing: list[Organization] = []
+    for organization in organizations:
+        party = existing.get(organization.pk)
+        if party is None:
+            missing.append(organization)
+        elif all(getattr(party, name) == value for name, value in _member_fields(organization).items()):
+            out[organization.pk] = party
+        else:
+            out[organization.pk] = party_for_member(organization=organization)
+    if missing:
+        ices = [o.ice for o in missing if o.ice]
+        codes = [o.slug for o in missing]
+        adoptable = Party.objects.filter(organization__isnull=True).filter(Q(ice__in=ices) | Q(code__in=codes))
+        taken = set(adoptable.values_list("ice", flat=True)) | set(adoptable.values_list("code", flat=True))
+        fresh = [o for o in missing if o.ice not in taken and o.slug not in taken]
+        created = Party.objects.bulk_create(
+            [Party(organization=o, code=o.slug, **_member_fields(o)) for o in fresh], batch_size=500
+        )
+        audit_record_many(actor=None, event=PARTY_CREATED, items=((p, None, {}) for p in created))
+        out.update({p.organization_id: p for p in created if p.organization_id is not None})
+        for organization in missing:
+            if organization.pk not in out:
+                out[organization.pk] = party_for_member(organization=organization)
+    return out
 
 
 @transaction.atomic  # joins the caller's transaction: documents ask for their customer while they are written

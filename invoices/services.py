@@ -13,7 +13,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from gie_erp.core.audit import audit_record
+from gie_erp.core.audit import audit_record, audit_record_many
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.i18n import format_amount
 from gie_erp.core.money import ZERO
@@ -342,7 +342,14 @@ def documents_validate(
         document.issuer = batch.organizations[document.issuer_id]
         document.customer = batch.parties[document.customer_id]
         _check_lines(document, batch.lines[document.pk])
-        frozen[document.pk] = _snapshots(document, batch)
+        try:
+            frozen[document.pk] = _snapshots(document, batch)
+        except DomainError as error:  # in a batch, say whose document lacks it
+            if error.code != ErrorCode.MISSING_MENTION or len(drafts) == 1:
+                raise
+            raise DomainError(
+                ErrorCode.MISSING_MENTION_FOR, customer=document.customer.legal_name_fr, **error.params
+            ) from error
     _take_numbers(drafts)
     taxes: list[DocumentTax] = []
     entry_drafts: list[EntryDraft] = []
@@ -380,14 +387,11 @@ def documents_validate(
         Document.objects.bulk_update(drafts, FROZEN_AT_VALIDATION)
     DocumentTax.objects.bulk_create(taxes)
     journal_entries_post(drafts=entry_drafts, acting_user=acting_user, today=today)
-    for document in drafts:
-        audit_record(
-            actor=acting_user,
-            event="invoices.document_validated",
-            target=document,
-            tenant_id=document.issuer_id,
-            data={"number": document.number, "total": str(document.total_gross)},
-        )
+    audit_record_many(
+        actor=acting_user,
+        event="invoices.document_validated",
+        items=((d, d.issuer_id, {"number": d.number, "total": str(d.total_gross)}) for d in drafts),
+    )
     return _in_order(documents, document_ids)
 
 

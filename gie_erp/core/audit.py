@@ -53,6 +53,26 @@ def audit_record(
     )
 
 
+def audit_record_many(
+    *, actor: Any, event: str, items: Iterable[tuple[models.Model, int | None, dict[str, Any]]]
+) -> int:
+    """Append one audit row per (target, tenant id, data) in one statement (jobs that write hundreds of rows)."""
+    actor = actor if getattr(actor, "pk", None) else None
+    rows = [
+        AuditEvent(
+            actor=actor,
+            tenant_id=tenant_id,
+            event=event,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            data=data or {},
+        )
+        for target, tenant_id, data in items
+    ]
+    AuditEvent.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)
+
+
 #: What each event code means to a person; a code missing here is shown as it is.
 EVENT_LABELS: dict[str, Any] = {
     "auth.locked_out": _("Connexion bloquée (trop d'échecs)"),
@@ -68,6 +88,13 @@ EVENT_LABELS: dict[str, Any] = {
     "invoices.payment_recorded": _("Paiement enregistré"),
     "invoices.vat_liquidated": _("TVA liquidée"),
     "invoices.written_off": _("Écart de règlement passé en perte"),
+    "fees.run_posted": _("Quotes-parts facturées"),
+    "fees.run_undone": _("Répartition annulée par avoirs"),
+    "fees.source_added": _("Compte ajouté à un pool de coûts"),
+    "fees.pool_saved": _("Pool de coûts enregistré"),
+    "fees.weights_imported": _("Poids de répartition importés"),
+    "fees.zero_result_posted": _("Résultat du GIE ramené à zéro"),
+    "fees.zero_result_undone": _("Transfert du résultat contre-passé"),
     "ledger.bulk_posted": _("Écritures passées en lot"),
     "ledger.entry_posted": _("Écriture saisie"),
     "ledger.entry_reversed": _("Écriture contre-passée"),

@@ -70,6 +70,7 @@ class ErrorCode(StrEnum):
     DOCUMENT_NOT_DRAFT = "document_not_draft"
     DOCUMENT_NOT_VALIDATED = "document_not_validated"
     MISSING_MENTION = "missing_mention"
+    MISSING_MENTION_FOR = "missing_mention_for"
     VAT_RATE_NOT_VALID = "vat_rate_not_valid"
     EXEMPT_ISSUER_VAT = "exempt_issuer_vat"
     CREDIT_NOTE_TARGET = "credit_note_target"
@@ -179,6 +180,7 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ),
     ErrorCode.DOCUMENT_NOT_VALIDATED: _("Le document %(number)s n'est pas encore validé."),
     ErrorCode.MISSING_MENTION: _("Mention obligatoire manquante : %(mention)s."),
+    ErrorCode.MISSING_MENTION_FOR: _("%(customer)s : mention obligatoire manquante : %(mention)s."),
     ErrorCode.VAT_RATE_NOT_VALID: _("Le taux « %(rate)s » n'est pas en vigueur le %(date)s."),
     ErrorCode.EXEMPT_ISSUER_VAT: _("%(issuer)s est exonérée de TVA (art. 91) : ses lignes ne portent pas de TVA."),
     ErrorCode.CREDIT_NOTE_TARGET: _("Un avoir corrige une facture validée du même émetteur et du même client."),

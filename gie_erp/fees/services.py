@@ -13,9 +13,10 @@ from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.i18n import format_amount, format_day
 from gie_erp.fees.models import Pool, PoolSource, Run, Share
 from gie_erp.fees.selectors import Preview, overlapping_runs, run_preview
+from invoices.bulk import DraftInput, documents_save_drafts
 from invoices.models import Document, DocumentLine
-from invoices.parties import party_for_member
-from invoices.services import LineInput, credit_note_create, document_save_draft, documents_validate
+from invoices.parties import parties_for_members
+from invoices.services import LineInput, credit_note_create, documents_validate
 from ledger.models import Book
 from ledger.selectors import first_open_days
 from members.models import Organization
@@ -101,35 +102,38 @@ def run_post(
         posted_by=acting_user if getattr(acting_user, "pk", None) else None,
     )
     gie = Organization.objects.get(kind=Organization.Kind.GIE)
-    note = f"{pool.name_fr} : {_period_text(starts_on, ends_on)}"
-    drafts: list[tuple[int, Any, Document]] = []
-    for organization, line in preview.lines:
-        document = document_save_draft(
-            issuer=gie,
-            customer=party_for_member(organization=organization),
-            issued_on=issued_on,
-            lines=[_line(pool, preview, line.share)],
-            note=note,
-            origin=Document.Origin.FEE_RUN,
-            origin_ref=f"{pool.slug}:{starts_on:%Y-%m}",
-            analytic_tag=pool_tag(pool),
-            expense_account=pool.member_account,
-            idempotency_key=share_key(pool, starts_on, ends_on, organization.pk, generation),
-            acting_user=acting_user,
-        )
-        drafts.append((organization.pk, line, document))
-    validated = documents_validate(document_ids=[d.pk for _, _, d in drafts], acting_user=acting_user, today=today)
+    lines = preview.lines
+    parties = parties_for_members(organizations=[organization for organization, _ in lines])
+    drafts = documents_save_drafts(
+        issuer=gie,
+        issued_on=issued_on,
+        drafts=[
+            DraftInput(
+                customer=parties[organization.pk],
+                lines=[_line(pool, preview, line.share)],
+                idempotency_key=share_key(pool, starts_on, ends_on, organization.pk, generation),
+            )
+            for organization, line in lines
+        ],
+        note=f"{pool.name_fr} : {_period_text(starts_on, ends_on)}",
+        origin=Document.Origin.FEE_RUN,
+        origin_ref=f"{pool.slug}:{starts_on:%Y-%m}",
+        analytic_tag=pool_tag(pool),
+        expense_account=pool.member_account,
+        acting_user=acting_user,
+    )
+    validated = documents_validate(document_ids=[d.pk for d in drafts], acting_user=acting_user, today=today)
     Share.objects.bulk_create(
         Share(
             run=run,
-            organization_id=organization_id,
+            organization_id=organization.pk,
             weight=line.weight,
             exact=line.exact,
             share=line.share,
             vat=line.vat,
             document=document,
         )
-        for (organization_id, line, _), document in zip(drafts, validated, strict=True)
+        for (organization, line), document in zip(lines, validated, strict=True)
     )
     audit_record(
         actor=acting_user,

@@ -16,6 +16,7 @@ from gie_erp.fees.selectors import run_preview
 from gie_erp.fees.services import run_post, run_undo
 from invoices.models import Document
 from ledger.models import Entry
+from members.models import Organization
 from tests.fees.conftest import JAN_1, JAN_31, TODAY, D, balance, cr, dr, pool, post, tagged
 from tests.sales.books_view import assert_books_verify, entries
 
@@ -200,3 +201,14 @@ def test_undoing_a_run_credits_every_invoice_and_restores_every_balance(fees: di
     assert redo.generation == 1
     assert balance(f["gie"], "7124") == D("-2500.00")
     assert_books_verify()
+
+
+def test_a_member_without_an_address_is_named_and_nothing_is_posted(fees: dict[str, Any]) -> None:
+    """Regression: a run stopped on "Mention obligatoire manquante : adresse du client." without saying whose."""
+    f = fees
+    Organization.objects.filter(pk=f["tapis"].pk).update(address="")
+    accounting = pool("compta", key=Key.EQUAL, fixed_monthly=D("300.00"))
+    with pytest.raises(DomainError) as caught:
+        run_post(pool=accounting, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY)
+    assert caught.value.message() == "Coopérative Zarbia : mention obligatoire manquante : adresse du client."
+    assert Run.objects.count() == 0 and Document.objects.count() == 0
