@@ -163,6 +163,7 @@ class ErrorCode(StrEnum):
     TRAINING_TRAINER_NAME_REQUIRED = "training_trainer_name_required"
     TRAINING_BILL_CHANGED = "training_bill_changed"
     # fees (append this area's codes below this line)
+    FEES_RUN_CHANGED = "fees_run_changed"
     FEES_NOTHING_TO_SHARE = "fees_nothing_to_share"
     FEES_NO_WEIGHT = "fees_no_weight"
     FEES_PERIOD_OVERLAP = "fees_period_overlap"
@@ -394,6 +395,10 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.TRAINING_BILL_CHANGED: _(
         "Les montants ont changé depuis l'aperçu (inscriptions ou présences) : rien n'a été facturé. Vérifiez le "
         "nouvel aperçu puis confirmez."
+    ),
+    ErrorCode.FEES_RUN_CHANGED: _(
+        "Le pool %(pool)s est déjà facturé du %(start)s au %(end)s avec d'autres parts (clé, poids ou coûts changés "
+        "depuis) : annulez d'abord cette répartition, puis relancez-la."
     ),
     ErrorCode.FEES_NOTHING_TO_SHARE: _(
         "Ce pool n'a rien à répartir sur la période (%(amount)s) : ce qui le recouvre déjà couvre ses coûts."

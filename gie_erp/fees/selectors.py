@@ -23,6 +23,7 @@ from ledger.models import Book
 from ledger.selectors import movement_centimes
 from members.models import Organization
 
+FEE_TAG_PREFIX = "fees:"  # services.pool_tag: what a run posts carries it
 REASONS = {
     "joined": _("adhésion après la période"),
     "left": _("sortie avant la période"),
@@ -127,6 +128,13 @@ def pool_amount(pool: Pool, start: date, end: date) -> PoolAmount:
     if not any(s.pk == o.pk for s in every for o in own):  # an inactive pool previewed: its own sources count
         every += own
     tagged = _tagged(book, every, start, end)
+    # the runs' own lines (tagged fees:<pool>) never feed a pool: a pool of débours is not emptied by its own run
+    for report in tag_reports(book=book, prefix=FEE_TAG_PREFIX, start=start, end=end):
+        for row in report.accounts:
+            if row.account_code in codes:
+                taken = tagged[(row.account_code, "*")]
+                taken[0] += int(row.debit * 100)
+                taken[1] += int(row.credit * 100)
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for (_book, code), (debit, credit) in movement_centimes(book_ids=[book.pk], start=start, end=end).items():
         if code in codes:

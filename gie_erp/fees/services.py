@@ -12,7 +12,7 @@ from gie_erp.core.audit import audit_record
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.i18n import format_amount, format_day
 from gie_erp.fees.models import Pool, PoolSource, Run, Share
-from gie_erp.fees.selectors import Preview, overlapping_runs, run_preview
+from gie_erp.fees.selectors import FEE_TAG_PREFIX, Preview, overlapping_runs, run_preview
 from invoices.bulk import DraftInput, documents_save_drafts
 from invoices.models import Document, DocumentLine
 from invoices.parties import parties_for_members
@@ -24,7 +24,7 @@ from members.models import Organization
 
 def pool_tag(pool: Pool) -> str:
     """The analytic tag of a pool's fee revenue in the GIE's book."""
-    return f"fees:{pool.slug}"
+    return f"{FEE_TAG_PREFIX}{pool.slug}"
 
 
 def _period_text(start: date, end: date) -> str:
@@ -50,6 +50,24 @@ def share_key(pool: Pool, start: date, end: date, organization_id: int, generati
     return f"{key}:g{generation}" if generation else key
 
 
+def _check_unchanged(run: Run) -> None:
+    """A replay of a posted run posts nothing; but if the pool would now be shared otherwise (its key, a member's
+    weight or the costs changed), saying "done" would hide it: the run must be undone first."""
+    try:
+        preview = run_preview(run.pool, run.starts_on, run.ends_on)
+        now = {line.key: line.share for line in preview.split.lines}
+    except DomainError:
+        now = {}
+    posted = dict(run.shares.values_list("organization_id", "share"))
+    if now != posted or run.key != run.pool.key or run.vat_code != run.pool.vat_code:
+        raise DomainError(
+            ErrorCode.FEES_RUN_CHANGED,
+            pool=run.pool.name_fr,
+            start=format_day(run.starts_on),
+            end=format_day(run.ends_on),
+        )
+
+
 @transaction.atomic
 def run_post(
     *,
@@ -67,6 +85,7 @@ def run_post(
     pool = Pool.objects.select_for_update().get(pk=pool.pk)
     same = Run.objects.filter(pool=pool, starts_on=starts_on, ends_on=ends_on, state=Run.State.POSTED).first()
     if same is not None:
+        _check_unchanged(same)
         return same
     clash = overlapping_runs(pool, starts_on, ends_on).first()
     if clash is not None:

@@ -212,3 +212,46 @@ def test_a_member_without_an_address_is_named_and_nothing_is_posted(fees: dict[s
         run_post(pool=accounting, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY)
     assert caught.value.message() == "Coopérative Zarbia : mention obligatoire manquante : adresse du client."
     assert Run.objects.count() == 0 and Document.objects.count() == 0
+
+
+def test_a_pool_of_debours_bills_at_cost_without_vat_and_stays_out_of_the_gies_result(fees: dict[str, Any]) -> None:
+    """The GIE paid 900.00 of transport in its members' name (Dr 3488 / Cr 5141): re-billed at cost, no VAT, equally
+    300.00 each; the GIE's book: Dr 3463·member 300.00 / Cr 3488 300.00 (nothing in classes 6 and 7); the member's:
+    Dr 6142 transport / Cr 4488·GIE. A replay finds the same 900.00 (the run's own lines never feed a pool)."""
+    f = fees
+    post(f["book"], JAN_31.replace(day=8), "transport", dr("3488", "900.00"), cr("5141", "900.00"))
+    debours = pool(
+        "debours",
+        "3488",
+        key=Key.EQUAL,
+        kind="debours",
+        vat_code="debours",
+        revenue_account="3488",
+        member_account="6142",
+    )
+    run = run_post(pool=debours, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY)
+    got = {s.organization.slug: (s.share, s.vat) for s in run.shares.select_related("organization")}
+    assert got == {slug: (D("300.00"), D("0.00")) for slug in ("coop-olive", "coop-miel", "coop-tapis")}
+    gie, miel = f["gie"], f["registered"]
+    assert balance(gie, "3488") == D("0.00")
+    assert balance(gie, "7124") == D("0.00") and balance(gie, "44551") == D("0.00")
+    assert balance(gie, "3463", miel) == D("300.00")
+    assert balance(miel, "6142") == D("300.00") and balance(miel, "34554") == D("0.00")
+    assert run_preview(debours, JAN_1, JAN_31).pool_amount.amount == D("900.00")
+    assert run_post(pool=debours, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY).pk == run.pk
+    assert_books_verify()
+
+
+def test_a_key_changed_after_posting_needs_the_undo_first(fees: dict[str, Any]) -> None:
+    f = fees
+    _january_sales(f)
+    premises = pool("locaux", "61312", key=Key.EQUAL)
+    run = run_post(pool=premises, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY)
+    premises.key = Key.SALES
+    premises.save()
+    with pytest.raises(DomainError) as caught:
+        run_post(pool=premises, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY)
+    assert caught.value.code == ErrorCode.FEES_RUN_CHANGED
+    run_undo(run=run, reason="clé votée : ventes", acting_user=f["staff"], today=TODAY)
+    redo = run_post(pool=premises, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY)
+    assert sorted(redo.shares.values_list("share", flat=True)) == [D("583.33"), D("750.00"), D("1166.67")]
