@@ -102,6 +102,7 @@ EVENT_LABELS: dict[str, Any] = {
     "ledger.period_locked": _("Période verrouillée"),
     "ledger.period_unlocked": _("Période déverrouillée"),
     "member.imported": _("Membre importé"),
+    "members.allocation_imported": _("Données de répartition importées"),
     "cooperator.erased": _("Données d'une personne effacées (à sa demande)"),
     "cooperator.personal_data_set": _("Données personnelles modifiées (année de naissance, consentement)"),
     "organization.created": _("Organisation créée"),

@@ -27,7 +27,8 @@ from gie_erp.jobs.onboarding import members_import_with_books
 from gie_erp.web.dashboard import dashboard_rows, dashboard_totals
 from gie_erp.web.portal import portal_home
 from members import selectors
-from members.imports import column_guide, cooperators_import
+from members.allocation_import import ALLOCATION_LIMITS, allocation_column_guide, allocation_values_import
+from members.imports import ColumnGuide, column_guide, cooperators_import
 from members.models import Organization, User
 from members.services import user_create, user_locked_out_record, user_update
 
@@ -262,31 +263,53 @@ def user_edit(request: HttpRequest, user_id: int | None = None) -> HttpResponse:
     return render(request, "web/user_edit.html", {"form": form, "target": target})
 
 
+#: the import page's sheets, with the name of their empty template
+IMPORT_KINDS = {"members": "cooperatives", "cooperators": "cooperateurs", "allocation": "donnees-repartition"}
+
+
+def _import_guide(kind: str) -> list[ColumnGuide]:
+    return allocation_column_guide() if kind == "allocation" else column_guide(kind)
+
+
 @role_required(Role.GIE_ADMIN, Role.GIE_ACCOUNTANT)
 @require_http_methods(["GET", "POST"])
 def member_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV/XLSX of cooperatives or cooperators; the row-by-row report is in French and Arabic."""
     kind = request.POST.get("kind") or request.GET.get("template") or "members"
-    kind = kind if kind in {"members", "cooperators"} else "members"
+    kind = kind if kind in IMPORT_KINDS else "members"
     if request.method == "GET" and request.GET.get("template"):
         # a sheet to fill in: the header row only (an example row would be imported as a real member if left in;
         # the page shows an example per column)
         return table_response(
-            filename=f"modele-{'cooperateurs' if kind == 'cooperators' else 'cooperatives'}",
+            filename=f"modele-{IMPORT_KINDS[kind]}",
             fmt=request.GET.get("format", "xlsx"),
-            headers=[column.name for column in column_guide(kind)],
+            headers=[column.name for column in _import_guide(kind)],
             rows=[],
         )
-    context: dict[str, Any] = {
-        "kind": kind,
-        "guides": [("members", column_guide("members")), ("cooperators", column_guide("cooperators"))],
-    }
+    context: dict[str, Any] = {"kind": kind, "guides": [(name, _import_guide(name)) for name in IMPORT_KINDS]}
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:
             messages.error(request, _("Choisissez un fichier CSV ou XLSX."))
             return render(request, "members/import.html", context)
         name = upload.name or ""
+        if context["kind"] == "allocation":
+            allocation = import_with_report(
+                request,
+                context,
+                lambda: allocation_values_import(
+                    filename=name, content=upload_content(upload, ALLOCATION_LIMITS), acting_user=request.user
+                ),
+            )
+            if allocation is not None:
+                text = ngettext(
+                    "%(count)d donnée de répartition importée.",
+                    "%(count)d données de répartition importées.",
+                    allocation.created + allocation.updated,
+                )
+                messages.success(request, text % {"count": allocation.created + allocation.updated})
+                return redirect("members:list")
+            return render(request, "members/import.html", context)
         if context["kind"] == "cooperators":
             result = import_with_report(
                 request,
