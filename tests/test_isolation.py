@@ -18,6 +18,8 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from gie_erp.fees.models import Key, Pool
+from gie_erp.fees.services import pool_source_add, run_post
 from gie_erp.statements.models import StatementBatch
 from invoices.models import Party
 from invoices.parties import party_for_member
@@ -76,6 +78,8 @@ POST_ONLY = {
     "sales:event_state",
     "sales:event_summarize",
     "sales:sales_terms",
+    "fees:pool_source_add",
+    "fees:pool_source_remove",
 }
 #: file downloads whose files the smoke test does not create (tests/statements covers them)
 NOT_SMOKED = {"statements:batch_file"}
@@ -206,6 +210,16 @@ def training(coop: Any, tag: str, cooperator_id: int, cat: dict[str, Any]) -> di
             "certificate_id": certificate.pk}  # fmt: skip
 
 
+def fees_world() -> dict[int, dict[str, Any]]:
+    """One pool of 100.00 a month shared equally, run for March 2026: a fee invoice and a share per cooperative (the
+    pool, its source and the run are the GIE's: the same for both sides)."""
+    pool = Pool.objects.create(slug="iso-compta", name_fr="Comptabilité", key=Key.EQUAL, fixed_monthly=Decimal(100))
+    source = pool_source_add(pool=pool, account_code="61312")
+    run = run_post(pool=pool, starts_on=date(2026, 3, 1), ends_on=date(2026, 3, 31), today=date(2026, 11, 22))
+    common = {"pool_slug": pool.slug, "source_id": source.pk, "fee_run_id": run.pk}
+    return {share.organization_id: {**common, "share_id": share.pk} for share in run.shares.all()}
+
+
 @pytest.fixture
 def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
     book_a, book_b = book_ensure(organization=coop_a), book_ensure(organization=coop_b)
@@ -222,6 +236,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
     cooperator_b = CooperatorFactory(organization=coop_b, last_name_fr="Bennis-B").pk
     cat = catalogue()
     shared = {key: value for key, value in cat.items() if not isinstance(value, models.Model)}
+    fee_shares = fees_world()
     return {
         "A": {
             "org_slug": coop_a.slug,
@@ -234,6 +249,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             **sales_a,
             **shared,
             **training(coop_a, "a", cooperator_a, cat),
+            **fee_shares[coop_a.pk],
         },
         "B": {
             "org_slug": coop_b.slug,
@@ -246,6 +262,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             **sales_b,
             **shared,
             **training(coop_b, "b", cooperator_b, cat),
+            **fee_shares[coop_b.pk],
         },
         "missing": {
             "org_slug": "no-such-coop",
@@ -276,6 +293,10 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             "enrolment_id": 999999,
             "half_day_id": 999999,
             "certificate_id": 999999,
+            "pool_slug": "no-such-pool",
+            "source_id": 999999,
+            "fee_run_id": 999999,
+            "share_id": 999999,
         },
         "coop_b": coop_b,
         "trainer_a": cat["trainer"].user,

@@ -16,13 +16,14 @@ from gie_erp.fees import keys
 from gie_erp.fees.models import Pool, PoolSource, Run, Share
 from gie_erp.fees.shares import Split, split
 from invoices.models import VatRate
-from invoices.services import vat_rate_on
+from invoices.services import EXEMPT_CODE, vat_rate_on
 from ledger.analytic import tag_reports
 from ledger.chart import account_name
 from ledger.models import Book
 from ledger.selectors import movement_centimes
 from members.models import Organization
 
+DEBOURS_CODE = "debours"  # the VAT code of a pool of débours (migration fees/0002)
 FEE_TAG_PREFIX = "fees:"  # services.pool_tag: what a run posts carries it
 REASONS = {
     "joined": _("adhésion après la période"),
@@ -171,6 +172,16 @@ def _excluded(pool: Pool, start: date, end: date) -> list[Excluded]:
     return out
 
 
+def effective_vat_code(pool: Pool) -> str:
+    """The pool's VAT code, unless the GIE itself is exempt (art. 91): then its fees carry no VAT."""
+    gie_exempt = Organization.objects.filter(
+        kind=Organization.Kind.GIE, vat_status=Organization.VatStatus.EXEMPT
+    ).exists()
+    if gie_exempt and pool.vat_code != DEBOURS_CODE:
+        return EXEMPT_CODE
+    return pool.vat_code
+
+
 def run_preview(pool: Pool, start: date, end: date) -> Preview:
     """What a run of ``pool`` over [start, end] would bill, nothing written. Refused when there is nothing to share
     or nobody to share it with."""
@@ -185,7 +196,7 @@ def run_preview(pool: Pool, start: date, end: date) -> Preview:
     excluded += [Excluded(by_id[pk], str(REASONS["zero"])) for pk, w in weights.items() if w <= 0]
     if not any(w > 0 for w in weights.values()):
         raise DomainError(ErrorCode.FEES_NO_WEIGHT)
-    rate = vat_rate_on(pool.vat_code, end)
+    rate = vat_rate_on(effective_vat_code(pool), end)
     return Preview(
         pool=pool,
         starts_on=start,

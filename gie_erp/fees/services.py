@@ -12,7 +12,8 @@ from gie_erp.core.audit import audit_record
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.i18n import format_amount, format_day
 from gie_erp.fees.models import Pool, PoolSource, Run, Share
-from gie_erp.fees.selectors import FEE_TAG_PREFIX, Preview, overlapping_runs, run_preview
+from gie_erp.fees.selectors import FEE_TAG_PREFIX, Preview, effective_vat_code, overlapping_runs, run_preview
+from gie_erp.fees.tasks import run_notices_dispatch, tasks_run_in_process
 from invoices.bulk import DraftInput, documents_save_drafts
 from invoices.models import Document, DocumentLine
 from invoices.parties import parties_for_members
@@ -38,7 +39,7 @@ def _line(pool: Pool, preview: Preview, share: Decimal) -> LineInput:
         description_ar=f"{pool.name_ar or pool.name_fr} ({period})"[:200],
         quantity=Decimal(1),
         unit_price=share,
-        vat_code=pool.vat_code,
+        vat_code=preview.vat_rate.code,
         kind=DocumentLine.Kind.SERVICE,
         account_code=pool.revenue_account,
     )
@@ -59,7 +60,7 @@ def _check_unchanged(run: Run) -> None:
     except DomainError:
         now = {}
     posted = dict(run.shares.values_list("organization_id", "share"))
-    if now != posted or run.key != run.pool.key or run.vat_code != run.pool.vat_code:
+    if now != posted or run.key != run.pool.key or run.vat_code != effective_vat_code(run.pool):
         raise DomainError(
             ErrorCode.FEES_RUN_CHANGED,
             pool=run.pool.name_fr,
@@ -111,7 +112,7 @@ def run_post(
         ends_on=ends_on,
         issued_on=issued_on,
         key=pool.key,
-        vat_code=pool.vat_code,
+        vat_code=preview.vat_rate.code,
         costs=amount.costs,
         recovered=amount.recovered,
         fixed=amount.fixed,
@@ -154,6 +155,8 @@ def run_post(
         )
         for (organization, line), document in zip(lines, validated, strict=True)
     )
+    if not tasks_run_in_process():  # workers render the notices afterwards; embedded, each when first opened
+        transaction.on_commit(lambda: run_notices_dispatch(run.pk))
     audit_record(
         actor=acting_user,
         event="fees.run_posted",

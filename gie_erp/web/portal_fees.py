@@ -1,5 +1,109 @@
-"""The portal's fees: a cooperative's fee invoices and notices (its own only)."""
+"""The portal's fees: a cooperative's fee shares (its own only), by year, on a phone and often in Arabic: the pool's
+drawing and name, the period, the amount due, whether the invoice is paid (as ``invoices`` says), and links to the
+fee notice (PDF) and to the invoice (PDF). Another cooperative's share answers 404 like a missing one."""
 
-from django.urls import path  # noqa: F401
+from dataclasses import dataclass
+from itertools import groupby
+from typing import Any
 
-urlpatterns: list = []
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+from django.views.decorators.http import require_GET
+
+from gie_erp.core import pictograms
+from gie_erp.core.access import role_required
+from gie_erp.core.exports import content_disposition
+from gie_erp.core.roles import Role
+from gie_erp.fees.models import Share
+from gie_erp.fees.pdf_notice import notice_pdf
+from gie_erp.fees.rendering import notice_read
+from gie_erp.fees.selectors import share_qs_visible
+from members import selectors as member_selectors
+from members.models import Organization
+
+#: the newest shares shown (a cooperative gets a few a month; older ones stay on its invoices)
+SHOWN = 200
+DEFAULT_PICTOGRAM = "building"
+
+
+def _arabic() -> bool:
+    return (translation.get_language() or "")[:2] == "ar"
+
+
+def pool_drawing(name: str) -> SafeString:
+    """The pool's drawing inline (a name of ``gie_erp.core.pictograms``), else the building."""
+    chosen = name if name in pictograms.SOURCES else DEFAULT_PICTOGRAM
+    return mark_safe(pictograms.SOURCES[chosen])  # noqa: S308 - our own SVG sources, chosen by name
+
+
+@dataclass(frozen=True, slots=True)
+class FeeLine:
+    """One share as the portal lists it."""
+
+    share: Share
+    pool_name: str
+    pictogram: SafeString
+    state: str  # paid, partly_paid, unpaid, credited (its run undone)
+
+    @property
+    def due(self) -> Any:
+        return self.share.total
+
+
+def fee_line(share: Share) -> FeeLine:
+    pool, document = share.run.pool, share.document
+    if share.credit_note_id is not None:
+        state = "credited"
+    else:
+        state = document.payment_state if document is not None else "unpaid"
+    name = pool.name_ar if _arabic() and pool.name_ar else pool.name_fr
+    return FeeLine(share=share, pool_name=name, pictogram=pool_drawing(pool.pictogram), state=state or "unpaid")
+
+
+def _organization(request: HttpRequest) -> Organization:
+    user: Any = request.user
+    if not user.organization_id:
+        raise Http404
+    return member_selectors.organization_get(user=user, slug=user.organization.slug)
+
+
+@role_required(Role.COOP_REPRESENTATIVE)
+@require_GET
+def portal_fees(request: HttpRequest) -> HttpResponse:
+    """The cooperative's fee shares, newest first, grouped by year."""
+    org = _organization(request)
+    shares = (
+        share_qs_visible(user=request.user)
+        .filter(organization=org)
+        .order_by("-run__starts_on", "run__pool__name_fr", "-pk")[:SHOWN]
+    )
+    lines = [fee_line(share) for share in shares]
+    years = [(year, list(group)) for year, group in groupby(lines, key=lambda line: line.share.run.starts_on.year)]
+    return render(request, "web/portal_fees.html", {"org": org, "years": years})
+
+
+@role_required(Role.COOP_REPRESENTATIVE)
+@require_GET
+def portal_fee_notice(request: HttpRequest, share_id: int) -> HttpResponse:
+    """The share's fee notice: the file rendered after posting, else rendered now in the page's language."""
+    org = _organization(request)
+    share = share_qs_visible(user=request.user).filter(organization=org, pk=share_id).first()
+    if share is None:
+        raise Http404
+    content = notice_read(share)
+    if content is None:
+        content = notice_pdf(share, printed_on=timezone.localdate(), language="ar" if _arabic() else "fr")
+    response = HttpResponse(content, content_type="application/pdf")
+    run = share.run
+    name = f"quote-part-{run.pool.slug}-{run.starts_on:%Y-%m}-{org.slug}.pdf"
+    response["Content-Disposition"] = content_disposition(name, inline=True)
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("portal/fees/", portal_fees, name="portal_fees"),
+    path("portal/fees/<int:share_id>/notice/", portal_fee_notice, name="portal_fee_notice"),
+]

@@ -211,7 +211,8 @@ def test_a_member_without_an_address_is_named_and_nothing_is_posted(fees: dict[s
     with pytest.raises(DomainError) as caught:
         run_post(pool=accounting, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY)
     assert caught.value.message() == "Coopérative Zarbia : mention obligatoire manquante : adresse du client."
-    assert Run.objects.count() == 0 and Document.objects.count() == 0
+    assert Run.objects.count() == 0
+    assert Document.objects.count() == 0
 
 
 def test_a_pool_of_debours_bills_at_cost_without_vat_and_stays_out_of_the_gies_result(fees: dict[str, Any]) -> None:
@@ -234,9 +235,11 @@ def test_a_pool_of_debours_bills_at_cost_without_vat_and_stays_out_of_the_gies_r
     assert got == {slug: (D("300.00"), D("0.00")) for slug in ("coop-olive", "coop-miel", "coop-tapis")}
     gie, miel = f["gie"], f["registered"]
     assert balance(gie, "3488") == D("0.00")
-    assert balance(gie, "7124") == D("0.00") and balance(gie, "44551") == D("0.00")
+    assert balance(gie, "7124") == D("0.00")
+    assert balance(gie, "44551") == D("0.00")
     assert balance(gie, "3463", miel) == D("300.00")
-    assert balance(miel, "6142") == D("300.00") and balance(miel, "34554") == D("0.00")
+    assert balance(miel, "6142") == D("300.00")
+    assert balance(miel, "34554") == D("0.00")
     assert run_preview(debours, JAN_1, JAN_31).pool_amount.amount == D("900.00")
     assert run_post(pool=debours, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY).pk == run.pk
     assert_books_verify()
@@ -255,3 +258,19 @@ def test_a_key_changed_after_posting_needs_the_undo_first(fees: dict[str, Any]) 
     run_undo(run=run, reason="clé votée : ventes", acting_user=f["staff"], today=TODAY)
     redo = run_post(pool=premises, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY)
     assert sorted(redo.shares.values_list("share", flat=True)) == [D("583.33"), D("750.00"), D("1166.67")]
+
+
+def test_an_exempt_gie_bills_its_fees_without_vat(fees: dict[str, Any]) -> None:
+    """Regression: a GIE exempt under art. 91 could not run a pool at 20 % (its invoices refuse VAT lines)."""
+    f = fees
+    Organization.objects.filter(pk=f["gie"].pk).update(vat_status=Organization.VatStatus.EXEMPT)
+    accounting = pool("compta", key=Key.EQUAL, fixed_monthly=D("300.00"))
+    preview = run_preview(accounting, JAN_1, JAN_31)
+    assert preview.vat_rate.code == "exonere-91"
+    assert preview.split.total == D("300.00")
+    run = run_post(pool=accounting, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY)
+    assert run.vat_code == "exonere-91"
+    assert sorted((s.share, s.vat) for s in run.shares.all()) == [(D("100.00"), D("0.00"))] * 3
+    assert balance(f["gie"], "44551") == D("0.00")
+    assert balance(f["gie"], "7124") == D("-300.00")
+    assert run_post(pool=accounting, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY).pk == run.pk

@@ -1,0 +1,103 @@
+"""The portal's fees: a representative sees its cooperative's shares by year (pool, period, amount due, paid or not
+as its invoice says), opens the fee notice and the invoice; another cooperative's share is a 404 like a missing one.
+
+Figures: the 10,000.00 equal pool of January 2026 (olive 4,000.01, miel 4,000.00 TTC); miel pays its invoice."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from gie_erp.fees.models import Key, Run, Share
+from gie_erp.fees.services import run_post, run_undo
+from invoices.parties import party_for_member
+from invoices.payments import payment_record
+from tests.factories.members import RepresentativeFactory
+from tests.fees.conftest import JAN_1, JAN_31, TODAY, D, pool
+from tests.fees.test_notice import text_of
+
+
+def amt(text: str) -> str:
+    return text.replace(" ", "\u202f")
+
+
+@pytest.fixture
+def billed(fees: dict[str, Any]) -> Run:
+    accounting = pool("compta", key=Key.EQUAL, fixed_monthly=D("10000.00"), pictogram="receipt")
+    accounting.name_ar = "مصلحة المحاسبة"
+    accounting.save()
+    return run_post(pool=accounting, starts_on=JAN_1, ends_on=JAN_31, acting_user=fees["staff"], today=TODAY)
+
+
+def login(client: Client, organization: Any, language: str = "fr") -> Client:
+    client.force_login(RepresentativeFactory(username=f"rep-{organization.slug}", organization=organization))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
+def share(run: Run, organization: Any) -> Share:
+    return run.shares.select_related("document").get(organization=organization)
+
+
+def test_a_representative_sees_its_shares_paid_or_not(client: Client, fees: dict[str, Any], billed: Run) -> None:
+    f = fees
+    miel = share(billed, f["registered"])
+    assert miel.document is not None
+    payment_record(
+        payer=party_for_member(organization=f["registered"]),
+        collected_by=f["gie"],
+        received_on=date(2026, 2, 4),
+        method="transfer",
+        amount=D("4000.00"),
+        idempotency_key="fee-paid",
+        documents=[miel.document],
+        today=TODAY,
+    )
+    body = login(client, f["registered"]).get("/portal/fees/").content.decode()
+    assert "2026" in body
+    assert "Pool compta" in body
+    assert amt("4 000,00") in body
+    assert 'class="state paid"' in body
+    assert "Payée" in body
+    assert f"/portal/fees/{miel.pk}/notice/" in body
+    assert f"/invoices/documents/{miel.document.pk}/pdf/" in body
+    olive = share(billed, f["exempt"])
+    assert f"/portal/fees/{olive.pk}/notice/" not in body
+    assert amt("4 000,01") not in body
+
+
+def test_in_arabic_an_unpaid_then_credited_share(client: Client, fees: dict[str, Any], billed: Run) -> None:
+    f = fees
+    client = login(client, f["exempt"], "ar")
+    body = client.get("/portal/fees/").content.decode()
+    assert "مصلحة المحاسبة" in body
+    assert amt("4 000,01") in body
+    assert 'class="state unpaid"' in body
+    run_undo(run=billed, reason="erreur de clé", acting_user=f["staff"], today=TODAY)
+    assert 'class="state credited"' in client.get("/portal/fees/").content.decode()
+
+
+def test_the_notice_pdf_and_another_cooperatives_share_is_a_404(
+    client: Client, fees: dict[str, Any], billed: Run
+) -> None:
+    f = fees
+    client = login(client, f["exempt"])
+    olive, miel = share(billed, f["exempt"]), share(billed, f["registered"])
+    response = client.get(f"/portal/fees/{olive.pk}/notice/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="quote-part-compta-2026-01-coop-olive.pdf"' in response["Content-Disposition"]
+    _reader, text = text_of(response.content)
+    assert "4 000,01" in text
+    assert "Coopérative Zitouna" in text
+    assert client.get(f"/portal/fees/{miel.pk}/notice/").status_code == 404
+    assert client.get("/portal/fees/999999/notice/").status_code == 404
+    assert client.get(f"/invoices/documents/{miel.document_id}/pdf/").status_code == 404
+    assert client.get("/portal/fees/").status_code == 200
+
+
+def test_staff_are_not_served_the_portal(client: Client, fees: dict[str, Any], billed: Run) -> None:
+    client.force_login(fees["staff"])
+    assert client.get("/portal/fees/").status_code == 403
