@@ -381,10 +381,10 @@ def documents_validate(
                 )
             )
         entry_drafts += postings.document_drafts(document, lines, books, vat_from_transit=from_transit)
-    if len(drafts) == 1:  # one UPDATE by key beats bulk_update's CASE for a single document
+    if len(drafts) == 1:
         drafts[0].save(update_fields=FROZEN_AT_VALIDATION)
     else:
-        Document.objects.bulk_update(drafts, FROZEN_AT_VALIDATION)
+        _save_frozen(drafts)
     DocumentTax.objects.bulk_create(taxes)
     journal_entries_post(drafts=entry_drafts, acting_user=acting_user, today=today)
     audit_record_many(
@@ -393,6 +393,22 @@ def documents_validate(
         items=((d, d.issuer_id, {"number": d.number, "total": str(d.total_gross)}) for d in drafts),
     )
     return _in_order(documents, document_ids)
+
+
+def _save_frozen(documents: list[Document]) -> None:
+    """What validation froze, written by one UPDATE per document sent together (``executemany``: pipelined on
+    PostgreSQL). Django's ``bulk_update`` builds a CASE of one branch per document and column: 8 s of Python for
+    a fee run's 1,631 invoices."""
+    fields: list[Any] = [Document._meta.get_field(name) for name in FROZEN_AT_VALIDATION]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    # names from the model's own metadata, values as parameters
+    sql = f"UPDATE {quote(Document._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"  # noqa: S608
+    rows = [
+        [field.get_db_prep_save(getattr(d, field.attname), connection) for field in fields] + [d.pk] for d in documents
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 def _in_order(documents: list[Document], ids: Sequence[int]) -> list[Document]:

@@ -488,7 +488,9 @@ def _post(
             raise _Replay(_one_per_draft(results, drafts))
         return _one_per_draft(results, drafts)
 
-    contexts = book_contexts({drafts[index].book_id for index in fresh})
+    contexts = book_contexts(
+        {drafts[index].book_id for index in fresh}, codes={ln.account_code for i in fresh for ln in drafts[i].lines}
+    )
 
     # partners must be organizations of the group; locks must not cover any date
     partner_ids = {ln.partner_id for i in fresh for ln in drafts[i].lines if ln.partner_id}

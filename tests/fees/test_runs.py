@@ -60,8 +60,12 @@ def test_a_pool_split_by_sales_gives_the_issues_figures(fees: dict[str, Any]) ->
         "coop-miel": (D("750.00"), D("150.00"), D("900.00")),
         "coop-tapis": (D("1166.67"), D("233.33"), D("1400.00")),
     }
-    for document in docs.values():
-        assert document.status == Document.Status.VALIDATED
+    for slug, document in docs.items():
+        stored = Document.objects.get(pk=document.pk)  # written in bulk: read back what the database holds
+        assert stored.customer_snapshot["code"] == slug
+        assert stored.number.startswith("FA-2026-")
+        assert stored.validated_at is not None
+        assert stored.status == Document.Status.VALIDATED
         assert document.origin == Document.Origin.FEE_RUN
         assert document.issued_on == JAN_31
     gie = f["gie"]

@@ -25,7 +25,12 @@ def test_bulk_drafts_equal_drafts_made_one_by_one_and_a_replay_returns_them(worl
     parties = parties_for_members(organizations=[olive, miel])
     assert {p.code for p in parties.values()} == {"coop-olive", "coop-miel"}
     assert parties[olive.pk] == party_for_member(organization=olive)  # the same party, not a second one
-    common = {"note": "n", "origin": Document.Origin.FEE_RUN, "analytic_tag": "fees:x", "expense_account": "6136"}
+    common: dict[str, Any] = {
+        "note": "n",
+        "origin": Document.Origin.FEE_RUN,
+        "analytic_tag": "fees:x",
+        "expense_account": "6136",
+    }
     lines = [line("Quote-part", "1", "3333.34", "normal-20", account_code="7124")]
     bulk = documents_save_drafts(
         issuer=gie,
