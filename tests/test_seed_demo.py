@@ -21,6 +21,9 @@ from gie_erp.demo import data, sales_data
 from gie_erp.demo.ledger_year import DEMO_TODAY
 from gie_erp.demo.sales_plan import past_fair_plan
 from gie_erp.demo.seed import DEFAULT_SEED, seed_demo
+from gie_erp.fees.models import Run, Share, ZeroResult
+from gie_erp.fees.selectors import run_preview
+from gie_erp.fees.zero_result import zero_result_preview
 from invoices.models import Allocation, Bundle, Document, DocumentTax, Payment
 from ledger import accounts
 from ledger.models import Book, Entry
@@ -78,10 +81,17 @@ def test_seed_is_complete_deterministic_and_idempotent(client: Any) -> None:
     second = seed_demo()
     assert (second.organizations_created, second.cooperators_created, second.users_created) == (0, 0, 0)
     assert first.entries_posted > 900
-    # 83 invoices and credit notes, 78 payments; the past fair adds one commission invoice per member (6) and the
-    # compensation that nets it (6); the three past training sessions bill 13 invoices (one per member and
-    # session), paid by 6 transfers
-    assert (first.parties_created, first.documents_created, first.payments_created) == (4, 83 + 6 + 13, 78 + 6 + 6)
+    # the invoicing year: 65 invoices and credit notes, 60 payments; the past fair adds one commission invoice per
+    # member (6) and the compensation that nets it (6); the three past training sessions bill 13 invoices (one per
+    # member and session), paid by 6 transfers; the 22 fee runs bill 117 fee invoices (accounting 10 months × 6;
+    # commercial 45: 4, 4, 4, 5, 4, 4, 4, 4, 6, 6 members with sales in the month; fairs 6; training 6), paid by
+    # 6 members × 3 quarters (October's are due in November)
+    assert (first.parties_created, first.documents_created, first.payments_created) == (
+        4,
+        65 + 6 + 13 + 117,
+        60 + 6 + 6 + 18,
+    )
+    assert first.fee_runs == second.fee_runs == 10 + 10 + 1 + 1  # seeding again finds the same runs, unchanged
     assert second.entries_posted == 0  # the same drafts under the same keys: nothing new to post
     assert (second.parties_created, second.documents_created, second.payments_created) == (0, 0, 0)
     assert sales_snapshot() == sales  # the same tickets (duplicates), no new run, settlement, deposit or product
@@ -118,6 +128,7 @@ def exact_balance(book: Book, code: str, end: date) -> Decimal:
 
 
 GIE_CASH_CEILING = Decimal("10000.00")  # a GIE banks its takings: only petty cash stays in the box
+GIE_GRANT = Decimal("60000.00")  # the INDH grant of April: the GIE's only income no pool takes
 
 
 class DemoYearTests(TestCase):
@@ -166,7 +177,8 @@ class DemoYearTests(TestCase):
         call_command("ledger_verify")
 
     def test_the_gie_books_are_plausible(self) -> None:
-        """Positive bank at every month end, small cash, non-negative equity, a result about zero, nothing left owed."""
+        """Positive bank at every month end, small cash, non-negative equity, every cost recharged (the result is the
+        INDH grant), nothing left owed but October's fees."""
         book = Book.objects.get(organization__kind=Organization.Kind.GIE)
         end = date(2026, 10, 31)
         assert account_balance(book=book, code=accounts.BANK, end=end) > 0
@@ -178,12 +190,15 @@ class DemoYearTests(TestCase):
         balances = signed_balances(book_ids=[book.pk], start=None, end=end)
         equity = build_bilan(balances).passif[0].lines[0].net  # capitaux propres, the year's result included
         assert equity >= 0
-        costs = sum(amount for code, amount in balances.items() if code.startswith("6"))
-        result = -sum(amount for code, amount in balances.items() if code[0] in "67")
-        assert abs(result) <= costs // 10  # fees recharged to the members: about break-even
-        # the members were paid their fair takings and what the GIE collected for them, and paid their fees
-        for code in (accounts.PARTNER_CURRENT_CREDIT, accounts.PARTNER_CURRENT_DEBIT):
-            assert account_balance(book=book, code=code, end=end) == Decimal("0.00"), code
+        result = -from_centimes(sum(amount for code, amount in balances.items() if code[0] in "67"))
+        assert result == GIE_GRANT  # every cost is in a pool billed net of its recoveries: the grant is left
+        # the members were paid their fair takings and what the GIE collected for them, and paid their fees but
+        # October's (24 invoices of 31 October: accounting, commercial, fairs and training; due on 15 November)
+        assert account_balance(book=book, code=accounts.PARTNER_CURRENT_CREDIT, end=end) == Decimal("0.00")
+        october = Document.objects.filter(origin=Document.Origin.FEE_RUN, issued_on=end)
+        assert october.count() == 24
+        owed = account_balance(book=book, code=accounts.PARTNER_CURRENT_DEBIT, end=end)
+        assert owed == sum((d.balance_due for d in october), Decimal("0.00")) == Decimal("11691.84")
         # cash-basis VAT: the third quarter's return (20 October) cleared 4455; what is left there is the VAT of the
         # money in since 1 October (due with the fourth quarter's return). 44551 holds the VAT of what is not in yet:
         # the unpaid parts (DocumentTax.vat_in_transit) and the cheque received but not cashed (its allocation counts
@@ -200,9 +215,47 @@ class DemoYearTests(TestCase):
                 in_october += vat
         unpaid = sum((tax.vat_in_transit for tax in DocumentTax.objects.filter(document__issuer=gie)), Decimal("0.00"))
         assert in_october > 0
-        assert waiting > 0  # the third quarter's fee of the cheese cooperative, paid by a cheque on 27 October
+        assert waiting > 0  # the third quarter's fees of the cheese cooperative, paid by a cheque on 27 October
         assert exact_balance(book, accounts.VAT_COLLECTED, end) == -in_october
         assert exact_balance(book, accounts.VAT_COLLECTED_TRANSIT, end) == -(unpaid + waiting)
+
+    def test_the_gie_recharges_its_costs_by_fee_runs(self) -> None:
+        """Fairs, September–October: stands 5,130.10 + banners 1,765.69 + transport 2,366.03 + per diem 3,000.00 +
+        the cushion the GIE paid 180.00 = 12,441.82, less the commissions 10,230.00 = 2,211.82, by sales. Training:
+        costs 3,930.00 + 3,300.00 + 2,790.00 = 10,020.00, less fees 6,180.00 and subsidies 3,720.00 = 120.00, by
+        cooperators 32/18/27/38/15/24 of 154: exact 24.935, 14.026, 21.039, 29.610, 11.688, 18.701; rounded down
+        119.97, the 3 centimes to the largest remainders (couscous .0090, pottery .0083, honey .0060)."""
+        runs = Run.objects.select_related("pool").order_by("pool__slug", "starts_on")
+        assert {(r.pool.slug, r.pool.key) for r in runs} == {
+            ("comptabilite", "usage"), ("service-commercial", "sales"), ("foires", "sales"),
+            ("formation", "cooperators"),
+        }  # fmt: skip
+        fairs, training = runs.get(pool__slug="foires"), runs.get(pool__slug="formation")
+        assert (fairs.starts_on, fairs.ends_on) == (date(2026, 9, 1), date(2026, 10, 31)) == (
+            training.starts_on, training.ends_on,
+        )  # fmt: skip
+        assert (fairs.costs, fairs.recovered, fairs.amount) == (D("12441.82"), D("10230.00"), D("2211.82"))
+        assert (training.costs, training.recovered, training.amount) == (D("10020.00"), D("9900.00"), D("120.00"))
+        shares = dict(training.shares.values_list("organization__slug", "share"))
+        assert shares == {
+            "coop-zitoun-chefchaouen": D("24.93"), "coop-nahl-rif": D("14.03"),
+            "coop-nissae-ghafsai-couscous": D("21.04"), "coop-tissage-akhmas": D("29.61"),
+            "coop-fekhar-oued-laou": D("11.69"), "coop-jben-beni-arous": D("18.70"),
+        }  # fmt: skip
+        for run in runs:  # what was posted is what a preview shows today (the seed's order keeps the keys' data)
+            assert sum(s.share for s in run.shares.all()) == run.amount, run
+            preview = run_preview(run.pool, run.starts_on, run.ends_on)
+            assert {line.key: line.share for line in preview.split.lines} == dict(
+                run.shares.values_list("organization_id", "share")
+            ), run
+        # the year's surplus, the grant, would go back by the fees charged; the demo's year is open: not posted
+        zero = zero_result_preview(2026)
+        assert zero.result == GIE_GRANT == sum((line.share for line in zero.split.lines), D("0.00"))
+        charged = Share.objects.values("organization_id").annotate(net=Sum("share"))
+        assert {line.key: line.weight for line in zero.split.lines} == {
+            row["organization_id"]: row["net"] for row in charged
+        }
+        assert not ZeroResult.objects.exists()
 
     def test_every_member_has_its_legal_ids_and_one_is_vat_registered(self) -> None:
         for org in Organization.objects.all():
@@ -249,10 +302,12 @@ class DemoYearTests(TestCase):
             assert [d.number for d in numbered] == [f"{prefix}-2026-{n:05d}" for n in range(1, len(numbered) + 1)]
             assert [d.issued_on for d in numbered] == sorted(d.issued_on for d in numbered)  # numbers follow dates
         to_members = documents.filter(issuer=gie, customer__organization__isnull=False, origin=Document.Origin.FEE_RUN)
-        assert to_members.count() == 18  # 6 members × 3 quarters
-        assert {line.description.split(" — ")[0] for d in to_members for line in d.lines.all()} >= {
-            "Tenue de la comptabilité",
-            "Frais de stand",
+        assert to_members.count() == 117  # the fee runs (see test_seed_is_complete_deterministic_and_idempotent)
+        assert {line.description.split(" (")[0] for d in to_members for line in d.lines.all()} == {
+            "Quote-part Tenue de la comptabilité",
+            "Quote-part Service commercial",
+            "Quote-part Foires et salons",
+            "Quote-part Formation",
         }
         # no hand-written entry does what a document does: customers' receivables, the GIE's services
         for book in Book.objects.all():

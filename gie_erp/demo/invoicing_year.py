@@ -1,10 +1,7 @@
 """The demo year's invoicing (January–October 2026), made through ``invoices.services`` only: the services number,
 freeze and post every document and payment; nothing here writes a ledger line.
 
-- **The GIE invoices its members** each quarter end (origin "quote-part des services"): the keeping of their books
-  (a fixed monthly fee), their share of the fair's stand rental and of the other shared costs (``FeeShare``). They
-  pay by transfer the 15th of the next month; one pays the second quarter by a cheque cashed four days later, one
-  the third quarter by a cheque not yet cashed on the demo's today.
+- **The GIE's fees to its members** are not here: the fee runs of the cost pools make them (``fees``).
 - **Members invoice the customers** (mandate: the GIE invoices in their name and collects on its account): each
   cooperative one invoice a month to the hotel, the fine-food shop or the riad, paid by transfer ``pays_after_days``
   after the invoice (unpaid if that is after the demo's today). The VAT-registered cooperative charges 10 % on honey
@@ -27,7 +24,7 @@ from typing import Any
 
 from gie_erp.core.money import ZERO, to_mad
 from gie_erp.demo import data
-from gie_erp.demo.ledger_year import ACCOUNTING_FEE_MONTHLY, DEMO_TODAY, DEMO_YEAR, LAST_MONTH, FeeShare, quarter_of
+from gie_erp.demo.ledger_year import DEMO_TODAY, DEMO_YEAR, LAST_MONTH
 from invoices.models import Document, Party, Payment
 from invoices.payments import payment_cheque_cash, payment_record
 from invoices.services import (
@@ -39,10 +36,6 @@ from invoices.services import (
     document_validate,
 )
 from members.models import Organization
-
-SERVICE = "service"
-MONTHS_FR = {3: "mars", 6: "juin", 9: "septembre"}
-MONTHS_AR = {3: "مارس", 6: "يونيو", 9: "شتنبر"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,48 +112,6 @@ def _line(description: str, description_ar: str, quantity: int | str, price: str
 def _product(slug: str, index: int, quantity: int) -> LineInput:
     description, description_ar, unit, price, vat_code = data.CATALOG[slug][index]
     return _line(description, description_ar, quantity, price, unit=unit, vat_code=vat_code)
-
-
-def _fee_sales(
-    gie: Organization, member_parties: Mapping[str, Party], fees: Mapping[str, Mapping[int, FeeShare]]
-) -> list[Event]:
-    """The quarterly invoice to each member and its payment."""
-    events: list[Event] = []
-    for slug, party in member_parties.items():
-        for quarter_end, share in fees[slug].items():
-            quarter = quarter_of(quarter_end)
-            issued_on = date(DEMO_YEAR, quarter_end + 1, 1) - timedelta(days=1)
-            lines = [
-                _line(f"Tenue de la comptabilité — T{quarter} {DEMO_YEAR}", f"مسك المحاسبة — الفصل {quarter} {DEMO_YEAR}",
-                      3, ACCOUNTING_FEE_MONTHLY, unit="mois", kind=SERVICE),
-            ]  # fmt: skip
-            if share.stand:
-                month = MONTHS_FR[quarter_end]
-                lines.append(
-                    _line(f"Frais de stand — foire de {month} {DEMO_YEAR}",
-                          f"مصاريف الرواق — معرض {MONTHS_AR[quarter_end]} {DEMO_YEAR}", 1, share.stand,
-                          unit="forfait", kind=SERVICE)
-                )  # fmt: skip
-            if share.shared:
-                lines.append(
-                    _line(f"Quote-part des frais communs — T{quarter} {DEMO_YEAR}",
-                          f"حصة المصاريف المشتركة — الفصل {quarter} {DEMO_YEAR}", 1, share.shared,
-                          unit="forfait", kind=SERVICE)
-                )  # fmt: skip
-            key = f"demo:fee:{slug}:{DEMO_YEAR}-T{quarter}"
-            events.append(
-                Sale(key, gie, party, issued_on, tuple(lines), Document.Origin.FEE_RUN, f"QP-{DEMO_YEAR}-T{quarter}")
-            )
-            paid_on = date(DEMO_YEAR, quarter_end + 1, 15)
-            receipt = Receipt(f"{key}:payment", party, gie, paid_on, Payment.Method.TRANSFER, (key,))
-            if quarter == 2 and slug == "coop-fekhar-oued-laou":
-                receipt = Receipt(f"{key}:payment", party, gie, date(DEMO_YEAR, 7, 10), Payment.Method.CHEQUE, (key,),
-                                  reference="CHQ 0471253", cashed_on=date(DEMO_YEAR, 7, 14))  # fmt: skip
-            if quarter == 3 and slug == "coop-jben-beni-arous":  # received, not yet cashed on the demo's today
-                receipt = Receipt(f"{key}:payment", party, gie, date(DEMO_YEAR, 10, 27), Payment.Method.CHEQUE, (key,),
-                                  reference="CHQ 2210874")  # fmt: skip
-            events.append(receipt)
-    return events
 
 
 def _monthly_lines(slug: str, rng: random.Random) -> tuple[LineInput, ...]:
@@ -250,15 +201,12 @@ def invoicing_plan(
     *,
     gie: Organization,
     members: Sequence[Organization],
-    member_parties: Mapping[str, Party],
     customers: Mapping[str, Party],
-    fees: Mapping[str, Mapping[int, FeeShare]],
     seed: int,
 ) -> list[Event]:
     """Every invoicing event of the demo year, in date order (documents, then credit notes, then payments)."""
     by_slug = {member.slug: member for member in members}
     events = [
-        *_fee_sales(gie, member_parties, fees),
         *_mandate_sales(gie, members, customers, seed),
         *_notable_sales(gie, by_slug, customers),
     ]
@@ -298,7 +246,7 @@ def invoicing_run(*, events: Sequence[Event]) -> InvoicingReport:
             )
             documents[event.key] = document_validate(document_id=draft.pk, today=DEMO_TODAY)
         else:
-            report.payments[event.key] = _receipt_run(event, documents)
+            report.payments[event.key] = receipt_record(event, documents)
     return report
 
 
@@ -315,7 +263,8 @@ def _order_run(order: Order) -> dict[str, Document]:
     return {f"{order.key}:{document.issuer.slug}": document for document in validated}
 
 
-def _receipt_run(receipt: Receipt, documents: Mapping[str, Document]) -> Payment:
+def receipt_record(receipt: Receipt, documents: Mapping[str, Document]) -> Payment:
+    """Record a receipt once (``documents``: by demo key); a replay returns the first payment, its cheque cashed."""
     done = Payment.objects.filter(collected_by=receipt.collected_by, idempotency_key=receipt.key).first()
     if done is not None:  # a second seed: the amount owed is now 0, the first payment stands
         if receipt.cashed_on is not None and done.cashed_on is None:

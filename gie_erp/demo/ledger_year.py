@@ -9,23 +9,21 @@ The figures are meant to look like a real GIE of small cooperatives:
   retained result, keeps a small petty cash (topped up from the bank each quarter) and pays its rent, staff,
   telephone, and September's regional fair (stands, banners, transport, its seller's per diem) from the bank.
 - **The fair is not here.** Its tickets, their summaries in both books, the commission invoices and the settlements
-  are made by the sales services (``sales_year``), as the GIE's own till would; ``fair_commissions`` (the
-  commissions the fair earns, known from the demo's plan of tickets) only enter the GIE's recharged costs below.
-- **The GIE's result is about zero, its equity positive.** Each quarter it invoices its members (documents, see
-  ``invoicing_year``) a fixed accounting fee, their share of the fair's stand rental and the costs that its fair
-  commissions, the accounting fees and a quarter of the year's INDH grant do not cover, split by number of
-  cooperators with the largest-remainder ``allocate``; October's costs wait for the fourth quarter.
+  are made by the sales services (``sales_year``), as the GIE's own till would.
+- **The GIE recharges its costs.** Every expense account here feeds one of the demo's cost pools (``fees``), billed
+  to the members by the fee runs: the GIE's result is then the year's INDH grant, a surplus that the year-end zero
+  result gives back to the members.
 - **Cooperatives** sell in cash at their shop (tickets, no invoice), buy on credit, pay wages and bank their cash at
   month end (keeping a float). One of them (``vat_registered``) charges and recovers VAT; the others are exempt.
 """
 
 import random
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
-from gie_erp.core.money import ZERO, allocate, to_mad
+from gie_erp.core.money import ZERO, to_mad
 from ledger import accounts as acc
 from ledger.models import Book, Journal
 from ledger.posting import EntryDraft, JournalLine
@@ -42,7 +40,6 @@ GIE_OPENING_CASH = Decimal("1200.00")
 GIE_CASH_TOP_UP = Decimal("800.00")
 COOP_CASH_FLOAT = Decimal("1500.00")  # cooperatives bank their cash above this at month end
 SELLER_PER_DIEM = Decimal("300.00")  # the GIE's seller at the fair, per day
-ACCOUNTING_FEE_MONTHLY = Decimal("100.00")  # the GIE keeps each member's books: invoiced per quarter
 
 RETAINED_EARNINGS = "1161"  # report à nouveau (solde créditeur)
 EQUIPMENT = "2332"
@@ -62,7 +59,6 @@ class DemoMember:
 
     book: Book
     slug: str
-    cooperators: int  # the allocation key of the GIE's recharged costs
     capital_share: Decimal  # its contribution to the GIE
     vat_registered: bool
 
@@ -111,48 +107,14 @@ class _Drafts:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class FeeShare:
-    """One member's part of a quarter's recharge (before VAT): the fair's stand rental, the other shared costs."""
-
-    stand: Decimal
-    shared: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class DemoYear:
-    """The hand-written drafts, and each member's fee shares per quarter end (for the GIE's invoices)."""
-
-    drafts: list[EntryDraft]
-    fees: dict[str, dict[int, FeeShare]]
-
-
-def _sum_lines(drafts: Iterable[EntryDraft], *, code_prefix: str, side: str, months: Sequence[int]) -> Decimal:
-    """Debits (side="debit") or credits of the accounts starting with code_prefix, over these months of the year."""
-    return sum(
-        (
-            getattr(line, side)
-            for draft in drafts
-            if draft.posted_on.month in months
-            for line in draft.lines
-            if line.account_code.startswith(code_prefix)
-        ),
-        ZERO,
-    )
-
-
-def demo_year_drafts(
-    *, gie_book: Book, members: Sequence[DemoMember], seed: int, fair_commissions: Mapping[int, Decimal]
-) -> DemoYear:
-    """Every hand-written draft of the demo year: the GIE's own year and each member's; and the fee shares the GIE
-    invoices each quarter (``fair_commissions``: the GIE's fair commissions before VAT, by month of the fair)."""
+def demo_year_drafts(*, gie_book: Book, members: Sequence[DemoMember], seed: int) -> list[EntryDraft]:
+    """Every hand-written draft of the demo year: the GIE's own year and each member's."""
     gie = _Drafts(gie_book, "gie")
     _gie_own_year(gie, seed, capital=sum((m.capital_share for m in members), ZERO))
-    fees = _recharged_fees(gie.items, members, fair_commissions)
     drafts: list[EntryDraft] = []
     for member in members:
         drafts += _cooperative_year(member, seed)
-    return DemoYear(drafts=[*gie.items, *drafts], fees=fees)
+    return [*gie.items, *drafts]
 
 
 def _gie_own_year(gie: _Drafts, seed: int, *, capital: Decimal) -> None:
@@ -198,30 +160,9 @@ def _gie_own_year(gie: _Drafts, seed: int, *, capital: Decimal) -> None:
                     _line(acc.BANK, debit=GIE_GRANT), _line(acc.OPERATING_SUBSIDIES, credit=GIE_GRANT))  # fmt: skip
 
 
-def _recharged_fees(
-    gie_drafts: Sequence[EntryDraft], members: Sequence[DemoMember], commissions: Mapping[int, Decimal]
-) -> dict[str, dict[int, FeeShare]]:
-    """Each quarter's fee shares (before VAT) per member: the quarter's stand rental, and the GIE's other costs of the
-    quarter less its commissions, the accounting fees it invoices and a quarter of the year's grant (never below
-    zero, whole dirhams), both split by number of cooperators (largest remainder: the shares add up to the centime)."""
-    weights = {member.slug: Decimal(member.cooperators) for member in members}
-    fees: dict[str, dict[int, FeeShare]] = {member.slug: {} for member in members}
-    accounting = ACCOUNTING_FEE_MONTHLY * 3 * len(members)
-    for quarter_end in QUARTER_ENDS:
-        months = range(quarter_end - 2, quarter_end + 1)
-        stand = _sum_lines(gie_drafts, code_prefix=acc.FAIRS_EXHIBITIONS, side="debit", months=months)
-        costs = _sum_lines(gie_drafts, code_prefix="6", side="debit", months=months) - stand
-        earned = sum((commissions.get(m, ZERO) for m in months), ZERO)
-        rest = max(costs - earned - accounting - GIE_GRANT / 4, ZERO).quantize(Decimal("1"), rounding=ROUND_DOWN)
-        stands, shared = allocate(stand, weights), allocate(to_mad(rest), weights)
-        for slug in weights:
-            fees[slug][quarter_end] = FeeShare(stand=stands[slug], shared=shared[slug])
-    return fees
-
-
 def _cooperative_year(member: DemoMember, seed: int) -> list[EntryDraft]:
-    """A cooperative's year. Its invoiced sales and the GIE's fees are documents (``invoicing_year``), its fair sales
-    the sales services' (``sales_year``)."""
+    """A cooperative's year. Its invoiced sales are documents (``invoicing_year``), the GIE's fees too (``fees``),
+    its fair sales the sales services' (``sales_year``)."""
     rng = random.Random(f"{seed}:ledger:{member.slug}")
     coop = _Drafts(member.book, member.slug)
     registered = member.vat_registered

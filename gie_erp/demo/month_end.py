@@ -5,8 +5,8 @@
   the day it was cashed (a cheque not yet cashed waits).
 - **VAT returns.** A VAT-registered book (the GIE, one cooperative) liquidates each complete quarter at its end
   (``invoices.vat.vat_liquidate``: 4455 − 34552 → 4456 or 3456) and pays what is due the 20th of the next month; a
-  credit is carried forward. One quarter after the other, so the same books give the same returns when the demo is
-  seeded again.
+  credit is carried forward. One quarter after the other, each before its last month's fee runs (``seed``), so
+  the same books give the same returns when the demo is seeded again and the runs count them.
 
 Keys ``demo:settlement:<slug>:<yyyy-mm>:<side>`` and ``demo:vat-return:<slug>:<yyyy>-T<q>``.
 """
@@ -63,12 +63,12 @@ def settlement_drafts(*, gie: Organization, books: Mapping[int, Book]) -> list[E
     return drafts
 
 
-def vat_returns_post(*, books: Sequence[Book]) -> int:
+def vat_returns_post(*, books: Sequence[Book], quarter_ends: Sequence[int] = QUARTER_ENDS) -> int:
     """Each complete quarter of each VAT-registered book: the liquidation at the quarter's end (the invoices app's
     service: 4455 − 34552 → 4456 or 3456), then the VAT due paid from the bank on the 20th of the next month (a
     credit is carried forward). One quarter after the other, so that each liquidation sees the previous one."""
     posted = 0
-    for quarter_end in QUARTER_ENDS:
+    for quarter_end in quarter_ends:
         for book in books:
             start = date(DEMO_YEAR, quarter_end - 2, 1)
             end = last_day(DEMO_YEAR, quarter_end)

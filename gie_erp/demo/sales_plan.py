@@ -3,9 +3,7 @@ included), so seeding again sends the same tickets and the server answers "dupli
 
 Ten days, 24 to 44 tickets a day (more at the weekends), one to three lines from one or two stands, mostly one item
 of a product; paid in cash (with the amount tendered), by card, by mobile money, by cheque for the larger ones, or
-split between card and cash. Two refunds: a tajine cracked on the way home, a pot of honey returned. ``ledger_year``
-reads the commissions from this plan (``fair_commission``) to spread the GIE's third-quarter costs, before any
-ticket exists.
+split between card and cash. Two refunds: a tajine cracked on the way home, a pot of honey returned.
 """
 
 import random
@@ -18,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from gie_erp.core.money import ZERO
 from gie_erp.demo import sales_data
-from sales.maths import commission, line_amount
+from sales.maths import line_amount
 
 TZ = ZoneInfo("Africa/Casablanca")
 NAMESPACE = uuid.UUID("5d1f7c2a-8e43-4b0e-b7a1-3c9f2e6d4a10")
@@ -142,15 +140,6 @@ def _refund(
     return PlannedTicket(ticket_id, number, sold_at, (back,), ((method, back.amount, None),), refund_of=original.id)
 
 
-def takings_by_member(tickets: list[PlannedTicket]) -> dict[str, Decimal]:
-    """What the tickets sold for each member, TTC, refunds netted."""
-    takings: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for ticket in tickets:
-        for line in ticket.lines:
-            takings[line.member] += line.amount
-    return dict(takings)
-
-
 def sold_by_product(tickets: list[PlannedTicket]) -> dict[tuple[str, str], Decimal]:
     """Quantities sold per (member, product code), refunds netted."""
     sold: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
@@ -158,14 +147,3 @@ def sold_by_product(tickets: list[PlannedTicket]) -> dict[tuple[str, str], Decim
         for line in ticket.lines:
             sold[(line.member, line.code)] += line.quantity
     return dict(sold)
-
-
-def fair_rate() -> Decimal:
-    return next(Decimal(c["commission_rate"]) for c in sales_data.SALES_CHANNELS if c["slug"] == FAIR["channel"])
-
-
-def fair_commission(seed: int) -> Decimal:
-    """The GIE's commissions (before VAT) on the past fair: per member, on its takings TTC at the channel's rate,
-    as the settlement computes them (``sales.maths.commission``)."""
-    rate = fair_rate()
-    return sum((commission(t, rate) for t in takings_by_member(past_fair_plan(seed)).values() if t > 0), ZERO)

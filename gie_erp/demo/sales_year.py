@@ -61,8 +61,9 @@ BANKING_TEXT = {
 }
 
 
-def sales_year_seed(*, gie: Organization, coops: Sequence[Organization], seed: int) -> None:
-    """Channels, products, the past fair (sold, summarized, settled, closed), the open fair and the shop."""
+def past_fair_sold(*, coops: Sequence[Organization], gie: Organization, seed: int) -> None:
+    """Channels, products and the past fair: opened, stocked, sold and summarized into the books, its takings banked
+    (everything in September: the GIE's September fee runs come after it, before the settlement of 6 October)."""
     by_slug = {org.slug: org for org in coops}
     seller = User.objects.get(username=_username("fair_seller"))
     accountant = User.objects.get(username=_username("gie_accountant"))
@@ -75,10 +76,21 @@ def sales_year_seed(*, gie: Organization, coops: Sequence[Organization], seed: i
         event_state_set(event=fair, state=Event.State.OPEN, acting_user=accountant)
     _fair_deposits(fair, by_slug, products, plan, accountant)
     _fair_sales(fair, products, plan, seller)
-    _fair_differences(fair, products, accountant)
     if Ticket.objects.filter(event=fair, summary_run__isnull=True).exists():  # seeded again: no empty run
         summarize(fair, acting_user=accountant, today=DEMO_TODAY)
     _bank_the_takings(fair, gie)
+
+
+def past_fair_settled(*, coops: Sequence[Organization]) -> None:
+    """The past fair's differences decided and the fair settled on 6 October and closed; the fair open today and
+    the shop."""
+    by_slug = {org.slug: org for org in coops}
+    seller = User.objects.get(username=_username("fair_seller"))
+    accountant = User.objects.get(username=_username("gie_accountant"))
+    channels = {channel.slug: channel for channel in Channel.objects.all()}
+    products = {(p.organization.slug, p.code): p for p in Product.objects.select_related("organization")}
+    fair = Event.objects.get(slug=FAIR["slug"])
+    _fair_differences(fair, products, accountant)
     settle_event(fair, on=SETTLED_ON, acting_user=accountant, today=DEMO_TODAY)
     event_state_set(event=fair, state=Event.State.CLOSED, acting_user=accountant)
     _open_fair(channels, by_slug, products, seller, accountant)

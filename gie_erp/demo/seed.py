@@ -7,11 +7,17 @@ The steps, each its own transaction (each is idempotent: a failed step is comple
 3. the year's invoicing through ``invoices.services`` (``invoicing_year``), then what follows from it in the books
    (``month_end``: the GIE's settlements to its members). Committing step 2 first also lets the posting path reuse
    the books it has cached (it caches committed books only);
-4. the collective sales through the sales services (``sales_year``: the past fair sold, summarized and settled, the
-   fair open today, the shop), each service committing its own work (each finds what an earlier seed did);
-5. the training (``training``: a catalogue, three past sessions attended, certified and billed, their costs and a
+4. the past fair sold and summarized in September (``sales_year``), each service committing its own work (each
+   finds what an earlier seed did);
+5. the cost pools and the fee runs of January to September (``fees``), one transaction a month, each quarter's
+   paid on the 15th after it; a quarter's VAT returns (``month_end``) just before its last month's runs, so that a
+   month's runs see every entry of the month (the usage key counts the members' entries; the fees' VAT, on a cash
+   basis, waits for their payment). All before the fair's settlement and the training, which invoice in October,
+   so that the GIE's invoice numbers follow their dates;
+6. the past fair settled on 6 October, the fair open today and the shop (``sales_year``);
+7. the training (``training``: a catalogue, three past sessions attended, certified and billed, their costs and a
    funder's payment, an upcoming session with a waitlist), through the training services;
-6. the quarterly VAT returns (``month_end``), last: the past fair's VAT belongs to September.
+8. October's fee runs and the seasonal ones (fairs and training, September to October), all dated 31 October.
 """
 
 import random
@@ -25,14 +31,14 @@ from django.db.models import Q
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.roles import Role
 from gie_erp.demo import data
+from gie_erp.demo.fees import fee_month_post, fee_seasons_post
 from gie_erp.demo.invoicing_year import invoicing_plan, invoicing_run
-from gie_erp.demo.ledger_year import DEMO_TODAY, DemoMember, FeeShare, demo_year_drafts
+from gie_erp.demo.ledger_year import DEMO_TODAY, LAST_MONTH, QUARTER_ENDS, DemoMember, demo_year_drafts
 from gie_erp.demo.month_end import settlement_drafts, vat_returns_post
-from gie_erp.demo.sales_plan import FAIR, fair_commission
-from gie_erp.demo.sales_year import sales_year_seed
+from gie_erp.demo.sales_year import past_fair_settled, past_fair_sold
 from gie_erp.demo.training import training_seed
 from invoices.models import Document, IssuerSettings, Party, Payment
-from invoices.parties import party_for_member, party_save
+from invoices.parties import party_save
 from ledger.books import book_ensure
 from ledger.models import Book, Entry
 from ledger.services import journal_entries_post
@@ -54,6 +60,7 @@ class SeedReport:
     parties_created: int = 0
     documents_created: int = 0  # invoices and credit notes
     payments_created: int = 0
+    fee_runs: int = 0  # the fee runs posted (or found, seeding again)
     logins: list[tuple[str, str, str]] = field(default_factory=list)  # (role, username, password)
 
 
@@ -115,20 +122,24 @@ class _Year:
     gie: Organization
     coops: list[Organization]
     books: dict[int, Book]  # by organization id
-    fees: dict[str, dict[int, FeeShare]]
 
 
 def seed_demo(*, seed: int = DEFAULT_SEED) -> SeedReport:
     """The GIE, 6 cooperatives with 15–40 cooperators each, one login per role, and their year: hand-written entries,
-    documents and payments, settlements and VAT returns."""
+    documents and payments, settlements, collective sales, training, fee runs and VAT returns."""
     counts_before = (Entry.objects.count(), Document.objects.count(), Payment.objects.count())
     report = SeedReport()
     customers = _customers_save(report)
     year = _seed_organizations_and_year(report, seed=seed)
     _seed_invoicing(year, customers=customers, seed=seed)
-    sales_year_seed(gie=year.gie, coops=year.coops, seed=seed)
+    past_fair_sold(gie=year.gie, coops=year.coops, seed=seed)
+    for month in range(1, LAST_MONTH):
+        if month in QUARTER_ENDS:  # the quarter's last entries (its fees' VAT waits for their payment: cash basis)
+            _vat_returns(year, quarter_end=month)
+        report.fee_runs += fee_month_post(month=month, gie=year.gie)
+    past_fair_settled(coops=year.coops)
     training_seed(gie=year.gie, coops=year.coops, seed=seed)  # its invoices: October, after the GIE's others
-    _vat_returns(year)
+    report.fee_runs += fee_month_post(month=LAST_MONTH, gie=year.gie) + fee_seasons_post()
     counts_after = (Entry.objects.count(), Document.objects.count(), Payment.objects.count())
     report.entries_posted, report.documents_created, report.payments_created = (
         after - before for after, before in zip(counts_after, counts_before, strict=True)
@@ -151,10 +162,12 @@ def _customers_save(report: SeedReport) -> dict[str, Party]:
 def _check_not_an_older_demo() -> None:
     """A database seeded before the demo had documents (or tickets) holds its credit sales (or its fair sales) as
     hand-written entries, under keys the new demo gives other entries: seeding it would be refused at the first of
-    them. Say so clearly."""
+    them; one seeded before the fee runs holds quarterly fee invoices the runs would bill again. Say so clearly."""
     older = Q(description__startswith="Vente à crédit") | Q(description__startswith="Ventes foire pour")
     if Entry.objects.filter(older, idempotency_key__startswith="demo:").exists():  # before documents, before tickets
         raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT, key="demo:*")  # an earlier demo: delete its database
+    if Document.objects.filter(idempotency_key__startswith="demo:fee:").exists():  # quarterly fees, before the runs
+        raise DomainError(ErrorCode.IDEMPOTENCY_CONFLICT, key="demo:fee:*")
 
 
 @transaction.atomic(durable=True)
@@ -204,39 +217,34 @@ def _seed_organizations_and_year(report: SeedReport, *, seed: int) -> _Year:
         DemoMember(
             book=books[org.pk],
             slug=org.slug,
-            cooperators=spec["cooperators"],
             capital_share=org.capital_share,
             vat_registered=org.vat_status == Organization.VatStatus.REGISTERED,
         )
-        for org, spec in zip(coops, data.COOPERATIVES, strict=True)
+        for org in coops
     ]
-    commissions = {FAIR["starts_on"].month: fair_commission(seed)}
-    year = demo_year_drafts(gie_book=books[gie.pk], members=members, seed=seed, fair_commissions=commissions)
-    journal_entries_post(drafts=year.drafts, today=DEMO_TODAY)
-    return _Year(gie=gie, coops=coops, books=books, fees=year.fees)
+    drafts = demo_year_drafts(gie_book=books[gie.pk], members=members, seed=seed)
+    journal_entries_post(drafts=drafts, today=DEMO_TODAY)
+    return _Year(gie=gie, coops=coops, books=books)
 
 
 @transaction.atomic(durable=True)
 def _seed_invoicing(year: _Year, *, customers: dict[str, Party], seed: int) -> None:
     gie, coops = year.gie, year.coops
     IssuerSettings.objects.update_or_create(organization=gie, defaults=data.GIE_INVOICING)  # no service sets them
-    member_parties = {org.slug: party_for_member(organization=org) for org in coops}
-    events = invoicing_plan(
-        gie=gie, members=coops, member_parties=member_parties, customers=customers, fees=year.fees, seed=seed
-    )
+    events = invoicing_plan(gie=gie, members=coops, customers=customers, seed=seed)
     invoicing_run(events=events)
     journal_entries_post(drafts=settlement_drafts(gie=gie, books=year.books), today=DEMO_TODAY)
 
 
 @transaction.atomic(durable=True)
-def _vat_returns(year: _Year) -> None:
+def _vat_returns(year: _Year, *, quarter_end: int) -> None:
     gie, coops = year.gie, year.coops
     registered = [year.books[org.pk] for org in [gie, *coops] if org.vat_status == Organization.VatStatus.REGISTERED]
     for book in registered:  # every VAT-registered book of the demo declares by quarter
         IssuerSettings.objects.update_or_create(
             organization_id=book.organization_id, defaults={"vat_period": IssuerSettings.VatPeriod.QUARTER}
         )
-    vat_returns_post(books=registered)
+    vat_returns_post(books=registered, quarter_ends=[quarter_end])
 
 
 def demo_logins() -> list[tuple[str, str, str]]:
