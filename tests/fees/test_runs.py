@@ -15,6 +15,7 @@ from gie_erp.fees.models import Key, Run
 from gie_erp.fees.selectors import run_preview
 from gie_erp.fees.services import run_post, run_undo
 from invoices.models import Document
+from invoices.payments import payment_record
 from ledger.models import Entry
 from members.models import Organization
 from tests.fees.conftest import JAN_1, JAN_31, TODAY, D, balance, cr, dr, pool, post, tagged
@@ -278,3 +279,30 @@ def test_an_exempt_gie_bills_its_fees_without_vat(fees: dict[str, Any]) -> None:
     assert balance(f["gie"], "44551") == D("0.00")
     assert balance(f["gie"], "7124") == D("-300.00")
     assert run_post(pool=accounting, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY).pk == run.pk
+
+
+def test_a_registered_members_vat_is_recovered_when_it_pays(fees: dict[str, Any]) -> None:
+    """The 10,000.00 equal pool: miel (VAT-registered) holds 666.67 in 34554 (transit) until it pays its 4,000.00;
+    paid by transfer on 15 February, the VAT moves to 34552 (deductible) and the GIE's 666.67 from 44551 to 4455."""
+    f = fees
+    accounting = pool("compta", key=Key.EQUAL, fixed_monthly=D("10000.00"))
+    run = run_post(pool=accounting, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY)
+    miel, gie = f["registered"], f["gie"]
+    share = run.shares.select_related("document__customer").get(organization=miel)
+    assert share.document is not None
+    assert (balance(miel, "34554"), balance(miel, "34552")) == (D("666.67"), D("0.00"))
+    payment_record(
+        payer=share.document.customer,
+        collected_by=gie,
+        documents=[share.document],
+        received_on=JAN_31.replace(month=2, day=15),
+        method="transfer",
+        amount=D("4000.00"),
+        idempotency_key="fee-paid-miel",
+        today=JAN_31.replace(month=2, day=16),
+    )
+    assert (balance(miel, "34554"), balance(miel, "34552")) == (D("0.00"), D("666.67"))
+    assert balance(miel, "4488", gie) == D("0.00")
+    assert balance(gie, "3463", miel) == D("0.00")
+    assert balance(gie, "4455") == D("-666.67")
+    assert_books_verify()
