@@ -18,6 +18,7 @@ class ErrorCode(StrEnum):
     PERMISSION_DENIED = "permission_denied"
     # imports
     IMPORT_FORMAT = "import_format"
+    IMPORT_NOT_UTF8 = "import_not_utf8"
     IMPORT_MISSING_FIELD = "import_missing_field"
     IMPORT_BAD_ICE = "import_bad_ice"
     IMPORT_DUPLICATE = "import_duplicate"
@@ -164,6 +165,7 @@ class ErrorCode(StrEnum):
     TRAINING_BILL_CHANGED = "training_bill_changed"
     # fees (append this area's codes below this line)
     FEES_RUN_CHANGED = "fees_run_changed"
+    FEES_PERIOD_NOT_ENDED = "fees_period_not_ended"
     FEES_NOTHING_TO_SHARE = "fees_nothing_to_share"
     FEES_NO_WEIGHT = "fees_no_weight"
     FEES_PERIOD_OVERLAP = "fees_period_overlap"
@@ -205,6 +207,9 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.NOT_FOUND: _("Introuvable."),
     ErrorCode.PERMISSION_DENIED: _("Vous n'avez pas le droit de faire cette action."),
     ErrorCode.IMPORT_FORMAT: _("Fichier illisible : %(detail)s"),
+    ErrorCode.IMPORT_NOT_UTF8: _(
+        "Ce fichier n'est pas un CSV en UTF-8 : enregistrez-le au format « CSV UTF-8 » ou en classeur XLSX."
+    ),
     ErrorCode.IMPORT_MISSING_FIELD: _("Champ obligatoire manquant : %(field)s."),
     ErrorCode.IMPORT_BAD_ICE: _("ICE invalide : %(value)s (15 chiffres avec clé de contrôle)."),
     ErrorCode.IMPORT_DUPLICATE: _("Doublon : %(field)s %(value)s existe déjà."),
@@ -396,12 +401,16 @@ MESSAGES: dict[ErrorCode, Promise] = {
         "Les montants ont changé depuis l'aperçu (inscriptions ou présences) : rien n'a été facturé. Vérifiez le "
         "nouvel aperçu puis confirmez."
     ),
+    ErrorCode.FEES_PERIOD_NOT_ENDED: _(
+        "La période n'est pas terminée : elle se facture à partir du %(date)s (l'aperçu reste possible)."
+    ),
     ErrorCode.FEES_RUN_CHANGED: _(
         "Le pool %(pool)s est déjà facturé du %(start)s au %(end)s avec d'autres parts (clé, poids ou coûts changés "
         "depuis) : annulez d'abord cette répartition, puis relancez-la."
     ),
     ErrorCode.FEES_NOTHING_TO_SHARE: _(
-        "Ce pool n'a rien à répartir sur la période (%(amount)s) : ce qui le recouvre déjà couvre ses coûts."
+        "Ce pool n'a rien à répartir sur la période : coûts %(costs)s, déjà recouvré %(recovered)s, montant fixe "
+        "%(fixed)s, soit %(amount)s."
     ),
     ErrorCode.FEES_NO_WEIGHT: _("Aucun membre n'a de poids pour cette clé sur la période : rien à répartir."),
     ErrorCode.FEES_PERIOD_OVERLAP: _(

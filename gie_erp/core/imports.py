@@ -193,14 +193,20 @@ def _csv_cells(content: bytes, limits: ImportLimits) -> Iterator[tuple[int, list
         raise DomainError(ErrorCode.IMPORT_TOO_MANY_ROWS, limit=limits.max_rows)
     try:
         text = content.decode("utf-8-sig")
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=",;\t")
     except UnicodeDecodeError:
-        raise DomainError(ErrorCode.IMPORT_FORMAT, detail="UTF-8") from None
-    except csv.Error as exc:
-        raise DomainError(ErrorCode.IMPORT_FORMAT, detail=str(exc)[:200]) from None
+        raise DomainError(ErrorCode.IMPORT_NOT_UTF8) from None
+    if not text.strip():
+        raise DomainError(ErrorCode.IMPORT_EMPTY)
+    first = text.split("\n", 1)[0]
+    try:
+        delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
+    except csv.Error:
+        if any(mark in first for mark in ",;\t"):
+            raise DomainError(ErrorCode.IMPORT_FORMAT, detail=first[:80]) from None
+        delimiter = ","  # a sheet of one column: no delimiter to see
     try:
         records = csv.reader(
-            io.StringIO(text), delimiter=dialect.delimiter, quotechar='"', doublequote=True, skipinitialspace=False
+            io.StringIO(text), delimiter=delimiter, quotechar='"', doublequote=True, skipinitialspace=False
         )
         for number, record in enumerate(records, start=1):
             yield number, [cell.strip() for cell in record]

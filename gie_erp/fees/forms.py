@@ -155,7 +155,10 @@ class ZeroForm(forms.Form):
     """The year-end transfer: which year, by which key."""
 
     year = forms.IntegerField(label=_("année"), min_value=2000, max_value=2100)
-    key = forms.ChoiceField(label=_("clé de répartition"), choices=Key.choices, initial=Key.FEES)
+    # imported weights belong to a pool: the year end has none
+    key = forms.ChoiceField(
+        label=_("clé de répartition"), choices=[c for c in Key.choices if c[0] != Key.CUSTOM], initial=Key.FEES
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 
-from gie_erp.core.money import ZERO, from_centimes
+from gie_erp.core.money import ZERO, from_centimes, to_mad
 from gie_erp.fees.models import CustomWeight, Key, Pool
 from invoices.models import Document
 from ledger import accounts
@@ -138,7 +138,7 @@ def fees_charged(ids: Iterable[int], year: int) -> dict[int, Decimal]:
     for row in rows:
         sign = -1 if row["kind"] == Document.Kind.CREDIT_NOTE else 1
         out[row["customer__organization_id"]] += sign * (row["net"] or ZERO)
-    return {pk: max(value, ZERO) for pk, value in out.items()}
+    return {pk: max(to_mad(value), ZERO) for pk, value in out.items()}  # SQLite sums come back with 12 places
 
 
 def weights(

@@ -2,13 +2,16 @@
 shares, and the year-end transfer that brings the GIE's result to zero (law 13-97)."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gie_erp.core.money import ZERO
+from ledger.chart import chart_by_code
 
 
 class Key(models.TextChoices):
@@ -73,6 +76,18 @@ class Pool(models.Model):
     def is_debours(self) -> bool:
         return self.kind == self.Kind.DEBOURS
 
+    def clean(self) -> None:
+        """Both accounts in the pooled chart; the member's is an expense (class 6)."""
+        errors: dict[str, Any] = {}
+        for name in ("revenue_account", "member_account"):
+            code = getattr(self, name)
+            if code and code not in chart_by_code():
+                errors[name] = _("Le compte %(code)s n'est pas dans le plan comptable.") % {"code": code}
+        if "member_account" not in errors and self.member_account and not self.member_account.startswith("6"):
+            errors["member_account"] = _("Le compte de charge du membre est un compte de la classe 6.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class PoolSource(models.Model):
     """One GIE account feeding a pool: its net movement (debit − credit) over the period is added, so a cost
@@ -91,6 +106,15 @@ class PoolSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_code} {self.tag_prefix}".strip()
+
+    def clean(self) -> None:
+        if self.account_code and self.account_code not in chart_by_code():
+            raise ValidationError(
+                {
+                    "account_code": _("Le compte %(code)s n'est pas dans le plan comptable.")
+                    % {"code": self.account_code}
+                }
+            )
 
 
 class CustomWeight(models.Model):

@@ -180,7 +180,15 @@ def due_rows(share: Share, vat_label: str) -> list[dict[str, Any]]:
             _row("out", pictograms.ARROW_OUT, pictograms.RECEIPT, Words(f"{VAT.fr} {vat_label}", VAT.ar),
                  amount_html(share.vat), "", _ltr(vat_label))
         )  # fmt: skip
-    rows.append(_row("balance", pictograms.COINS, "", DUE, amount_html(share.total)))
+    due = share.total
+    if share.credit_note is not None:  # the run was undone: the credit note takes it back, nothing is due
+        credited = share.credit_note.total_gross
+        rows.append(
+            _row("in", pictograms.ARROW_IN, pictograms.RECEIPT, Words(f"{CREDITED.fr} {share.credit_note.number}",
+                 CREDITED.ar), amount_html(-credited, signed=True), "", _ltr(share.credit_note.number))
+        )  # fmt: skip
+        due -= credited
+    rows.append(_row("balance", pictograms.COINS, "", DUE, amount_html(due)))
     rows[-1]["is_closing"] = True
     return rows
 

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from gie_erp.core.errors import DomainError, ErrorCode
+from gie_erp.core.i18n import format_amount
 from gie_erp.core.money import ZERO, from_centimes
 from gie_erp.core.roles import sees_all_books
 from gie_erp.fees import keys
@@ -187,7 +188,13 @@ def run_preview(pool: Pool, start: date, end: date) -> Preview:
     or nobody to share it with."""
     amount = pool_amount(pool, start, end)
     if amount.amount <= 0:
-        raise DomainError(ErrorCode.FEES_NOTHING_TO_SHARE, amount=str(amount.amount))
+        raise DomainError(
+            ErrorCode.FEES_NOTHING_TO_SHARE,
+            costs=format_amount(amount.costs),
+            recovered=format_amount(amount.recovered),
+            fixed=format_amount(amount.fixed),
+            amount=format_amount(amount.amount),
+        )
     exempted = set(pool.exempted.values_list("pk", flat=True))
     members = [m for m in keys.members_in_period(start, end) if m.pk not in exempted]
     weights = keys.weights(pool.key, members, start, end, pool)

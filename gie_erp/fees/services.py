@@ -45,6 +45,12 @@ def _line(pool: Pool, preview: Preview, share: Decimal) -> LineInput:
     )
 
 
+def check_period_ended(day: date, today: date | None = None) -> None:
+    """A run's invoices (and the year-end transfer) are dated the period's last day: not before it has come."""
+    if day > (today or timezone.localdate()):
+        raise DomainError(ErrorCode.FEES_PERIOD_NOT_ENDED, date=format_day(day))
+
+
 def share_key(pool: Pool, start: date, end: date, organization_id: int, generation: int) -> str:
     """One idempotency key per (pool, period, member); a run redone after an undo counts its generation."""
     key = f"fees:{pool.slug}:{start.isoformat()}..{end.isoformat()}:{organization_id}"
@@ -96,6 +102,8 @@ def run_post(
             start=format_day(clash.starts_on),
             end=format_day(clash.ends_on),
         )
+    issued_on = issued_on or ends_on
+    check_period_ended(issued_on, today)
     preview = run_preview(pool, starts_on, ends_on)
     if expected_total is not None and preview.split.total != expected_total:
         raise DomainError(
@@ -103,7 +111,6 @@ def run_post(
             expected=format_amount(expected_total),
             actual=format_amount(preview.split.total),
         )
-    issued_on = issued_on or ends_on
     generation = Run.objects.filter(pool=pool, starts_on=starts_on, ends_on=ends_on).count()
     amount = preview.pool_amount
     run = Run.objects.create(
@@ -172,6 +179,29 @@ def run_post(
     return run
 
 
+def _left_to_credit(invoice: Document) -> list[LineInput] | None:
+    """None (the whole invoice) unless a credit note made by hand took part of it: then one line for what is left."""
+    if invoice.amount_credited <= 0:
+        return None
+    credited = sum(
+        (n.total_net for n in Document.objects.filter(corrects=invoice).exclude(status=Document.Status.DRAFT)),
+        Decimal(0),
+    )
+    line = invoice.lines.select_related("vat_rate").order_by("position").first()
+    assert line is not None
+    return [
+        LineInput(
+            description=line.description,
+            description_ar=line.description_ar,
+            quantity=Decimal(1),
+            unit_price=invoice.total_net - credited,
+            vat_code=line.vat_rate.code,
+            kind=line.kind,
+            account_code=line.account_code,
+        )
+    ]
+
+
 @transaction.atomic
 def run_undo(*, run: Run, reason: str, acting_user: Any = None, today: date | None = None) -> Run:
     """Credit every invoice of the run (a credit note each, validated in bulk), dated like the invoices when their
@@ -182,7 +212,11 @@ def run_undo(*, run: Run, reason: str, acting_user: Any = None, today: date | No
     reason = reason.strip()
     if not reason:
         raise DomainError(ErrorCode.FEES_REASON_REQUIRED)
-    shares = list(run.shares.select_related("document").filter(document__isnull=False, credit_note__isnull=True))
+    shares = [
+        share
+        for share in run.shares.select_related("document").filter(document__isnull=False, credit_note__isnull=True)
+        if share.document is not None and share.document.creditable > 0  # credited by hand already: nothing left
+    ]
     organization_ids = {share.organization_id for share in shares}
     organization_ids |= {share.document.issuer_id for share in shares if share.document is not None}
     books = list(Book.objects.filter(organization_id__in=organization_ids))
@@ -194,6 +228,7 @@ def run_undo(*, run: Run, reason: str, acting_user: Any = None, today: date | No
         notes[share.pk] = credit_note_create(
             invoice=share.document,
             issued_on=on,
+            lines=_left_to_credit(share.document),
             note=f"Annulation de la répartition {run.pool.name_fr} : {reason}"[:500],
             idempotency_key=f"fees-undo:{run.pk}:{share.organization_id}",
             acting_user=acting_user,

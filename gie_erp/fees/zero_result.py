@@ -16,6 +16,7 @@ from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.money import ZERO, from_centimes
 from gie_erp.fees import keys
 from gie_erp.fees.models import Key, ZeroResult, ZeroShare
+from gie_erp.fees.services import check_period_ended
 from gie_erp.fees.shares import Split, split
 from ledger import accounts
 from ledger.models import Book, Entry, Journal
@@ -118,6 +119,7 @@ def zero_result_post(
     current = zero_result_current(year)
     if current is not None:
         return current
+    check_period_ended(date(year, 12, 31), today)
     preview = zero_result_preview(year, key)
     if expected_result is not None and preview.result != expected_result:
         raise DomainError(ErrorCode.FEES_PREVIEW_CHANGED, expected=str(expected_result), actual=str(preview.result))

@@ -50,6 +50,10 @@ class FeeLine:
 
     @property
     def due(self) -> Any:
+        """What the invoice asks for; once its run is undone, what is left of it after the credit note (0.00)."""
+        document = self.share.document
+        if self.state == "credited" and document is not None:
+            return document.total_gross - document.amount_credited
         return self.share.total
 
 

@@ -4,6 +4,7 @@ delimiter is guessed from the header line, which rarely has quotes: the quoting 
 
 import pytest
 
+from gie_erp.core.errors import DomainError
 from gie_erp.core.imports import MB, ImportLimits, iter_table, read_table
 
 LIMITS = ImportLimits(max_bytes=MB, max_rows=10)
@@ -33,3 +34,18 @@ def test_quoted_cells_keep_their_delimiters_and_line_breaks() -> None:
 def test_a_lone_quote_inside_an_unquoted_cell_is_kept() -> None:
     (row,) = read_table("f.csv", b'code,nom\nx,Pot 5" rouge\n', LIMITS)
     assert row["nom"] == 'Pot 5" rouge'
+
+
+def test_a_one_column_sheet_an_empty_file_and_a_binary_one_read_or_refuse_in_words() -> None:
+    """Regression (user pass): a one-column CSV gave "Fichier illisible : Could not determine delimiter", an empty
+    one the same, a binary one "Fichier illisible : UTF-8"."""
+    rows = read_table("w.csv", b"membre\ncoop-a\ncoop-b\n")
+    assert [row["membre"] for row in rows] == ["coop-a", "coop-b"]
+    with pytest.raises(DomainError) as empty:
+        read_table("w.csv", b"  \n")
+    assert empty.value.message("fr") == "Le fichier ne contient aucune ligne."
+    with pytest.raises(DomainError) as binary:
+        read_table("w.csv", b"\xff\xfe\x00a\x00b")
+    assert binary.value.message("fr") == (
+        "Ce fichier n'est pas un CSV en UTF-8 : enregistrez-le au format « CSV UTF-8 » ou en classeur XLSX."
+    )

@@ -51,7 +51,7 @@ def test_csv_with_semicolons_and_blank_lines() -> None:
         ("f.csv", b"a,b\n", ErrorCode.IMPORT_EMPTY),  # a header and no row: said once the rows are read
         ("f.csv", b"a,b\n1,2\n3,4\n5,6\n7,8\n", ErrorCode.IMPORT_TOO_MANY_ROWS),
         ("f.csv", b"a,b\n1,2\n3,\x004\n", ErrorCode.IMPORT_NUL),
-        ("f.csv", b"a,b\n\xff\xfe,1\n", ErrorCode.IMPORT_FORMAT),
+        ("f.csv", b"a,b\n\xff\xfe,1\n", ErrorCode.IMPORT_NOT_UTF8),
         ("f.ods", b"a,b\n", ErrorCode.IMPORT_FORMAT),
         ("f.xlsx", b"PK\x03\x04broken", ErrorCode.IMPORT_FORMAT),
     ],

@@ -18,11 +18,12 @@ from django.core.management.base import CommandError
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.fees.models import Key, Run, ZeroResult
 from gie_erp.fees.periods import parse_period, period_code
+from gie_erp.fees.services import run_post
 from gie_erp.fees.zero_result import gie_result
 from invoices.models import Document
 from ledger.models import Entry
 from members.models import Organization
-from tests.fees.conftest import D, cr, dr, pool, post
+from tests.fees.conftest import JAN_1, JAN_31, TODAY, D, cr, dr, pool, post
 
 
 def run(*args: str) -> str:
@@ -148,3 +149,12 @@ def test_gie_zero_result_refuses_in_french(fees: dict[str, Any], argv: list[str]
     assert str(caught.value).startswith(message)
     assert counts() == before
     assert not ZeroResult.objects.exists()
+
+
+def test_the_preview_of_a_period_already_billed_says_so(fees: dict[str, Any]) -> None:
+    """Regression (user pass): the page warned "déjà réparti", the command printed a plain preview."""
+    accounting = pool("compta", key=Key.EQUAL, fixed_monthly=D("300.00"))
+    run_post(pool=accounting, starts_on=JAN_1, ends_on=JAN_31, acting_user=fees["staff"], today=TODAY)
+    out = StringIO()
+    call_command("fees_run", "--pool", "compta", "--period", "2026-01", stdout=out)
+    assert "Attention : ce pool est déjà réparti du 01/01/2026 au 31/01/2026" in out.getvalue()

@@ -19,7 +19,7 @@ from pypdf import PdfReader
 from gie_erp.fees.models import Key, Run, Share
 from gie_erp.fees.pdf_notice import dots, format_weight, notice_html, notice_language, notice_pdf, percent
 from gie_erp.fees.rendering import notice_file_name, share_notice_render
-from gie_erp.fees.services import run_post
+from gie_erp.fees.services import run_post, run_undo
 from gie_erp.fees.tasks import run_notices_dispatch
 from tests.factories.members import CooperatorFactory, RepresentativeFactory
 from tests.fees.conftest import JAN_1, JAN_31, TODAY, D, cr, dr, pool, post
@@ -179,3 +179,14 @@ def test_a_debours_notice_has_no_vat_row(fees: dict[str, Any]) -> None:
     assert "Débours refacturés au coût : sans TVA" in text
     assert "TVA 0 %" not in text
     assert "300,00" in text
+
+
+def test_an_undone_share_reads_nothing_due(fees: dict[str, Any]) -> None:
+    """Regression (user pass): the notice of an undone run still said "À payer au GIE 4 000,01" in large type."""
+    f = fees
+    run = equal_run(f)
+    run_undo(run=run, reason="erreur de clé", acting_user=f["staff"], today=TODAY)
+    olive = share_of(run, f["exempt"])
+    _reader, text = text_of(notice_pdf(olive, printed_on=TODAY))
+    assert amt("- 4 000,01") in text  # the credit note takes it back
+    assert re.search(r"À payer au GIE\s*0,00", text), text

@@ -9,16 +9,19 @@ and paid 2,500.00 of rent (61312). 2,500 × 700 / 3,000 = 583.333…, × 900 / 3
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.fees.models import Key, Run
 from gie_erp.fees.selectors import run_preview
-from gie_erp.fees.services import run_post, run_undo
+from gie_erp.fees.services import pool_source_add, run_post, run_undo
 from invoices.models import Document
 from invoices.payments import payment_record
+from invoices.services import credit_note_create, documents_validate
 from ledger.models import Entry
 from members.models import Organization
 from tests.fees.conftest import JAN_1, JAN_31, TODAY, D, balance, cr, dr, pool, post, tagged
+from tests.invoices.conftest import line
 from tests.sales.books_view import assert_books_verify, entries
 
 
@@ -306,3 +309,66 @@ def test_a_registered_members_vat_is_recovered_when_it_pays(fees: dict[str, Any]
     assert balance(gie, "3463", miel) == D("0.00")
     assert balance(gie, "4455") == D("-666.67")
     assert_books_verify()
+
+
+def test_a_run_undone_after_a_credit_note_made_by_hand_credits_only_what_is_left(fees: dict[str, Any]) -> None:
+    """Regression (user pass): a fee invoice credited by hand (100.00 HT of olive's 3,333.34) left its run impossible
+    to undo ("Il ne reste rien à créditer"). The undo now credits the rest: 3,233.34 HT + 646.67 VAT; tapis's
+    invoice, credited whole by hand, is skipped."""
+    f = fees
+    accounting = pool("compta", key=Key.EQUAL, fixed_monthly=D("10000.00"))
+    run = run_post(pool=accounting, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=TODAY)
+    olive = run.shares.get(organization=f["exempt"]).document
+    tapis = run.shares.get(organization=f["tapis"]).document
+    assert olive is not None
+    assert tapis is not None
+    by_hand = credit_note_create(
+        invoice=olive, issued_on=JAN_31, lines=[line("Geste", "1", "100.00", "normal-20", account_code="7124")]
+    )
+    whole = credit_note_create(invoice=tapis, issued_on=JAN_31)
+    documents_validate(document_ids=[by_hand.pk, whole.pk], today=TODAY)
+    run_undo(run=run, reason="erreur de clé", acting_user=f["staff"], today=TODAY)
+    olive.refresh_from_db()
+    tapis.refresh_from_db()
+    assert (olive.creditable, tapis.creditable) == (D("0.00"), D("0.00"))
+    note = run.shares.get(organization=f["exempt"]).credit_note
+    assert note is not None
+    assert (note.total_net, note.total_vat) == (D("3233.34"), D("646.67"))
+    assert run.shares.get(organization=f["tapis"]).credit_note is None
+    assert balance(f["gie"], "7124") == D("0.00")
+    assert_books_verify()
+
+
+def test_a_period_not_ended_is_previewed_but_not_billed(fees: dict[str, Any]) -> None:
+    f = fees
+    accounting = pool("compta", key=Key.EQUAL, fixed_monthly=D("300.00"))
+    assert run_preview(accounting, JAN_1, JAN_31).split.total == D("360.00")
+    with pytest.raises(DomainError) as caught:
+        run_post(pool=accounting, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=JAN_31.replace(day=30))
+    assert caught.value.message() == (
+        "La période n'est pas terminée : elle se facture à partir du 31/01/2026 (l'aperçu reste possible)."
+    )
+    assert Run.objects.count() == 0
+
+
+def test_nothing_to_share_says_what_the_pool_holds(fees: dict[str, Any]) -> None:
+    accounting = pool("vide", "61312", key=Key.EQUAL)
+    with pytest.raises(DomainError) as caught:
+        run_preview(accounting, JAN_1, JAN_31)
+    assert caught.value.message() == (
+        "Ce pool n'a rien à répartir sur la période : coûts 0,00, déjà recouvré 0,00, montant fixe 0,00, soit 0,00."
+    )
+
+
+def test_accounts_outside_the_chart_or_of_the_wrong_class_are_refused(fees: dict[str, Any]) -> None:
+    """Regression (user pass): 6132 (not in the chart) was taken as a source, 7124 as the member's expense."""
+    accounting = pool("compta", key=Key.EQUAL)
+    with pytest.raises(ValidationError) as source:
+        pool_source_add(pool=accounting, account_code="6132")
+    assert source.value.message_dict == {"account_code": ["Le compte 6132 n'est pas dans le plan comptable."]}
+    accounting.member_account = "7124"
+    with pytest.raises(ValidationError) as member:
+        accounting.full_clean()
+    assert member.value.message_dict == {
+        "member_account": ["Le compte de charge du membre est un compte de la classe 6."]
+    }

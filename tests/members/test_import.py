@@ -109,7 +109,7 @@ def test_unreadable_or_empty_file(accountant):
     assert info.value.code == ErrorCode.IMPORT_EMPTY
     with pytest.raises(DomainError) as info:
         members_import(filename="m.csv", content=b"\xff\xfe\x00bad", acting_user=accountant)
-    assert info.value.code == ErrorCode.IMPORT_FORMAT
+    assert info.value.code == ErrorCode.IMPORT_NOT_UTF8
 
 
 def test_semicolon_csv_from_french_excel(accountant):

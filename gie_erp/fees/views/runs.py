@@ -24,7 +24,7 @@ from gie_erp.core.money import ZERO
 from gie_erp.fees.forms import ReasonForm, RunForm, last_month
 from gie_erp.fees.models import Pool, Run
 from gie_erp.fees.selectors import Preview, overlapping_runs, run_preview, run_qs_visible, share_qs_visible
-from gie_erp.fees.services import run_post, run_undo
+from gie_erp.fees.services import check_period_ended, run_post, run_undo
 from gie_erp.fees.views import READ, WRITE, can_write, export_format
 
 PAGE_SIZE = 50
@@ -97,13 +97,18 @@ def run_new(request: HttpRequest) -> HttpResponse:
     fmt = export_format(request)
     if preview is not None and fmt:
         return _preview_export(preview, fmt)
-    clash = None
+    clash, not_ended = None, ""
     if preview is not None:
         clash = overlapping_runs(preview.pool, preview.starts_on, preview.ends_on).first()
+        try:
+            check_period_ended(preview.ends_on)
+        except DomainError as error:  # previewed, not billed before its last day
+            not_ended = error.message()
     return render(
         request,
         "fees/runs/new.html",
         {"form": form, "preview": preview, "sources": _source_rows(preview), "refusal": refusal, "clash": clash,
+         "not_ended": not_ended,
          "can_write": can_write(request),
          "query": _period_query(form) if form.is_bound else ""},
     )  # fmt: skip

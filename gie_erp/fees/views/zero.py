@@ -34,7 +34,8 @@ def _form(request: HttpRequest) -> ZeroForm:
     data = request.POST if request.method == "POST" else request.GET
     if "year" in data:
         return ZeroForm(data)
-    return ZeroForm(initial={"year": timezone.localdate().year - 1, "key": Key.FEES})
+    today = timezone.localdate()  # from December on, the year being closed is this one
+    return ZeroForm(initial={"year": today.year if today.month == 12 else today.year - 1, "key": Key.FEES})
 
 
 def _page(request: HttpRequest, form: ZeroForm, reason_form: ReasonForm | None = None) -> HttpResponse:

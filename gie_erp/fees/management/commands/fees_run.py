@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 
 from gie_erp.core.errors import DomainError
 from gie_erp.core.exports import csv_cell
+from gie_erp.core.i18n import format_day
 from gie_erp.fees.models import Pool, Run
 from gie_erp.fees.periods import parse_period, period_code
-from gie_erp.fees.selectors import Preview, run_preview
+from gie_erp.fees.selectors import Preview, overlapping_runs, run_preview
 from gie_erp.fees.services import run_post
 
 NAME = 32
@@ -79,6 +80,12 @@ class Command(BaseCommand):
             raise CommandError(error.message()) from None
         for line in preview_table(preview):
             self.stdout.write(line)
+        clash = overlapping_runs(pool, start, end).first()
+        if clash is not None:  # as the page says it: this preview is not what the members were billed
+            self.stdout.write(
+                _("Attention : ce pool est déjà réparti du %(start)s au %(end)s (annulez d'abord cette répartition).")
+                % {"start": format_day(clash.starts_on), "end": format_day(clash.ends_on)}
+            )
         if options["csv"]:
             write_csv(preview, Path(options["csv"]))
             self.stdout.write(f"CSV : {options['csv']}")
