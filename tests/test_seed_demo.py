@@ -467,3 +467,13 @@ class DemoYearTests(TestCase):
         self.client.force_login(seller)
         page = self.client.get(reverse("sales:till_home")).content.decode()
         assert open_fair.name_fr in page or open_fair.slug in page
+
+
+def test_a_transfer_paying_many_invoices_keeps_its_reference_within_80_characters() -> None:
+    """Regression (CI on PostgreSQL): a quarter's fee transfer named its six invoices, 106 characters, and
+    PostgreSQL refused the payment (SQLite had stored it)."""
+    from gie_erp.demo.invoicing_year import transfer_reference
+
+    numbers = [f"FA-2026-{n:05d}" for n in range(101, 107)]
+    assert transfer_reference(numbers[:2]) == "VIR FA-2026-00101 FA-2026-00102"
+    assert transfer_reference(numbers) == "VIR FA-2026-00101 … FA-2026-00106 (6 factures)"

@@ -35,6 +35,7 @@ def content_disposition(filename: str, *, inline: bool = False) -> str:
 #: text that a spreadsheet would read as a formula (or a DDE call) when it starts a cell
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 AMOUNT_FORMAT = "#,##0.00"
+PRECISE_FORMAT = "#,##0.00####"
 DATE_FORMAT = "DD/MM/YYYY"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
@@ -66,8 +67,9 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
         return "oui" if value else "non"
     if isinstance(value, Decimal | int) and not isinstance(value, bool):
         cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, Decimal):
-            cell.number_format = AMOUNT_FORMAT
+        if isinstance(value, Decimal):  # an amount; a finer figure (an exact share, a weight) keeps its places
+            exponent = value.as_tuple().exponent
+            cell.number_format = PRECISE_FORMAT if isinstance(exponent, int) and exponent < -2 else AMOUNT_FORMAT
         return cell
     if isinstance(value, date):
         cell = WriteOnlyCell(sheet, value=value)

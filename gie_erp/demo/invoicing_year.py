@@ -37,6 +37,8 @@ from invoices.services import (
 )
 from members.models import Organization
 
+REFERENCE_LENGTH = Payment._meta.get_field("reference").max_length or 80
+
 
 @dataclass(frozen=True, slots=True)
 class Sale:
@@ -263,6 +265,15 @@ def _order_run(order: Order) -> dict[str, Document]:
     return {f"{order.key}:{document.issuer.slug}": document for document in validated}
 
 
+def transfer_reference(numbers: list[str]) -> str:
+    """A transfer's reference as a bank statement shows it: the invoices it pays, or the first and the last of
+    them when they do not fit (a payment's reference holds 80 characters: PostgreSQL refuses more)."""
+    text = "VIR " + " ".join(numbers)
+    if len(text) <= REFERENCE_LENGTH:
+        return text
+    return f"VIR {numbers[0]} … {numbers[-1]} ({len(numbers)} factures)"[:REFERENCE_LENGTH]
+
+
 def receipt_record(receipt: Receipt, documents: Mapping[str, Document]) -> Payment:
     """Record a receipt once (``documents``: by demo key); a replay returns the first payment, its cheque cashed."""
     done = Payment.objects.filter(collected_by=receipt.collected_by, idempotency_key=receipt.key).first()
@@ -273,7 +284,7 @@ def receipt_record(receipt: Receipt, documents: Mapping[str, Document]) -> Payme
     targets = list(Document.objects.filter(pk__in=[documents[key].pk for key in receipt.documents]).order_by("pk"))
     owed = sum((document.balance_due for document in targets), ZERO)
     amount = owed if receipt.share is None else to_mad(targets[0].total_gross * receipt.share)
-    reference = receipt.reference or "VIR " + " ".join(document.number for document in targets)
+    reference = receipt.reference or transfer_reference([document.number for document in targets])
     payment = payment_record(
         payer=receipt.payer,
         collected_by=receipt.collected_by,

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gie_erp.core.money import ZERO
+from invoices.models import VatRate
 from ledger.chart import chart_by_code
 
 
@@ -75,6 +77,14 @@ class Pool(models.Model):
     @property
     def is_debours(self) -> bool:
         return self.kind == self.Kind.DEBOURS
+
+    @property
+    def vat_label(self) -> str:
+        """The VAT code as people read it ("TVA 20 % (taux normal)"), in Arabic on an Arabic page."""
+        rate = VatRate.objects.filter(code=self.vat_code).order_by("-valid_from").first()
+        if rate is None:
+            return self.vat_code
+        return rate.label_ar if get_language() == "ar" and rate.label_ar else rate.label_fr
 
     def clean(self) -> None:
         """Both accounts in the pooled chart; the member's is an expense (class 6)."""

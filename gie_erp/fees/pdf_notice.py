@@ -149,6 +149,15 @@ def _row(kind: str, arrow: SafeString, icon: SafeString | str, words: Words, amo
             "amount": amount, "sub_fr": sub_fr, "sub_ar": sub_ar}  # fmt: skip
 
 
+def months_ar(count: int) -> str:
+    """ "month" after a count in Arabic: شهر (1), شهران (2), أشهر (3 to 10), شهرا (11 and more)."""
+    if count == 1:
+        return "شهر"
+    if count == 2:
+        return "شهران"
+    return MONTHS.ar if count <= 10 else "شهرا"
+
+
 def spent_rows(run: Run, pict: SafeString) -> list[dict[str, Any]]:
     """What the pool cost over the period: + costs, - what already recovered them, + fixed = to share."""
     rows = []
@@ -166,7 +175,7 @@ def spent_rows(run: Run, pict: SafeString) -> list[dict[str, Any]]:
         rows.append(
             _row("out", pictograms.ARROW_OUT, icon, FIXED, amount_html(run.fixed, signed=True),
                  f"{format_amount(monthly)} DH × {months} {MONTHS.fr}",
-                 format_html('<span dir="ltr">{} × {}</span> {}', format_amount(monthly), months, MONTHS.ar))
+                 format_html('<span dir="ltr">{} × {}</span> {}', format_amount(monthly), months, months_ar(months)))
         )  # fmt: skip
     rows.append(_row("balance", pictograms.COINS, "", TO_SHARE, amount_html(run.amount)))
     return rows
@@ -174,10 +183,11 @@ def spent_rows(run: Run, pict: SafeString) -> list[dict[str, Any]]:
 
 def due_rows(share: Share, vat_label: str) -> list[dict[str, Any]]:
     """The member's share, its VAT (none for débours) and the amount due."""
-    rows = [_row("out", pictograms.ARROW_OUT, pictograms.PERSON, YOUR_SHARE, amount_html(share.share))]
+    # what the member owes: the legend's coins ("À payer"), not the red arrow of what the GIE spent
+    rows = [_row("balance", pictograms.COINS, pictograms.PERSON, YOUR_SHARE, amount_html(share.share))]
     if share.vat or not share.run.pool.is_debours:
         rows.append(
-            _row("out", pictograms.ARROW_OUT, pictograms.RECEIPT, Words(f"{VAT.fr} {vat_label}", VAT.ar),
+            _row("balance", pictograms.COINS, pictograms.RECEIPT, Words(f"{VAT.fr} {vat_label}", VAT.ar),
                  amount_html(share.vat), "", _ltr(vat_label))
         )  # fmt: skip
     due = share.total

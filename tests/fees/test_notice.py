@@ -17,7 +17,15 @@ from django.core.files.storage import default_storage
 from pypdf import PdfReader
 
 from gie_erp.fees.models import Key, Run, Share
-from gie_erp.fees.pdf_notice import dots, format_weight, notice_html, notice_language, notice_pdf, percent
+from gie_erp.fees.pdf_notice import (
+    dots,
+    format_weight,
+    months_ar,
+    notice_html,
+    notice_language,
+    notice_pdf,
+    percent,
+)
 from gie_erp.fees.rendering import notice_file_name, share_notice_render
 from gie_erp.fees.services import run_post, run_undo
 from gie_erp.fees.tasks import run_notices_dispatch
@@ -190,3 +198,9 @@ def test_an_undone_share_reads_nothing_due(fees: dict[str, Any]) -> None:
     _reader, text = text_of(notice_pdf(olive, printed_on=TODAY))
     assert amt("- 4 000,01") in text  # the credit note takes it back
     assert re.search(r"À payer au GIE\s*0,00", text), text
+
+
+@pytest.mark.parametrize(("count", "word"), [(1, "شهر"), (2, "شهران"), (3, "أشهر"), (10, "أشهر"), (12, "شهرا")])
+def test_months_in_arabic_follow_the_count(count: int, word: str) -> None:
+    """Regression (user pass): "1 × … أشهر" (the plural) for a single month."""
+    assert months_ar(count) == word

@@ -232,3 +232,11 @@ def test_a_pool_is_created_and_edited_and_fed_through_the_pages(staff: Client, f
     assert "exemptée par décision" in body
     assert fr("750.00") in body
     assert staff.get(detail).status_code == 200
+
+
+def test_the_pools_vat_reads_as_words(staff: Client, fees: dict[str, Any]) -> None:
+    """Regression (user pass): the pools' list showed the raw code "normal-20"."""
+    pool("compta", key=Key.EQUAL, fixed_monthly=D("300.00"))
+    body = staff.get(reverse("fees:pool_list")).content.decode()
+    assert "TVA 20 % (taux normal)" in body
+    assert "normal-20" not in body

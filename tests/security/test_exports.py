@@ -90,3 +90,12 @@ def test_a_member_named_like_a_formula_exports_as_text(client, accountant):
     assert [cell.data_type for cell in cells] == ["s"]
     text = client.get("/members/?export=csv").content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
+
+
+def test_a_figure_finer_than_the_centime_keeps_its_places_in_xlsx():
+    """Regression (user pass): a fee run's exact share 125.0625 showed as 125,06, like the rounded share."""
+    rows = [(Decimal("125.062500"), Decimal("125.06"), Decimal("3"))]
+    sheet = _xlsx(table_response(filename="t", fmt="xlsx", headers=["exacte", "part", "poids"], rows=rows))
+    assert sheet.cell(row=2, column=1).number_format == "#,##0.00####"
+    assert sheet.cell(row=2, column=2).number_format == "#,##0.00"
+    assert sheet.cell(row=2, column=3).number_format == "#,##0.00"

@@ -50,7 +50,7 @@ def pool_list(request: HttpRequest) -> HttpResponse:
         headers = [_("Code"), _("Nom"), _("Nature"), _("Clé"), _("TVA"), _("Comptes"), _("Fixe par mois"),
                    _("Dernière période facturée"), _("Actif")]  # fmt: skip
         rows = (
-            (p.slug, p.name_fr, p.get_kind_display(), p.get_key_display(), p.vat_code,
+            (p.slug, p.name_fr, p.get_kind_display(), p.get_key_display(), p.vat_label,
              " ".join(str(s) for s in p.sources.all()), p.fixed_monthly, p.last_run or "", p.is_active)  # type: ignore[attr-defined]
             for p in pools
         )  # fmt: skip
