@@ -11,9 +11,10 @@ from django.db import transaction
 
 from gie_erp.core.audit import audit_record_many
 from gie_erp.core.errors import DomainError, ErrorCode
+from invoices.lines import LineInput, line_rows
 from invoices.models import Document, DocumentLine, Party, VatRate
-from invoices.services import EXEMPT_CODE, STANDARD_CODE, LineInput, _default_terms, _is_exempt, vat_rate_on
-from invoices.totals import LineAmounts, document_totals, line_amounts
+from invoices.services import _default_terms
+from invoices.totals import LineAmounts, document_totals
 from members.models import Organization
 
 
@@ -47,39 +48,13 @@ def documents_save_drafts(
         raise DomainError(ErrorCode.MANDATE_TO_MEMBER)
     existing = {d.idempotency_key: d for d in Document.objects.filter(issuer=issuer, idempotency_key__in=keys)}
     rates: dict[str, VatRate] = {}
-    exempt = _is_exempt(issuer)
     actor = acting_user if getattr(acting_user, "pk", None) else None
-    default_kind = DocumentLine.Kind.SERVICE if issuer.is_gie else DocumentLine.Kind.PRODUCT
     new_documents: list[Document] = []
     new_lines: list[list[DocumentLine]] = []
     for draft in drafts:
         if draft.idempotency_key in existing:
             continue
-        lines = []
-        for position, line in enumerate(draft.lines, start=1):
-            code = line.vat_code or (EXEMPT_CODE if exempt else STANDARD_CODE)
-            if code not in rates:
-                rates[code] = vat_rate_on(code, issued_on)
-            rate = rates[code]
-            amounts = line_amounts(
-                quantity=line.quantity, unit_price=line.unit_price, discount_rate=line.discount_rate, vat_rate=rate.rate
-            )
-            lines.append(
-                DocumentLine(
-                    position=position,
-                    kind=line.kind or default_kind,
-                    description=line.description,
-                    description_ar=line.description_ar,
-                    quantity=line.quantity,
-                    unit=line.unit,
-                    unit_price=line.unit_price,
-                    discount_rate=line.discount_rate,
-                    vat_rate=rate,
-                    account_code=line.account_code,
-                    net=amounts.net,
-                    vat=amounts.vat,
-                )
-            )
+        lines = line_rows(issuer, issued_on, draft.lines, rates)
         totals = document_totals((row.vat_rate_id, LineAmounts(row.net, row.vat)) for row in lines)
         customer = draft.customer
         new_documents.append(

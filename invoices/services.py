@@ -18,6 +18,11 @@ from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.i18n import format_amount
 from gie_erp.core.money import ZERO
 from invoices import postings
+from invoices.lines import EXEMPT_CODE as EXEMPT_CODE  # re-exported: other apps import the line API from here
+from invoices.lines import STANDARD_CODE as STANDARD_CODE
+from invoices.lines import LineInput as LineInput
+from invoices.lines import is_exempt, line_rows
+from invoices.lines import vat_rate_on as vat_rate_on
 from invoices.mentions import LABELS, customer_snapshot, issuer_snapshot, missing_mentions
 from invoices.models import (
     Allocation,
@@ -28,13 +33,11 @@ from invoices.models import (
     IssuerSettings,
     Party,
     Payment,
-    VatRate,
 )
 from invoices.totals import (
     LineAmounts,
     credit_note_vat_split,
     document_totals,
-    line_amounts,
     number_format,
 )
 from ledger.posting import EntryDraft
@@ -48,41 +51,6 @@ def _mad(amount: Decimal) -> str:
 
 
 PREFIXES = {Document.Kind.INVOICE: "FA", Document.Kind.CREDIT_NOTE: "AV"}
-EXEMPT_CODE = "exonere-91"
-STANDARD_CODE = "normal-20"
-
-
-@dataclass(frozen=True, slots=True)
-class LineInput:
-    """One line as a form, an import or another app gives it. ``vat_code`` None: the issuer's default (art. 91
-    exemption for an exempt issuer, else the standard rate)."""
-
-    description: str
-    quantity: Decimal
-    unit_price: Decimal
-    vat_code: str | None = None
-    kind: str | None = None  # None: a service from the GIE, a product from a member
-    unit: str = ""
-    discount_rate: Decimal = Decimal(0)
-    description_ar: str = ""
-    account_code: str = ""
-
-
-def vat_rate_on(code: str, day: date) -> VatRate:
-    """The rate with this code valid on ``day`` (old rates stay for back-dated documents)."""
-    rate = (
-        VatRate.objects.filter(code=code, valid_from__lte=day)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
-        .order_by("-valid_from")
-        .first()
-    )
-    if rate is None:
-        raise DomainError(ErrorCode.VAT_RATE_NOT_VALID, rate=code, date=day.isoformat())
-    return rate
-
-
-def _is_exempt(issuer: Organization) -> bool:
-    return issuer.vat_status == Organization.VatStatus.EXEMPT
 
 
 def _default_terms(customer: Party) -> str:
@@ -94,32 +62,9 @@ def _default_terms(customer: Party) -> str:
 
 def _write_lines(document: Document, lines: Sequence[LineInput]) -> None:
     document.lines.all().delete()
-    exempt = _is_exempt(document.issuer)
-    rows = []
-    default_kind = DocumentLine.Kind.SERVICE if document.issuer.is_gie else DocumentLine.Kind.PRODUCT
-    for position, line in enumerate(lines, start=1):
-        code = line.vat_code or (EXEMPT_CODE if exempt else STANDARD_CODE)
-        rate = vat_rate_on(code, document.issued_on)
-        amounts = line_amounts(
-            quantity=line.quantity, unit_price=line.unit_price, discount_rate=line.discount_rate, vat_rate=rate.rate
-        )
-        rows.append(
-            DocumentLine(
-                document=document,
-                position=position,
-                kind=line.kind or default_kind,
-                description=line.description,
-                description_ar=line.description_ar,
-                quantity=line.quantity,
-                unit=line.unit,
-                unit_price=line.unit_price,
-                discount_rate=line.discount_rate,
-                vat_rate=rate,
-                account_code=line.account_code,
-                net=amounts.net,
-                vat=amounts.vat,
-            )
-        )
+    rows = line_rows(document.issuer, document.issued_on, lines)
+    for row in rows:
+        row.document = document
     DocumentLine.objects.bulk_create(rows)
     totals = document_totals((row.vat_rate_id, LineAmounts(row.net, row.vat)) for row in rows)
     document.total_net, document.total_vat, document.total_gross = totals.net, totals.vat, totals.gross
@@ -203,7 +148,7 @@ RETURNING last_number
 
 
 def _check_lines(document: Document, lines: list[DocumentLine]) -> None:
-    exempt = _is_exempt(document.issuer)
+    exempt = is_exempt(document.issuer)
     for line in lines:
         rate = line.vat_rate
         if rate.valid_from > document.issued_on or (rate.valid_to and rate.valid_to < document.issued_on):

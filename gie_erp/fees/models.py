@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -145,7 +146,32 @@ class CustomWeight(models.Model):
         return f"{self.pool} {self.organization_id} = {self.weight}"
 
 
-class Run(models.Model):
+class Posting(models.Model):
+    """What a run and the year-end transfer share: who posted it and when, its generation (how many of the same
+    were undone before it: their idempotency keys differ), and who undid it, when and why."""
+
+    generation = models.PositiveSmallIntegerField(default=0)
+    posted_at = models.DateTimeField(auto_now_add=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undone_at = models.DateTimeField(null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    undo_reason = models.CharField(_("motif de l'annulation"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def mark_undone(self, *, reason: str, acting_user: Any, state: str) -> None:
+        self.state, self.undone_at, self.undo_reason = state, timezone.now(), reason[:200]
+        self.undone_by = acting_user if getattr(acting_user, "pk", None) else None
+        fields = ["state", "undone_at", "undone_by", "undo_reason"]  # ``state`` is each concrete model's own
+        self.save(update_fields=fields)
+
+
+class Run(Posting):
     """A pool billed for a period: one fee invoice per member (or none when its share is 0.00). Periods of one
     pool's runs never overlap unless the earlier run was undone (its invoices credited)."""
 
@@ -165,16 +191,6 @@ class Run(models.Model):
     fixed = models.DecimalField(_("montant fixe"), max_digits=14, decimal_places=2)
     amount = models.DecimalField(_("à répartir"), max_digits=14, decimal_places=2)
     total_vat = models.DecimalField(_("TVA"), max_digits=14, decimal_places=2)
-    generation = models.PositiveSmallIntegerField(default=0)  # runs of the same pool and period undone before it
-    posted_at = models.DateTimeField(auto_now_add=True)
-    posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    undo_reason = models.CharField(_("motif de l'annulation"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("répartition")
@@ -222,7 +238,7 @@ class Share(models.Model):
         return self.share + self.vat
 
 
-class ZeroResult(models.Model):
+class ZeroResult(Posting):
     """The year-end transfer of the GIE's surplus (or deficit) to its members, so that its result is 0.00."""
 
     class State(models.TextChoices):
@@ -233,16 +249,6 @@ class ZeroResult(models.Model):
     state = models.CharField(_("état"), max_length=10, choices=State.choices, default=State.POSTED)
     key = models.CharField(_("clé"), max_length=16, choices=Key.choices, default=Key.FEES)
     result = models.DecimalField(_("résultat du GIE avant transfert"), max_digits=14, decimal_places=2)
-    generation = models.PositiveSmallIntegerField(default=0)
-    posted_at = models.DateTimeField(auto_now_add=True)
-    posted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    undo_reason = models.CharField(_("motif"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("résultat nul")

@@ -238,9 +238,7 @@ def run_undo(*, run: Run, reason: str, acting_user: Any = None, today: date | No
     for share in shares:
         share.credit_note = notes[share.pk]
     Share.objects.bulk_update(shares, ["credit_note"])
-    run.state, run.undone_at, run.undo_reason = Run.State.UNDONE, timezone.now(), reason[:200]
-    run.undone_by = acting_user if getattr(acting_user, "pk", None) else None
-    run.save(update_fields=["state", "undone_at", "undone_by", "undo_reason"])
+    run.mark_undone(reason=reason, acting_user=acting_user, state=Run.State.UNDONE)
     audit_record(
         actor=acting_user,
         event="fees.run_undone",

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from gie_erp.core.audit import audit_record
 from gie_erp.core.errors import DomainError, ErrorCode
@@ -163,8 +162,6 @@ def zero_result_undo(
     prefix = f"zero:{zero.year}:g{zero.generation}:"
     for entry in Entry.objects.filter(idempotency_key__startswith=prefix, reversal_of__isnull=True).order_by("pk"):
         journal_entry_reverse(entry=entry, reversed_on=day, acting_user=acting_user, reason=reason, today=today)
-    zero.state, zero.undone_at, zero.undo_reason = ZeroResult.State.UNDONE, timezone.now(), reason[:200]
-    zero.undone_by = acting_user if getattr(acting_user, "pk", None) else None
-    zero.save(update_fields=["state", "undone_at", "undone_by", "undo_reason"])
+    zero.mark_undone(reason=reason, acting_user=acting_user, state=ZeroResult.State.UNDONE)
     audit_record(actor=acting_user, event="fees.zero_result_undone", target=zero, data={"reason": reason})
     return zero
