@@ -7,7 +7,7 @@ import csv
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -22,6 +22,19 @@ SALES_KINDS = frozenset({"sale_cash", "sale_credit", "pos_day"})
 PURCHASE_KINDS = frozenset({"purchase"})
 BOTH_SIDES_KINDS = frozenset({"ic_trade", "ic_fee"})  # seller side has a 71xx line, buyer side does not
 
+# Intercompany entries (entries.csv kind ic_*, ic_ref "IC<n>"), the accounts each side uses in gen_ledger.py; one
+# ic_ref links the two entities of a flow, and a quarter's fee and its payment share the fee's ic_ref:
+#   ic_fee      member 6136 D, 3455 D, 4411 C        GIE 3421 D, 7124 C, 4455 C
+#   ic_fee_pay  member 4411 D, 5141 C                GIE 5141 D, 3421 C       (quarters 1-3; the 4th is unpaid)
+#   ic_cotis    member 6146 D, 5141 C                GIE 5141 D, 7127 C
+#   ic_trade    seller 3421 D, 7121 C, 4455 C        buyer 6121 D, 3455 D, 4411 C
+# Lines with a partner, hence the pairs to eliminate: GIE 3421 <-> member 4411, GIE 7124 <-> member 6136,
+# GIE 7127 <-> member 6146, seller 3421 <-> buyer 4411, seller 7121 <-> buyer 6121. Treasury (5141 is the only
+# one in IC entries) and VAT (3455, 4455; no 34552 here) keep no partner. pos_day entries carry "F<fair id>" in the
+# ic_ref column: a fair, not a flow between two books, so no partner.
+NO_PARTNER_PREFIXES = ("5", "3455", "4455")  # treasury; recoverable VAT (3455, 34552...); charged VAT (4455...)
+IC_REF_PREFIX = "IC"
+
 
 @dataclass(frozen=True, slots=True)
 class GenEntry:
@@ -33,6 +46,7 @@ class GenEntry:
     kind: str
     description: str
     lines: tuple[tuple[str, int], ...]
+    ic_ref: int | None = None  # the n of "IC<n>": both sides of an intercompany flow share it
 
 
 def data_path(data_dir: Path, size: str, seed: str) -> Path:
@@ -79,6 +93,59 @@ def journal_of(kind: str, codes: tuple[str, ...]) -> str:
     return "OD"
 
 
+def parse_ic_ref(text: str) -> int | None:
+    """'IC123' -> 123; '' and a fair's 'F3' -> None (only IC refs link two books)."""
+    if not text.startswith(IC_REF_PREFIX):
+        return None
+    return int(text.removeprefix(IC_REF_PREFIX))
+
+
+def ic_partners(path: Path) -> dict[int, tuple[int, int]]:
+    """Each ic_ref to its two entities (lower first), in one streaming pass over entries.csv.
+
+    Memory is one small tuple per ref (about 41k refs at size large). A ref with one side only, or with three
+    entities, means the files are not the generator's: refused.
+    """
+    one_side: dict[int, int] = {}
+    pairs: dict[int, tuple[int, int]] = {}
+    with (path / "entries.csv").open(newline="") as entries:
+        rows = csv.reader(entries)
+        next(rows)
+        for _entry_id, entity_text, _day, _kind, ref_text, _description in rows:
+            ref = parse_ic_ref(ref_text)
+            if ref is None:
+                continue
+            entity = int(entity_text)
+            pair = pairs.get(ref)
+            if pair is not None:
+                if entity not in pair:
+                    raise ValueError(f"IC{ref} links more than two entities: {pair} and {entity}")
+                continue
+            seen = one_side.setdefault(ref, entity)
+            if seen != entity:
+                pairs[ref] = (min(seen, entity), max(seen, entity))
+                del one_side[ref]
+    if one_side:
+        ref = min(one_side)
+        raise ValueError(f"{len(one_side)} ic_refs have one side only, e.g. IC{ref} (entity {one_side[ref]})")
+    return pairs
+
+
+def partner_entity(
+    *, entity: int, ic_ref: int | None, account_code: str, partners: Mapping[int, tuple[int, int]]
+) -> int | None:
+    """The other entity of an intercompany flow for a line the combined accounts eliminate; None for any other line
+    (no ic_ref, or a treasury or VAT account: those are not reciprocal balances)."""
+    if ic_ref is None or account_code.startswith(NO_PARTNER_PREFIXES):
+        return None
+    first, second = partners[ic_ref]
+    if entity == first:
+        return second
+    if entity == second:
+        return first
+    raise ValueError(f"entity {entity} is not a side of IC{ic_ref} {partners[ic_ref]}")
+
+
 def iter_entries(path: Path) -> Iterator[GenEntry]:
     """Stream entries: postings.csv and entries.csv are both in entry_id order, read side by side, never whole."""
     with (path / "postings.csv").open(newline="") as postings, (path / "entries.csv").open(newline="") as entries:
@@ -87,7 +154,7 @@ def iter_entries(path: Path) -> Iterator[GenEntry]:
         next(post_rows)
         next(entry_rows)
         pending: list[str] | None = next(post_rows, None)
-        for entry_id_text, entity_text, day_text, kind, _ic_ref, description in entry_rows:
+        for entry_id_text, entity_text, day_text, kind, ic_ref_text, description in entry_rows:
             entry_id = int(entry_id_text)
             lines: list[tuple[str, int]] = []
             while pending is not None and int(pending[2]) == entry_id:
@@ -102,6 +169,7 @@ def iter_entries(path: Path) -> Iterator[GenEntry]:
                 kind=kind,
                 description=description,
                 lines=tuple(lines),
+                ic_ref=parse_ic_ref(ic_ref_text),
             )
         if pending is not None:
             raise ValueError(f"postings left after the last entry: {pending}")

@@ -2,8 +2,9 @@
 
 DATABASE_URL must already point at the bench database (the settings read it at import): the parent sets it.
 Steps: recreate the database, migrate, create the organizations and books, stream the generated entries through
-``journal_entries_post`` in batches, check the trial balance against the generator's totals, then time the reports
-and the single path. Writes its figures as JSON to ``--out``.
+``journal_entries_post`` in batches (intercompany lines with the other side's organization as partner), check the
+trial balance against the generator's totals, then time the reports and the single path. Writes its figures as JSON
+to ``--out``.
 """
 
 import argparse
@@ -26,7 +27,16 @@ from pathlib import Path
 from typing import Any
 
 from bench import dbs
-from bench.data import DEFAULT_DATA_DIR, GenEntry, cents_to_decimal, data_path, iter_entries, journal_of
+from bench.data import (
+    DEFAULT_DATA_DIR,
+    GenEntry,
+    cents_to_decimal,
+    data_path,
+    ic_partners,
+    iter_entries,
+    journal_of,
+    partner_entity,
+)
 
 TODAY = date(2026, 1, 1)
 YEAR_START = date(2025, 1, 1)
@@ -176,6 +186,7 @@ def main() -> None:
     # --- organizations and books
     start = time.perf_counter()
     book_of_entity: dict[int, int] = {}
+    organization_of_entity: dict[int, int] = {}  # a line's partner is the other side's organization, not its book
     with (path / "entities.csv").open() as entities:
         next(entities)
         for row in entities:
@@ -191,12 +202,18 @@ def main() -> None:
                     ice=ice_with_check_digits(f"{900000000000 + entity_id:013d}"),
                 )
                 book_of_entity[entity_id] = book_ensure(organization=org).pk
+                organization_of_entity[entity_id] = org.pk
     figures["books"] = len(book_of_entity)
     figures["books_s"] = time.perf_counter() - start
     log(f"{len(book_of_entity)} organizations + books in {figures['books_s']:.1f} s")
 
     # --- bulk load, streamed
+    start = time.perf_counter()
+    partners = ic_partners(path)
+    figures.update(ic_refs=len(partners), ic_partners_s=time.perf_counter() - start)
+    log(f"{len(partners):,} intercompany refs read in {figures['ic_partners_s']:.1f} s")
     expected: dict[tuple[int, str], list[int]] = defaultdict(lambda: [0, 0])
+    partner_lines_by_account: dict[str, int] = defaultdict(int)
     skipped_zero_lines = 0
 
     def draft_of(gen: GenEntry) -> EntryDraft:
@@ -207,12 +224,16 @@ def main() -> None:
                 skipped_zero_lines += 1
                 continue
             cell = expected[(gen.entity, code)]
+            other = partner_entity(entity=gen.entity, ic_ref=gen.ic_ref, account_code=code, partners=partners)
+            partner_id = None if other is None else organization_of_entity[other]
+            if partner_id is not None:
+                partner_lines_by_account[code] += 1
             if cents > 0:
                 cell[0] += cents
-                lines.append(JournalLine(account_code=code, debit=cents_to_decimal(cents)))
+                lines.append(JournalLine(account_code=code, debit=cents_to_decimal(cents), partner_id=partner_id))
             else:
                 cell[1] -= cents
-                lines.append(JournalLine(account_code=code, credit=cents_to_decimal(-cents)))
+                lines.append(JournalLine(account_code=code, credit=cents_to_decimal(-cents), partner_id=partner_id))
         return EntryDraft(
             book_id=book_of_entity[gen.entity],
             posted_on=gen.posted_on,
@@ -266,12 +287,17 @@ def main() -> None:
         bulk_batches=batches,
         bulk_queries_per_batch=counter.count / batches,
         skipped_zero_lines=skipped_zero_lines,
+        partner_lines=sum(partner_lines_by_account.values()),
+        partner_lines_by_account=dict(sorted(partner_lines_by_account.items())),
         rss_after_load_mb=rss_now_mb(),
     )
     log(
         f"loaded {posted_entries:,} entries / {posted_lines:,} lines in {load_wall:.1f} s "
         f"({figures['bulk_entries_per_s']:,.0f} entries/s inside journal_entries_post)"
     )
+
+    by_account = ", ".join(f"{code} {count:,}" for code, count in figures["partner_lines_by_account"].items())
+    log(f"{figures['partner_lines']:,} lines posted with a partner ({by_account})")
 
     # --- planner statistics: autovacuum would refresh them after such a load; do it explicitly (it may be off)
     if connection.vendor == "postgresql":

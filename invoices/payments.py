@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import F
 
 from gie_erp.core.audit import audit_record
@@ -135,6 +135,16 @@ def allocated_total(payment: Payment) -> Decimal:
     return sum(payment.allocations.values_list("amount", flat=True), ZERO)
 
 
+def _check_lengths(**texts: str) -> None:
+    """A text longer than its column: refused in words before any write (PostgreSQL would refuse it mid-way)."""
+    for name, text in texts.items():
+        column = Payment._meta.get_field(name)
+        assert isinstance(column, models.CharField)
+        limit = column.max_length
+        if limit is not None and len(text) > limit:
+            raise DomainError(ErrorCode.TEXT_TOO_LONG, field=column.verbose_name, length=len(text), limit=limit)
+
+
 @transaction.atomic
 def payment_record(
     *,
@@ -153,6 +163,7 @@ def payment_record(
 ) -> Payment:
     """Record money received and apply it to documents (by hand, or pro rata of what each still owes); what is
     left is the payer's credit. Posted in every book it touches; once per (collector, key)."""
+    _check_lengths(reference=reference, note=note)
     existing = Payment.objects.filter(collected_by=collected_by, idempotency_key=idempotency_key).first()
     if existing is not None:
         return _replayed(existing, payer=payer, received_on=received_on, method=method, amount=amount)

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Min, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from gie_erp.core.audit import audit_record
@@ -13,6 +13,7 @@ from gie_erp.core.dates import LATEST_YEAR, earliest_date
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.idempotency import is_reserved_key, retry_once_on_conflict
 from gie_erp.core.roles import Role
+from ledger.close_checks import earlier_open_months
 from ledger.engine import PostedRef, post_drafts
 from ledger.models import PERIOD_FIRST_YEAR, PERIOD_LAST_YEAR, Book, Entry, EntryAttachment, Journal, PeriodLock
 from ledger.posting import EntryDraft, JournalLine, reversed_lines
@@ -111,16 +112,7 @@ def _period(year: int, month: int) -> str:
 
 def _earlier_open_month(*, book: Book, year: int, month: int) -> tuple[int, int] | None:
     """The first month from the book's first entry up to the one before (year, month) that is not locked."""
-    first = Entry.objects.filter(book=book).aggregate(first=Min("posted_on"))["first"]
-    if first is None:
-        return None
-    locked = set(PeriodLock.objects.filter(book=book, year__lte=year).values_list("year", "month"))
-    current = (first.year, first.month)
-    while current < (year, month):
-        if current not in locked:
-            return current
-        current = (current[0] + 1, 1) if current[1] == 12 else (current[0], current[1] + 1)
-    return None
+    return earlier_open_months(book_ids=[book.pk], year=year, month=month).get(book.pk)
 
 
 @transaction.atomic

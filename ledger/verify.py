@@ -1,7 +1,10 @@
 """`ledger_verify`: recompute the balance table from django-ledger's transactions and name every difference."""
 
+import calendar
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -45,9 +48,12 @@ class Difference:
         )
 
 
-def verify_balances(*, book_ids: list[int] | None = None) -> tuple[list[Difference], dict[int, int]]:
+def verify_balances(
+    *, book_ids: list[int] | None = None, only_month: tuple[int, int] | None = None
+) -> tuple[list[Difference], dict[int, int]]:
     """Every (book, account, partner, month) cell where the table and the transactions disagree, and per book the
-    number of django-ledger entries that did not come through our posting path."""
+    number of django-ledger entries that did not come through our posting path. ``only_month`` (year, month): that
+    month's cells alone, without the yearly fold (what the month close checks, book by book)."""
     if connection.vendor == "postgresql":
         year, month = (
             "CAST(EXTRACT(YEAR FROM e.posted_on) AS INTEGER)",
@@ -55,10 +61,18 @@ def verify_balances(*, book_ids: list[int] | None = None) -> tuple[list[Differen
         )
     else:
         year, month = "CAST(strftime('%%Y', e.posted_on) AS INTEGER)", "CAST(strftime('%%m', e.posted_on) AS INTEGER)"
-    where, params = "", []
+    conditions: list[str] = []
+    params: list[Any] = []
+    book_params: list[Any] = []
     if book_ids is not None:
-        where = f"WHERE e.book_id IN ({', '.join(['%s'] * len(book_ids))})"
+        conditions.append(f"e.book_id IN ({', '.join(['%s'] * len(book_ids))})")
         params = list(book_ids)
+        book_params = list(book_ids)
+    if only_month is not None:
+        first = date(only_month[0], only_month[1], 1)
+        conditions.append("e.posted_on >= %s AND e.posted_on <= %s")
+        params += [first, date(first.year, first.month, calendar.monthrange(first.year, first.month)[1])]
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     recomputed: dict[Key, tuple[int, int]] = {}
     with connection.cursor() as cursor:
         columns = f"e.book_id, a.code, COALESCE(p.partner_id, 0), {year}, {month}"
@@ -69,6 +83,8 @@ def verify_balances(*, book_ids: list[int] | None = None) -> tuple[list[Differen
     rows = Balance.objects.all()
     if book_ids is not None:
         rows = rows.filter(book_id__in=book_ids)
+    if only_month is not None:
+        rows = rows.filter(year=only_month[0], month=only_month[1])
     for row in rows.values_list("book_id", "account_code", "partner_id", "year", "month", "debit", "credit"):
         table[(row[0], row[1], row[2], row[3], row[4])] = (row[5], row[6])
     differences = []
@@ -76,7 +92,14 @@ def verify_balances(*, book_ids: list[int] | None = None) -> tuple[list[Differen
         have, want = table.get(key, (0, 0)), recomputed.get(key, (0, 0))
         if have != want:
             differences.append(Difference(*key, table=have, recomputed=want))
-    # the yearly fold must equal the transactions summed by year (partners included); month 0 marks its cells
+    if only_month is None:
+        differences += _yearly_differences(recomputed, book_ids)
+    return differences, _orphans(book_ids, book_params)
+
+
+def _yearly_differences(recomputed: dict[Key, tuple[int, int]], book_ids: list[int] | None) -> list[Difference]:
+    """The yearly fold must equal the transactions summed by year (partners included); month 0 marks its cells."""
+    differences = []
     folded: dict[Key, tuple[int, int]] = {}
     for (book_id, code, _partner, tx_year, _month), (debit, credit) in recomputed.items():
         prev = folded.get((book_id, code, 0, tx_year, 0), (0, 0))
@@ -92,6 +115,10 @@ def verify_balances(*, book_ids: list[int] | None = None) -> tuple[list[Differen
         have, want = yearly.get(key, (0, 0)), folded.get(key, (0, 0))
         if have != want:
             differences.append(Difference(*key, table=have, recomputed=want))
+    return differences
+
+
+def _orphans(book_ids: list[int] | None, params: list[Any]) -> dict[int, int]:
     orphans: dict[int, int] = defaultdict(int)
     and_book = ""
     if book_ids is not None:
@@ -100,7 +127,7 @@ def verify_balances(*, book_ids: list[int] | None = None) -> tuple[list[Differen
         cursor.execute(ORPHANS_SQL.format(and_book=and_book), params)
         for book_id, count in cursor.fetchall():
             orphans[book_id] = int(count)
-    return differences, dict(orphans)
+    return dict(orphans)
 
 
 @transaction.atomic

@@ -35,7 +35,7 @@ class AllocationImport:
 def allocation_column_guide() -> list[ColumnGuide]:
     return [
         ColumnGuide(
-            "member", required=True, meaning=_("nom court (slug) ou ICE de la coopérative"), example="coop-miel"
+            "member", required=True, meaning=_("nom court (slug) ou ICE de la coopérative"), example="coop-nahl-rif"
         ),
         ColumnGuide(
             "key", required=True, meaning=_("la clé"), values=tuple(AllocationKey.choices), example="cooperators"

@@ -5,11 +5,19 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.ma import ice as stdnum_ice
 
+#: an ICE has 15 digits (leading zeros included)
+ICE_LENGTH = 15
+
 
 def normalize_ice(value: str) -> str:
-    """Strip spaces and separators; raise ValidationError unless 15 digits with a valid checksum."""
+    """Strip spaces and separators; raise ValidationError unless 15 digits with a valid checksum. Digits alone and
+    fewer than 15 are an ICE a spreadsheet stored as a number (``1561191000066`` for ``001561191000066``): the
+    leading zeros come back before the checksum is checked."""
+    text = value.strip()
+    if text.isdigit() and len(text) < ICE_LENGTH:
+        text = text.zfill(ICE_LENGTH)
     try:
-        return str(stdnum_ice.validate(value))
+        return str(stdnum_ice.validate(text))
     except StdnumError:
         raise ValidationError(
             _("ICE invalide : %(value)s (15 chiffres avec clé de contrôle)."), params={"value": value}

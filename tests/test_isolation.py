@@ -18,6 +18,7 @@ from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from gie_erp.close.models import CloseRun
 from gie_erp.fees.models import Key, Pool
 from gie_erp.fees.services import pool_source_add, run_post
 from gie_erp.statements.models import StatementBatch
@@ -80,6 +81,7 @@ POST_ONLY = {
     "sales:sales_terms",
     "fees:pool_source_add",
     "fees:pool_source_remove",
+    "close:run_reopen",
 }
 #: file downloads whose files the smoke test does not create (tests/statements covers them)
 NOT_SMOKED = {"statements:batch_file"}
@@ -237,6 +239,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
     cat = catalogue()
     shared = {key: value for key, value in cat.items() if not isinstance(value, models.Model)}
     fee_shares = fees_world()
+    close_run = {"close_run_id": CloseRun.objects.create(year=2026, month=3).pk}  # the GIE's: the same for both
     return {
         "A": {
             "org_slug": coop_a.slug,
@@ -250,6 +253,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             **shared,
             **training(coop_a, "a", cooperator_a, cat),
             **fee_shares[coop_a.pk],
+            **close_run,
         },
         "B": {
             "org_slug": coop_b.slug,
@@ -263,6 +267,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             **shared,
             **training(coop_b, "b", cooperator_b, cat),
             **fee_shares[coop_b.pk],
+            **close_run,
         },
         "missing": {
             "org_slug": "no-such-coop",
@@ -297,6 +302,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             "source_id": 999999,
             "fee_run_id": 999999,
             "share_id": 999999,
+            "close_run_id": 999999,
         },
         "coop_b": coop_b,
         "trainer_a": cat["trainer"].user,

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "training",
     "gie_erp.statements",
     "gie_erp.fees",
+    "gie_erp.close",
     "gie_erp",
 ]
 

@@ -97,6 +97,7 @@ EVENT_LABELS: dict[str, Any] = {
     "fees.custom_weights_imported": _("Poids de répartition importés"),
     "fees.zero_result_posted": _("Résultat du GIE ramené à zéro"),
     "fees.zero_result_undone": _("Transfert du résultat contre-passé"),
+    "close.month_started": _("Clôture du mois lancée"),
     "ledger.bulk_posted": _("Écritures passées en lot"),
     "ledger.entry_posted": _("Écriture saisie"),
     "ledger.entry_reversed": _("Écriture contre-passée"),

@@ -1,11 +1,12 @@
 """Domain errors: a code from an enum, parameters, and a message translated when it is shown."""
 
+import re
 from enum import StrEnum
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language_bidi, override
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import override
 
 
 class ErrorCode(StrEnum):
@@ -81,6 +82,7 @@ class ErrorCode(StrEnum):
     ALLOCATION_EXCEEDS_PAYMENT = "allocation_exceeds_payment"
     ALLOCATION_WRONG_PARTY = "allocation_wrong_party"
     PAYMENT_COLLECTOR = "payment_collector"
+    TEXT_TOO_LONG = "text_too_long"
     WRITE_OFF_TOO_LARGE = "write_off_too_large"
     WRITE_OFF_MEMBER = "write_off_member"
     CHEQUE_NOT_PENDING = "cheque_not_pending"
@@ -172,9 +174,25 @@ class ErrorCode(StrEnum):
     FEES_PREVIEW_CHANGED = "fees_preview_changed"
     FEES_RUN_UNDONE = "fees_run_undone"
     FEES_BAD_PERIOD = "fees_bad_period"
+    FEES_PERIOD_ORDER = "fees_period_order"
     FEES_ZERO_NOTHING = "fees_zero_nothing"
     FEES_SOURCE_TAKEN = "fees_source_taken"
     FEES_REASON_REQUIRED = "fees_reason_required"
+    # close: month and year close of every book (append this area's codes below this line)
+    CLOSE_BOOK_DISAGREES = "close_book_disagrees"
+    CLOSE_EARLIER_OPEN = "close_earlier_open"
+    CLOSE_DRAFT_DOCUMENTS = "close_draft_documents"
+    CLOSE_TICKETS_PENDING = "close_tickets_pending"
+    CLOSE_SHIFT_OPEN = "close_shift_open"
+    CLOSE_POOL_NOT_RUN = "close_pool_not_run"
+    CLOSE_BAD_MONTH = "close_bad_month"
+    CLOSE_MONTH_NOT_ENDED = "close_month_not_ended"
+    CLOSE_FAILED = "close_failed"
+    # combined accounts (gie_erp/combine)
+    COMBINE_BAD_BOOKS = "combine_bad_books"
+    COMBINE_NO_BOOKS = "combine_no_books"
+    COMBINE_BAD_RANGE = "combine_bad_range"
+    COMBINE_BAD_RULE = "combine_bad_rule"
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
@@ -196,6 +214,7 @@ MESSAGES: dict[ErrorCode, Promise] = {
         "Les affectations (%(allocated)s) dépassent le montant disponible (%(amount)s)."
     ),
     ErrorCode.ALLOCATION_WRONG_PARTY: _("La facture %(number)s n'est pas adressée à ce payeur."),
+    ErrorCode.TEXT_TOO_LONG: _("Texte trop long (%(field)s) : %(length)s caractères, %(limit)s au plus."),
     ErrorCode.PAYMENT_COLLECTOR: _("La facture %(number)s ne peut être encaissée que par le GIE ou par son émetteur."),
     ErrorCode.WRITE_OFF_TOO_LARGE: _("L'écart (%(amount)s) dépasse la tolérance (%(tolerance)s)."),
     ErrorCode.WRITE_OFF_MEMBER: _("Une facture adressée à un membre se règle, elle ne se passe pas en perte."),
@@ -421,20 +440,61 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ),
     ErrorCode.FEES_RUN_UNDONE: _("Cette répartition est déjà annulée."),
     ErrorCode.FEES_BAD_PERIOD: _("Période invalide : %(value)s (AAAA-MM ou AAAA-MM..AAAA-MM)."),
+    ErrorCode.FEES_PERIOD_ORDER: _("La période finit (%(end)s) avant de commencer (%(start)s) : inversez les mois."),
     ErrorCode.FEES_ZERO_NOTHING: _("Le résultat du GIE pour %(year)s est nul : rien à transférer."),
     ErrorCode.FEES_SOURCE_TAKEN: _("Le compte %(account)s %(tag)s alimente déjà le pool %(pool)s."),
     ErrorCode.FEES_REASON_REQUIRED: _("Donnez le motif de l'annulation."),
+    ErrorCode.CLOSE_BOOK_DISAGREES: _(
+        "La table des soldes ne concorde pas avec les écritures du mois (écarts : %(count)s) : lancez ledger_verify."
+    ),
+    ErrorCode.CLOSE_EARLIER_OPEN: _("Le mois %(period)s n'est pas clôturé : les mois se clôturent dans l'ordre."),
+    ErrorCode.CLOSE_DRAFT_DOCUMENTS: _(
+        "Documents en brouillon datés du mois : %(count)s (%(numbers)s) : validez-les ou supprimez-les."
+    ),
+    ErrorCode.CLOSE_TICKETS_PENDING: _(
+        "Tickets de %(event)s non récapitulés : %(count)s : lancez le récapitulatif des ventes."
+    ),
+    ErrorCode.CLOSE_SHIFT_OPEN: _("Session de caisse ouverte sur %(event)s depuis le %(date)s : fermez-la."),
+    ErrorCode.CLOSE_POOL_NOT_RUN: _("Le pool %(pool)s n'est pas réparti pour %(period)s."),
+    ErrorCode.CLOSE_BAD_MONTH: _("Mois invalide : %(value)s (AAAA-MM)."),
+    ErrorCode.CLOSE_MONTH_NOT_ENDED: _("Le mois %(period)s n'est pas terminé : il se clôture à partir du %(date)s."),
+    ErrorCode.CLOSE_FAILED: _("Erreur inattendue pendant la clôture : %(error)s"),
+    ErrorCode.COMBINE_BAD_BOOKS: _(
+        "Ensemble de livres inconnu : « %(value)s ». Écrivez all, women, sector:CODE (%(sectors)s) ou des codes de "
+        "livres séparés par des virgules."
+    ),
+    ErrorCode.COMBINE_NO_BOOKS: _("Aucun livre dans cet ensemble : %(value)s."),
+    ErrorCode.COMBINE_BAD_RANGE: _("La période finit (%(end)s) avant de commencer (%(start)s)."),
+    ErrorCode.COMBINE_BAD_RULE: _("Paire de comptes invalide : %(reason)s"),
 }
 
 
+#: Unicode's first-strong isolate and its end: a value (a slug, a date, an amount) keeps its own direction and its
+#: place in a right-to-left sentence instead of dragging the words around it
+FSI, PDI = "\u2068", "\u2069"
+_LATIN_OR_DIGIT = re.compile(r"[0-9A-Za-z\u00c0-\u024f]")
+
+
+def _isolated(params: dict[str, Any]) -> dict[str, Any]:
+    """Values holding a Latin letter or a digit, isolated; Arabic words flow with the sentence as they are."""
+    return {key: f"{FSI}{value}{PDI}" if _LATIN_OR_DIGIT.search(str(value)) else value for key, value in params.items()}
+
+
+def _render(template: Any, values: dict[str, Any]) -> str:
+    if get_language_bidi():
+        values = _isolated(values)
+    return str(template) % values
+
+
 def error_message(code: ErrorCode, params: dict[str, Any], language: str | None = None) -> str:
-    """The message for a code in the active language, or in ``language`` when given."""
+    """The message for a code in the active language, or in ``language`` when given; in a right-to-left language
+    each value is isolated (FSI … PDI) so that a Latin value stays where the sentence puts it."""
     template = MESSAGES.get(code, _("Erreur : %(code)s"))
     values = {"code": code.value, **params}
     if language is None:
-        return str(template) % values
+        return _render(template, values)
     with override(language):
-        return str(template) % values
+        return _render(template, values)
 
 
 class DomainError(Exception):

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -78,6 +79,30 @@ def _xlsx_cell(sheet: Any, value: Any) -> Any:
     return value
 
 
+#: the rows a column's width is measured on (a long export is not read twice)
+WIDTH_SAMPLE = 200
+MIN_WIDTH, MAX_WIDTH = 10, 60
+
+
+def _shown_length(value: Any) -> int:
+    """About the characters Excel shows for a cell: an amount with its thousands separators and two places."""
+    if isinstance(value, Decimal):
+        return len(f"{value:,.2f}") + 1
+    if isinstance(value, date):
+        return 10
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def column_widths(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[int]:
+    """Each column as wide as its header or its widest cell among ``rows`` (plus a margin), within bounds."""
+    widths = [len(str(header)) for header in headers]
+    for row in rows:
+        for index, value in enumerate(row[: len(widths)]):
+            if value is not None:
+                widths[index] = max(widths[index], _shown_length(value))
+    return [max(MIN_WIDTH, min(width + 2, MAX_WIDTH)) for width in widths]
+
+
 def sheet_title(name: str) -> str:
     """A worksheet name Excel accepts: 31 characters, none of ``[]:*?/\\``."""
     return (_SHEET_FORBIDDEN.sub("-", name).strip("'") or "Export")[:31]
@@ -97,12 +122,14 @@ def table_response(
     if fmt == "xlsx":
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(sheet_title(sheet_name or filename))
-        for index, header in enumerate(headers, start=1):
-            sheet.column_dimensions[get_column_letter(index)].width = max(12, min(len(str(header)) + 4, 40))
+        rows = iter(rows)
+        first_rows = list(itertools.islice(rows, WIDTH_SAMPLE))
+        for index, width in enumerate(column_widths(headers, first_rows), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A2"
         sheet.append([_xlsx_cell(sheet, str(header)) for header in headers])
         count = 0
-        for row in rows:
+        for row in itertools.chain(first_rows, rows):
             sheet.append([_xlsx_cell(sheet, value) for value in row])
             count += 1
         if headers:

@@ -39,7 +39,7 @@ from gie_erp.demo import data
 from gie_erp.demo.invoicing_year import Receipt, receipt_record
 from gie_erp.demo.ledger_year import DEMO_TODAY, DEMO_YEAR, QUARTER_ENDS, quarter_of
 from gie_erp.fees.config import pool_save
-from gie_erp.fees.models import Key, Pool, Run, Share
+from gie_erp.fees.models import Frequency, Key, Pool, Run, Share
 from gie_erp.fees.services import pool_source_add, run_post
 from invoices.models import Document, Payment
 from invoices.parties import party_for_member
@@ -106,7 +106,8 @@ def pools_define() -> dict[str, Pool]:
         pool = Pool.objects.filter(slug=spec.slug).first()
         if pool is None:
             fields = {"slug": spec.slug, "name_fr": spec.name_fr, "name_ar": spec.name_ar, "key": spec.key,
-                      "kind": Pool.Kind.SERVICE, "vat_code": STANDARD_CODE, "pictogram": spec.pictogram}  # fmt: skip
+                      "kind": Pool.Kind.SERVICE, "vat_code": STANDARD_CODE, "pictogram": spec.pictogram,
+                      "frequency": Frequency.ON_DEMAND if spec.season else Frequency.MONTHLY}  # fmt: skip
             pool = pool_save(pool=None, data=fields, exempted=(), acting_user=accountant)
             for source in spec.sources:
                 code, _, prefix = source.partition("@")

@@ -6,3 +6,8 @@ class FeesConfig(AppConfig):
     name = "gie_erp.fees"
     label = "fees"
     verbose_name = _("Quotes-parts des services")
+
+    def ready(self) -> None:
+        from gie_erp.fees import close_checks
+
+        close_checks.register()

@@ -23,6 +23,7 @@ POOL_FIELDS = (
     "member_account",
     "fixed_monthly",
     "pictogram",
+    "frequency",
     "is_active",
 )
 

@@ -127,18 +127,20 @@ class RunForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        start, end = data.get("start") or "", data.get("end") or data.get("start") or ""
+        start, typed_end = data.get("start") or "", data.get("end") or ""
+        end = typed_end or start
         if not start:
             return data
         try:
             data["starts_on"], data["ends_on"] = parse_month(start), parse_month(end, end=True)
         except ValueError:
+            typed = f"{start}..{typed_end}" if typed_end else start
             raise forms.ValidationError(
-                error_message(ErrorCode.FEES_BAD_PERIOD, {"value": f"{start}..{end}"}), code="bad_period"
+                error_message(ErrorCode.FEES_BAD_PERIOD, {"value": typed}), code="bad_period"
             ) from None
         if data["ends_on"] < data["starts_on"]:
             raise forms.ValidationError(
-                error_message(ErrorCode.FEES_BAD_PERIOD, {"value": f"{start}..{end}"}), code="bad_period"
+                error_message(ErrorCode.FEES_PERIOD_ORDER, {"start": start, "end": end}), code="period_order"
             )
         return data
 

@@ -4,6 +4,7 @@ nothing written. The sheet is the whole key: a member it leaves out weighs nothi
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gie_erp.core.amounts import AmountError, parse_amount
@@ -12,6 +13,7 @@ from gie_erp.core.imports import MB, ImportLimits, ImportRefused, ImportReport, 
 from gie_erp.fees.config import custom_weights_replace
 from gie_erp.fees.models import Pool
 from members.imports import ColumnGuide
+from members.legal_ids import normalize_ice
 from members.models import Organization
 
 #: a region has ~2,000 cooperatives: one row each
@@ -27,7 +29,7 @@ def weight_column_guide() -> list[ColumnGuide]:
             MEMBER_COLUMN,
             required=True,
             meaning=_("la coopérative membre : son code (slug) ou son ICE"),
-            example="coop-olive",
+            example="coop-zitoun-chefchaouen",
         ),
         ColumnGuide(
             WEIGHT_COLUMN,
@@ -46,6 +48,14 @@ def _member_index() -> dict[str, Organization]:
         if organization.ice:
             index[organization.ice] = organization
     return index
+
+
+def _ice_or_none(text: str) -> str | None:
+    """The ICE ``text`` spells (spaces, or leading zeros a spreadsheet number dropped), else None."""
+    try:
+        return normalize_ice(text)
+    except ValidationError:
+        return None
 
 
 def _weight(report: ImportReport, row: TableRow) -> Decimal | None:
@@ -71,7 +81,7 @@ def weights_validate(rows: list[TableRow]) -> tuple[ImportReport, dict[int, Deci
         if not name:
             report.add(row.number, MEMBER_COLUMN, ErrorCode.IMPORT_MISSING_FIELD)
             continue
-        member = index.get(name.casefold()) or index.get(name.replace(" ", ""))
+        member = index.get(name.casefold()) or index.get(_ice_or_none(name) or "")
         if member is None:
             report.add(row.number, MEMBER_COLUMN, ErrorCode.IMPORT_UNKNOWN_MEMBER, value=name[:80])
             continue

@@ -29,6 +29,15 @@ class Key(models.TextChoices):
     FEES = "fees", _("Quotes-parts facturées dans l'année")
 
 
+class Frequency(models.TextChoices):
+    """How often a pool must be run: the month close waits for the runs a frequency asks for."""
+
+    MONTHLY = "monthly", _("Chaque mois")
+    QUARTERLY = "quarterly", _("Chaque trimestre")
+    YEARLY = "yearly", _("Chaque année")
+    ON_DEMAND = "on_demand", _("À la demande (la clôture ne l'attend pas)")
+
+
 ACCOUNT_CODE = RegexValidator(r"^[1-8][0-9]{3,5}$", _("Un compte du plan : 4 à 6 chiffres."))
 TAG_PREFIX = RegexValidator(
     r"^[a-z0-9][a-z0-9_.:-]{0,79}$", _("Une étiquette analytique : minuscules, chiffres, : . _ -")
@@ -66,6 +75,7 @@ class Pool(models.Model):
         "members.Organization", blank=True, related_name="+", verbose_name=_("membres exemptés par décision")
     )
     is_active = models.BooleanField(_("actif"), default=True)
+    frequency = models.CharField(_("fréquence"), max_length=10, choices=Frequency.choices, default=Frequency.ON_DEMAND)
 
     class Meta:
         verbose_name = _("pool de coûts")

@@ -21,12 +21,13 @@ def _month(text: str, value: str) -> tuple[int, int]:
 
 
 def parse_period(value: str) -> tuple[date, date]:
-    """The first day of the first month and the last day of the last month; months in order, else FEES_BAD_PERIOD."""
+    """The first day of the first month and the last day of the last month; else FEES_BAD_PERIOD;
+    months out of order, FEES_PERIOD_ORDER."""
     first, separator, last = value.strip().partition("..")
     start_year, start_month = _month(first, value)
     end_year, end_month = _month(last, value) if separator else (start_year, start_month)
     if (end_year, end_month) < (start_year, start_month):
-        raise DomainError(ErrorCode.FEES_BAD_PERIOD, value=value)
+        raise DomainError(ErrorCode.FEES_PERIOD_ORDER, start=first.strip(), end=last.strip())
     last_day = calendar.monthrange(end_year, end_month)[1]
     return date(start_year, start_month, 1), date(end_year, end_month, last_day)
 

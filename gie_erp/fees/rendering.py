@@ -44,3 +44,16 @@ def notice_read(share: Share) -> bytes | None:
     with default_storage.open(notice_file_name(share), "rb") as handle:
         content: bytes = handle.read()
     return content
+
+
+def notice_content(share: Share, *, language: str) -> bytes:
+    """The notice as the member received it (the stored file), else rendered now in ``language``."""
+    content = notice_read(share)
+    if content is None:
+        content = notice_pdf(share, printed_on=timezone.localdate(), language=language)
+    return content
+
+
+def notice_download_name(share: Share) -> str:
+    run = share.run
+    return f"quote-part-{run.pool.slug}-{run.starts_on:%Y-%m}-{share.organization.slug}.pdf"

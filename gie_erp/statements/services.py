@@ -6,6 +6,7 @@ Rendering reads only; the batch services own their transactions and write an aud
 import io
 import logging
 import time
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -252,10 +253,16 @@ def statement_pdf(*, organization: Organization, year: int, month: int, printed_
 
 
 @transaction.atomic(durable=True)
-def statement_batch_create(*, year: int, month: int, acting_user: Any, member_slug: str = "") -> StatementBatch:
-    """A batch with one item per member to print (or the one member asked for); nothing is rendered yet."""
+def statement_batch_create(
+    *, year: int, month: int, acting_user: Any, member_slug: str = "", organization_ids: Collection[int] | None = None
+) -> StatementBatch:
+    """A batch with one item per member to print (or the one member asked for, or those of ``organization_ids``:
+    the books a month close closed); nothing is rendered yet."""
     check_month(year, month)
     members = list(statement_members(year=year, month=month, slug=member_slug))
+    if organization_ids is not None:
+        wanted = set(organization_ids)
+        members = [member for member in members if member.pk in wanted]
     if not members:
         raise StatementError(_("Aucune coopérative à imprimer pour ce mois."))
     batch = StatementBatch.objects.create(

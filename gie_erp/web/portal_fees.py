@@ -9,7 +9,7 @@ from typing import Any
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
@@ -18,8 +18,7 @@ from gie_erp.core.access import role_required
 from gie_erp.core.exports import content_disposition
 from gie_erp.core.roles import Role
 from gie_erp.fees.models import Share
-from gie_erp.fees.pdf_notice import notice_pdf
-from gie_erp.fees.rendering import notice_read
+from gie_erp.fees.rendering import notice_content, notice_download_name
 from gie_erp.fees.selectors import share_qs_visible
 from members import selectors as member_selectors
 from members.models import Organization
@@ -97,13 +96,8 @@ def portal_fee_notice(request: HttpRequest, share_id: int) -> HttpResponse:
     share = share_qs_visible(user=request.user).filter(organization=org, pk=share_id).first()
     if share is None:
         raise Http404
-    content = notice_read(share)
-    if content is None:
-        content = notice_pdf(share, printed_on=timezone.localdate(), language="ar" if _arabic() else "fr")
-    response = HttpResponse(content, content_type="application/pdf")
-    run = share.run
-    name = f"quote-part-{run.pool.slug}-{run.starts_on:%Y-%m}-{org.slug}.pdf"
-    response["Content-Disposition"] = content_disposition(name, inline=True)
+    response = HttpResponse(notice_content(share, language="ar" if _arabic() else "fr"), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(notice_download_name(share), inline=True)
     return response
 
 

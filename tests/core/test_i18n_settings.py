@@ -25,7 +25,8 @@ def test_arabic_is_right_to_left():
 def test_domain_error_message_in_french_and_arabic():
     error = DomainError(ErrorCode.IMPORT_UNKNOWN_COMMUNE, value="Atlantis")
     assert error.message("fr") == "Commune inconnue : Atlantis."
-    assert error.message("ar") == "جماعة غير معروفة: Atlantis."
+    # regression: the Latin value is isolated (FSI … PDI) so that it keeps its place in the Arabic sentence
+    assert error.message("ar") == "جماعة غير معروفة: \u2068Atlantis\u2069."
 
 
 def test_a_parameter_may_be_called_code():

@@ -41,11 +41,15 @@ def test_parse_period() -> None:
     assert parse_period(" 2026-01..2026-03 ") == (date(2026, 1, 1), date(2026, 3, 31))
     assert parse_period("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
     assert period_code(date(2026, 1, 1), date(2026, 3, 31)) == "2026-01..2026-03"
-    for bad in ("2026-13", "2026-1", "2026-03..2026-01", "janvier", "2026-01..", "1999-12"):
+    for bad in ("2026-13", "2026-1", "janvier", "2026-01..", "1999-12"):
         with pytest.raises(DomainError) as caught:
             parse_period(bad)
         assert caught.value.code == ErrorCode.FEES_BAD_PERIOD
         assert caught.value.message() == f"Période invalide : {bad} (AAAA-MM ou AAAA-MM..AAAA-MM)."
+    # regression: months out of order were told "invalid period", which read as a typing error
+    with pytest.raises(DomainError) as caught:
+        parse_period("2026-03..2026-01")
+    assert caught.value.message() == ("La période finit (2026-01) avant de commencer (2026-03) : inversez les mois.")
 
 
 def test_fees_run_prints_the_preview_and_writes_only_with_post(fees: dict[str, Any], tmp_path: Path) -> None:

@@ -101,8 +101,13 @@ def test_a_bad_period_an_unknown_pool_or_nothing_to_share_is_a_message(
     url = reverse("fees:run_new")
     for query, text in (
         ({"pool": "nope", "start": "2026-01"}, "Pool inconnu"),
-        ({"pool": "compta", "start": "2026-13"}, "Période invalide"),
-        ({"pool": "compta", "start": "2026-03", "end": "2026-01"}, "Période invalide"),
+        # regression: the month typed once, not "2026-13..2026-13"
+        ({"pool": "compta", "start": "2026-13"}, "Période invalide : 2026-13 (AAAA-MM"),
+        ({"pool": "compta", "start": "2026-01", "end": "2026-14"}, "Période invalide : 2026-01..2026-14 (AAAA-MM"),
+        (
+            {"pool": "compta", "start": "2026-03", "end": "2026-01"},
+            "La période finit (2026-01) avant de commencer (2026-03)",
+        ),
         ({"pool": "compta", "start": "janvier"}, "Période invalide"),
     ):
         response = staff.get(url, query)

@@ -105,3 +105,22 @@ def test_the_notice_pdf_and_another_cooperatives_share_is_a_404(
 def test_staff_are_not_served_the_portal(client: Client, fees: dict[str, Any], billed: Run) -> None:
     client.force_login(fees["staff"])
     assert client.get("/portal/fees/").status_code == 403
+
+
+def test_staff_open_each_members_notice_from_the_run_page(client: Client, fees: dict[str, Any], billed: Run) -> None:
+    # regression: the run page linked the invoices but not the notices; only the member could read its notice
+    f = fees
+    client.force_login(f["staff"])
+    olive = share(billed, f["exempt"])
+    url = f"/fees/runs/{billed.pk}/notices/{olive.pk}/"
+    page = client.get(f"/fees/runs/{billed.pk}/").content.decode()
+    assert f'href="{url}"' in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="quote-part-compta-2026-01-coop-olive.pdf"' in response["Content-Disposition"]
+    _reader, text = text_of(response.content)
+    assert "4 000,01" in text  # olive's 3,333.34 + 666.67 VAT
+    # a share of this run only: any other number is a 404; a representative is refused the staff route
+    assert client.get(f"/fees/runs/{billed.pk}/notices/999999/").status_code == 404
+    assert login(Client(), f["exempt"]).get(url).status_code == 403

@@ -434,3 +434,18 @@ def test_a_batch_validates_all_or_none_and_numbers_in_date_order(world: dict[str
     again = documents_validate(document_ids=ids[:4], today=TODAY)
     assert [d.number for d in again] == [d.number for d in done]
     assert Entry.objects.filter(idempotency_key__startswith="invoice:").count() == 4
+
+
+def test_a_reference_longer_than_its_column_is_refused_in_words_and_records_nothing(world: dict[str, Any]) -> None:
+    # regression: a script passing a 106-character reference reached PostgreSQL (varchar 80), which refused it mid-way
+    gie, hotel = world["gie"], world["hotel"]
+    invoice = validated(gie, hotel, [line("Stand", "1", "100.00", kind="service")])
+    with pytest.raises(DomainError) as caught:
+        payment_record(
+            payer=hotel, collected_by=gie, documents=[invoice], received_on=date(2026, 10, 6), method="transfer",
+            amount=D("120.00"), idempotency_key="long", reference="R" * 81, today=TODAY,
+        )  # fmt: skip
+    assert caught.value.code == ErrorCode.TEXT_TOO_LONG
+    assert caught.value.message("fr") == "Texte trop long (référence) : 81 caractères, 80 au plus."
+    assert Payment.objects.count() == 0
+    assert balance(gie, "3421") == D("120.00")

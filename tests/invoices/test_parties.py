@@ -146,7 +146,7 @@ def test_one_bad_ice_refuses_the_whole_sheet_with_its_row_number(accountant: Any
     (error,) = refused.value.report.as_rows()
     assert (error["row"], error["field"], error["code"]) == (3, "ice", ErrorCode.IMPORT_BAD_ICE.value)
     assert error["fr"] == f"ICE invalide : {BAD_ICE} (15 chiffres avec clé de contrôle)."
-    assert error["ar"] == f"رقم التعريف الموحد غير صالح: {BAD_ICE} (15 رقما مع مفتاح المراقبة)."
+    assert error["ar"] == f"رقم التعريف الموحد غير صالح: \u2068{BAD_ICE}\u2069 (15 رقما مع مفتاح المراقبة)."
     assert not Party.objects.exists()
     assert not AuditEvent.objects.filter(event__startswith="invoices.").exists()
 

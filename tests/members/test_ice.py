@@ -25,3 +25,12 @@ def test_check_digits_make_a_valid_ice():
     # regression: ISO 7064 mod 97-10 check digits (checksum 1) are NOT what stdnum.ma.ice checks (divisible by 97)
     assert ice_with_check_digits("0015611910000") == "001561191000066"
     assert normalize_ice(ice_with_check_digits("0019876540000"))
+
+
+def test_an_ice_a_spreadsheet_kept_as_a_number_gets_its_leading_zeros_back():
+    # regression: an XLSX cell typed as a number holds 1561191000066 for 001561191000066 (13 digits)
+    assert normalize_ice("1561191000066") == "001561191000066"
+    assert normalize_ice(" 1561191000066 ") == "001561191000066"
+    # padding is no way round the checksum: 1561191000067 padded is not divisible by 97
+    with pytest.raises(ValidationError):
+        normalize_ice("1561191000067")

@@ -59,7 +59,7 @@ def test_one_bad_row_writes_nothing_and_reports_every_error_in_french_and_arabic
     }
     commune_error = next(e for e in info.value.report.as_rows() if e["field"] == "commune")
     assert commune_error["fr"] == "Commune inconnue : Atlantis."
-    assert commune_error["ar"] == "جماعة غير معروفة: Atlantis."
+    assert commune_error["ar"] == "جماعة غير معروفة: \u2068Atlantis\u2069."
     assert Organization.objects.count() == before_orgs
     assert AuditEvent.objects.count() == before_audit
 

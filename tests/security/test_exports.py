@@ -99,3 +99,15 @@ def test_a_figure_finer_than_the_centime_keeps_its_places_in_xlsx():
     assert sheet.cell(row=2, column=1).number_format == "#,##0.00####"
     assert sheet.cell(row=2, column=2).number_format == "#,##0.00"
     assert sheet.cell(row=2, column=3).number_format == "#,##0.00"
+
+
+def test_xlsx_columns_are_as_wide_as_their_longest_cell_within_bounds():
+    # regression: columns were sized on their header alone, so names and amounts showed as ####### or cut
+    name = "Coopérative Nissae Ghafsai pour le couscous"  # 43 characters
+    rows = [["a", name, Decimal("1234567.89"), "x" * 90], ["b", "court", Decimal("5.00"), ""]]
+    response = table_response(filename="t", fmt="xlsx", headers=["id", "nom", "montant", "note"], rows=rows)
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCD"]
+    # id: header 2 → the minimum 10; name 43 + 2; "1,234,567.89" is 12 characters + 1 for the sign, + 2; capped at 60
+    assert widths == [10, 45, 15, 60]
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == [name, "court"]

@@ -19,10 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gie_erp.core.access import role_required
 from gie_erp.core.errors import DomainError
-from gie_erp.core.exports import table_response
+from gie_erp.core.exports import content_disposition, table_response
 from gie_erp.core.money import ZERO
 from gie_erp.fees.forms import ReasonForm, RunForm, last_month
 from gie_erp.fees.models import Pool, Run
+from gie_erp.fees.pdf_notice import notice_language
+from gie_erp.fees.rendering import notice_content, notice_download_name
 from gie_erp.fees.selectors import Preview, overlapping_runs, run_preview, run_qs_visible, share_qs_visible
 from gie_erp.fees.services import check_period_ended, run_post, run_undo
 from gie_erp.fees.views import READ, WRITE, can_write, export_format
@@ -256,9 +258,25 @@ def run_undo_view(request: HttpRequest, fee_run_id: int) -> HttpResponse:
     )
 
 
+@role_required(*READ)
+@require_GET
+def share_notice(request: HttpRequest, fee_run_id: int, share_id: int) -> HttpResponse:
+    """One member's fee notice, as the portal serves it to that member (the stored file, else rendered now in the
+    member's language)."""
+    run = _run(request, fee_run_id)
+    share = get_object_or_404(
+        share_qs_visible(user=request.user).filter(run=run).select_related("run__pool", "organization"), pk=share_id
+    )
+    language = notice_language(share.organization)
+    response = HttpResponse(notice_content(share, language=language), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(notice_download_name(share), inline=True)
+    return response
+
+
 urlpatterns: list[URLPattern] = [
     path("runs/", run_list, name="run_list"),
     path("runs/new/", run_new, name="run_new"),
     path("runs/<int:fee_run_id>/", run_detail, name="run_detail"),
     path("runs/<int:fee_run_id>/undo/", run_undo_view, name="run_undo"),
+    path("runs/<int:fee_run_id>/notices/<int:share_id>/", share_notice, name="share_notice"),
 ]

@@ -1,0 +1,377 @@
+"""The maths of the combined accounts, with no database: sum the chosen books' balances on the pooled chart, then
+take out the reciprocal flows between books of the group, matched by partner, from a list of account pairs that is
+data (DESIGN §7, issue 15 point 3).
+
+Amounts are signed integer centimes, debit − credit. A balance is keyed by (book, account, partner or 0), books and
+partners being organization ids. A *match instance* is (rule, book A on the left, book B on the right): its left side
+sums A's left-side amounts with partner B, its right side B's right-side amounts with partner A. An instance whose two
+sides cancel exactly is eliminated; any other is listed as a difference with a likely cause, never plugged; an
+instance whose other book is not in the chosen set is listed as outside the set.
+
+Which rule an amount belongs to: each (book, account, partner ≠ 0) amount belongs to at most one (rule, side), so it
+can never be eliminated twice. The candidates are the sides whose flags fit (the amount's book on the side's own
+flag, its partner on the other side's flag) and one of whose prefixes starts the account; the LONGEST matching
+prefix wins, and a tie goes to the rule placed first (left before right within a rule). Longest-first rather than
+plain first-in-order because prefixes nest: the bench's "7127" also starts 71272 (the fair commission), which must
+stay with the GIE-revenue rule that lists "71272" and is matched against the member's 6136.
+"""
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+Key = tuple[int, str, int]  # (book, account code, partner or 0)
+Instance = tuple[int, int, int]  # (rule index, left book, right book)
+NO_PARTNER = 0
+LEFT, RIGHT = 0, 1
+
+
+@dataclass(frozen=True, slots=True)
+class PairRule:
+    """One pair of account groups whose flows between two books of the group cancel out in the combined accounts."""
+
+    key: str
+    label_fr: str
+    label_ar: str
+    left: tuple[str, ...]  # account-code prefixes on one side
+    right: tuple[str, ...]  # on the other side
+    left_is_gie: bool | None  # True: the GIE's book; False: a member's; None: any book
+    right_is_gie: bool | None
+
+
+class Cause(StrEnum):
+    """The likely cause of a difference, the first that fits in this order: timing, no_partner, one_side, amount."""
+
+    TIMING = "timing"  # the next period completes the pair: the other side is booked later
+    NO_PARTNER = "no_partner"  # one side is missing and its book has lines without partner on that side's accounts
+    ONE_SIDE = "one_side"  # one side is missing: a document posted on one side only
+    AMOUNT = "amount"  # both sides posted, for different amounts
+
+
+CAUSE_LABELS: Mapping[Cause, tuple[str, str]] = {  # (French, Arabic), shown next to a difference
+    Cause.TIMING: (
+        "Décalage de période : l'autre côté est comptabilisé plus tard",
+        "فارق زمني: الطرف الآخر مسجل لاحقا",
+    ),
+    Cause.NO_PARTNER: ("Ligne sans partenaire chez l'autre livre", "سطر بدون شريك في الدفتر الآخر"),
+    Cause.ONE_SIDE: ("Pièce comptabilisée d'un seul côté", "وثيقة مسجلة في طرف واحد فقط"),
+    Cause.AMOUNT: ("Montants différents des deux côtés", "مبالغ مختلفة في الطرفين"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Elimination:
+    rule_key: str
+    left_book: int
+    right_book: int
+    amount: int  # the left side's sum; the right side's is its opposite
+
+
+@dataclass(frozen=True, slots=True)
+class Difference:
+    rule_key: str
+    left_book: int
+    right_book: int
+    left: int
+    right: int
+    difference: int  # left + right
+    cause: Cause
+
+
+@dataclass(frozen=True, slots=True)
+class Outside:
+    """A flow of a chosen book whose partner is not in the set: kept in the combined figures, not a difference."""
+
+    rule_key: str
+    book: int
+    partner: int
+    amount: int
+
+
+@dataclass(frozen=True, slots=True)
+class Combination:
+    by_book: dict[tuple[int, str], int]  # (book, account) -> centimes, partners summed
+    total: dict[str, int]  # account -> sum of the chosen books
+    eliminations: dict[str, int]  # account -> what the eliminations take out (sums to 0)
+    combined: dict[str, int]  # account -> total + eliminations
+    eliminated: list[Elimination]
+    differences: list[Difference]
+    outside: list[Outside]
+
+
+class _Claims:
+    """Which (rule, side) an amount belongs to, cached per (account, book is GIE, partner is GIE): O(1) per row."""
+
+    def __init__(self, rules: Sequence[PairRule], gie: int) -> None:
+        self.rules, self.gie = rules, gie
+        self._claim: dict[tuple[str, bool, bool], tuple[int, int] | None] = {}
+        self._sides: dict[tuple[str, bool], tuple[tuple[int, int], ...]] = {}
+
+    def _candidates(self, account: str, *, book_is_gie: bool) -> Iterable[tuple[int, int, int, bool | None]]:
+        """(prefix length, rule index, side, the other side's flag) of every side the account and book fit."""
+        for index, rule in enumerate(self.rules):
+            for side, prefixes, own, other in (
+                (LEFT, rule.left, rule.left_is_gie, rule.right_is_gie),
+                (RIGHT, rule.right, rule.right_is_gie, rule.left_is_gie),
+            ):
+                if own is not None and own != book_is_gie:
+                    continue
+                length = max((len(p) for p in prefixes if account.startswith(p)), default=0)
+                if length:
+                    yield length, index, side, other
+
+    def claim(self, account: str, book: int, partner: int) -> tuple[int, int] | None:
+        """The (rule index, side) of an amount with a partner, or None when no rule takes it."""
+        cache_key = (account, book == self.gie, partner == self.gie)
+        if cache_key not in self._claim:
+            fits = [
+                (-length, index, side)
+                for length, index, side, other in self._candidates(account, book_is_gie=cache_key[1])
+                if other is None or other == cache_key[2]
+            ]
+            self._claim[cache_key] = min(fits)[1:] if fits else None  # longest prefix, then rule order, then left
+        return self._claim[cache_key]
+
+    def sides(self, account: str, book: int) -> tuple[tuple[int, int], ...]:
+        """Every (rule index, side) an amount WITHOUT partner would fit if it had one: for the no_partner cause."""
+        cache_key = (account, book == self.gie)
+        if cache_key not in self._sides:
+            self._sides[cache_key] = tuple(
+                (index, side) for _, index, side, _ in self._candidates(account, book_is_gie=cache_key[1])
+            )
+        return self._sides[cache_key]
+
+
+def _instance(index: int, side: int, book: int, partner: int) -> Instance:
+    return (index, book, partner) if side == LEFT else (index, partner, book)
+
+
+def _sides_by_instance(
+    balances: Mapping[Key, int], chosen: frozenset[int], claims: _Claims
+) -> dict[Instance, list[list[tuple[str, int]]]]:
+    """Per instance, the [left, right] lists of (account, amount) of the chosen books' partner amounts."""
+    flows: dict[Instance, list[list[tuple[str, int]]]] = {}
+    for (book, account, partner), amount in balances.items():
+        if partner == NO_PARTNER or book not in chosen:
+            continue
+        claim = claims.claim(account, book, partner)
+        if claim is not None:
+            instance = _instance(claim[0], claim[1], book, partner)
+            flows.setdefault(instance, [[], []])[claim[1]].append((account, amount))
+    return flows
+
+
+def _cause(
+    instance: Instance,
+    left: int,
+    right: int,
+    later_sum: int | None,
+    unpartnered: Mapping[int, list[str]],
+    claims: _Claims,
+) -> Cause:
+    if later_sum is not None and left + right + later_sum == 0:
+        return Cause.TIMING
+    if left == 0 or right == 0:
+        index, left_book, right_book = instance
+        book, side = (right_book, RIGHT) if right == 0 else (left_book, LEFT)
+        fits = any((index, side) in claims.sides(account, book) for account in unpartnered.get(book, ()))
+        return Cause.NO_PARTNER if fits else Cause.ONE_SIDE
+    return Cause.AMOUNT
+
+
+def combine(
+    *,
+    balances: Mapping[Key, int],
+    chosen: Collection[int],
+    gie: int,
+    rules: Sequence[PairRule],
+    later: Mapping[Key, int] | None = None,
+) -> Combination:
+    """Sum the chosen books, eliminate every instance whose two sides cancel exactly; Σ eliminations == 0 always."""
+    chosen_books = frozenset(chosen)
+    books = {book for book, _, _ in balances} | ({book for book, _, _ in later} if later is not None else set())
+    present = chosen_books & books  # a partner with no book in the data is outside the set, like an unchosen one
+    claims = _Claims(rules, gie)
+
+    by_book: defaultdict[tuple[int, str], int] = defaultdict(int)
+    total: defaultdict[str, int] = defaultdict(int)
+    unpartnered: defaultdict[int, list[str]] = defaultdict(list)  # book -> accounts with amounts without partner
+    for (book, account, partner), amount in balances.items():
+        if book not in chosen_books:
+            continue
+        by_book[(book, account)] += amount
+        total[account] += amount
+        if partner == NO_PARTNER and amount:
+            unpartnered[book].append(account)  # read only for a one-sided difference: cheap here
+
+    later_sums: dict[Instance, int] = {}
+    if later is not None:
+        for instance, sides in _sides_by_instance(later, chosen_books, claims).items():
+            later_sums[instance] = sum(amount for side in sides for _, amount in side)
+
+    eliminations: defaultdict[str, int] = defaultdict(int)
+    eliminated: list[Elimination] = []
+    differences: list[Difference] = []
+    outside: list[tuple[Instance, Outside]] = []  # sorted by (rule, book, partner) below
+    flows = _sides_by_instance(balances, chosen_books, claims)
+    for instance in sorted(flows):
+        index, left_book, right_book = instance
+        key = rules[index].key
+        left_flows, right_flows = flows[instance]
+        left, right = sum(a for _, a in left_flows), sum(a for _, a in right_flows)
+        if left_book not in present or right_book not in present:
+            # only the chosen book's side was read: the other book's amounts are not in the sums
+            book, partner, amount = (
+                (left_book, right_book, left) if left_book in present else (right_book, left_book, right)
+            )
+            if amount:
+                outside.append(((index, book, partner), Outside(key, book, partner, amount)))
+        elif left + right == 0:
+            if left:
+                eliminated.append(Elimination(key, left_book, right_book, left))
+                for account, amount in (*left_flows, *right_flows):
+                    eliminations[account] -= amount
+        else:
+            later_sum = later_sums.get(instance, 0) if later is not None else None
+            cause = _cause(instance, left, right, later_sum, unpartnered, claims)
+            differences.append(Difference(key, left_book, right_book, left, right, left + right, cause))
+    outside.sort(key=lambda row: row[0])
+
+    combined = {account: amount + eliminations.get(account, 0) for account, amount in total.items()}
+    return Combination(
+        dict(by_book), dict(total), dict(eliminations), combined, eliminated, differences, [row[1] for row in outside]
+    )
+
+
+def _rule(key: str, fr: str, ar: str, left: tuple[str, ...], right: tuple[str, ...], sides: str) -> PairRule:
+    """``sides`` names whose book each side is: "gie-member", "member-member" or "member-gie"."""
+    flags = {"gie": True, "member": False}
+    left_side, right_side = sides.split("-")
+    return PairRule(key, fr, ar, left, right, flags[left_side], flags[right_side])
+
+
+# The pair list of DESIGN §7 and the bench's intercompany pairs (issue 15 point 6). An amount goes to the side whose
+# prefix is the longest match, ties to the rule placed first (see the module docstring); the flags also filter: a
+# side's own flag applies to the amount's book, the other side's flag to its partner. The collisions, one by one:
+# - member 6185·GIE and 6146·GIE also start with "61", the GIE-revenue rule's member side: "6185" and "6146" are
+#   longer, so the loss transfer and the bench's contributions keep them; 6186 on the GIE's side likewise stays with
+#   the profit transfer, not with "61" on the GIE's side of the member-to-GIE sales;
+# - the GIE's 7127 is listed by both the bench pair 7127 ↔ 6146 and the GIE-revenue rule: same length, so the bench
+#   pair is placed FIRST and takes it (else the member's 6146 would face nothing and both pairs would differ); the
+#   GIE's 71272 (the fair commission, against the member's 6136) matches "71272" in the revenue rule, longer than the
+#   bench's "7127", so it stays there; 71271, 71273… tie at "7127" and go to the bench pair (the app posts none);
+# - the GIE-revenue rule also lists "711" and "712": the GIE's resale of goods to a member (own-name sale, group
+#   purchasing) faces the member's 6111·GIE, which "61" puts in this rule; without them that 6111 would stand alone
+#   here. They are shorter than 7124, 71272 and 7127, so they change nothing for those;
+# - 3421 and 4411 appear in three rules (GIE customer ↔ member supplier, member ↔ member trade, member sells to the
+#   GIE): the flags separate them (whose book, and whether the partner is the GIE), so order does not matter;
+# - the member-to-GIE sales (own-name purchases: GIE Dr 6111·member / Cr 4411·member, member Dr 3421·GIE / Cr
+#   7121·GIE; a consignment loss: GIE Dr 6111·member) are not in DESIGN §7's list but are reciprocal flows all the
+#   same: they come last, after the member ↔ member trade they mirror.
+DEFAULT_RULES: tuple[PairRule, ...] = (
+    _rule(
+        "gie-receivable",
+        "Comptes courants débiteurs du GIE ↔ dettes des membres envers le GIE",
+        "الحسابات الجارية المدينة للمجموعة ↔ ديون الأعضاء تجاه المجموعة",
+        ("3463",),
+        ("4488",),
+        "gie-member",
+    ),
+    _rule(
+        "gie-payable",
+        "Comptes courants créditeurs du GIE ↔ créances des membres sur le GIE",
+        "الحسابات الجارية الدائنة للمجموعة ↔ ذمم الأعضاء على المجموعة",
+        ("4463",),
+        ("3488",),
+        "gie-member",
+    ),
+    _rule(
+        "joint-operations-gie-debit",
+        "Opérations faites en commun : débit chez le GIE ↔ crédit chez le membre",
+        "العمليات المنجزة بصفة مشتركة: مدين لدى المجموعة ↔ دائن لدى العضو",
+        ("3464",),
+        ("4464",),
+        "gie-member",
+    ),
+    _rule(
+        "joint-operations-gie-credit",
+        "Opérations faites en commun : crédit chez le GIE ↔ débit chez le membre",
+        "العمليات المنجزة بصفة مشتركة: دائن لدى المجموعة ↔ مدين لدى العضو",
+        ("4464",),
+        ("3464",),
+        "gie-member",
+    ),
+    _rule(
+        "profit-transfer",
+        "Bénéfices transférés par le GIE ↔ profits des membres sur opérations en commun",
+        "الأرباح المحولة من المجموعة ↔ أرباح الأعضاء عن العمليات المشتركة",
+        ("6186",),
+        ("7185",),
+        "gie-member",
+    ),
+    _rule(
+        "loss-transfer",
+        "Pertes transférées par le GIE ↔ pertes des membres sur opérations en commun",
+        "الخسائر المحولة من المجموعة ↔ خسائر الأعضاء عن العمليات المشتركة",
+        ("7186",),
+        ("6185",),
+        "gie-member",
+    ),
+    _rule(
+        "gie-customer",
+        "Clients du GIE ↔ fournisseurs des membres",
+        "زبناء المجموعة ↔ موردو الأعضاء",
+        ("3421",),
+        ("4411",),
+        "gie-member",
+    ),
+    _rule(
+        "gie-accessory-sales",
+        "Produits accessoires du GIE ↔ cotisations des membres",
+        "المنتوجات الملحقة للمجموعة ↔ اشتراكات الأعضاء",
+        ("7127",),
+        ("6146",),
+        "gie-member",
+    ),
+    _rule(
+        "gie-revenue",
+        "Produits du GIE facturés aux membres ↔ charges des membres envers le GIE",
+        "إيرادات المجموعة المفوترة للأعضاء ↔ تكاليف الأعضاء تجاه المجموعة",
+        ("7124", "71272", "7127", "7161", "711", "712"),
+        ("61",),
+        "gie-member",
+    ),
+    _rule(
+        "member-trade-receivable",
+        "Échanges entre membres : clients ↔ fournisseurs",
+        "المبادلات بين الأعضاء: الزبناء ↔ الموردون",
+        ("3421",),
+        ("4411",),
+        "member-member",
+    ),
+    _rule(
+        "member-trade",
+        "Échanges entre membres : ventes ↔ achats",
+        "المبادلات بين الأعضاء: المبيعات ↔ المشتريات",
+        ("711", "712"),
+        ("61",),
+        "member-member",
+    ),
+    _rule(
+        "member-to-gie-receivable",
+        "Ventes des membres au GIE : clients ↔ fournisseurs du GIE",
+        "مبيعات الأعضاء للمجموعة: الزبناء ↔ موردو المجموعة",
+        ("3421",),
+        ("4411",),
+        "member-gie",
+    ),
+    _rule(
+        "member-to-gie-sales",
+        "Ventes des membres au GIE ↔ achats du GIE",
+        "مبيعات الأعضاء للمجموعة ↔ مشتريات المجموعة",
+        ("711", "712"),
+        ("61",),
+        "member-gie",
+    ),
+)
