@@ -27,6 +27,7 @@ from gie_erp.core.errors import DomainError, ErrorCode, IdempotencyConflict
 from gie_erp.core.ids import uuid7_many
 from gie_erp.core.money import to_centimes
 from ledger.books import account_uuid, book_contexts, ledger_uuids
+from ledger.models import CLOSING_PERIOD, OPENING_PERIOD, balance_month
 from ledger.posting import EntryDraft, check_draft, draft_digest
 from members.models import Organization
 
@@ -156,7 +157,7 @@ def _sqlite_rows(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 BALANCE_TABLE = "ledger_balance"
 BALANCE_COLUMNS = ("book_id", "account_code", "partner_id", "year", "month", "debit", "credit")
 BALANCE_YEAR_TABLE = "ledger_balanceyear"
-BALANCE_YEAR_COLUMNS = ("book_id", "account_code", "year", "debit", "credit")
+BALANCE_YEAR_COLUMNS = ("book_id", "account_code", "partner_id", "year", "debit", "credit")
 SEQUENCE_TABLE = "ledger_journalsequence"
 SEQUENCE_COLUMNS = ("book_id", "journal", "year", "last_number")
 UPSERTS = {  # what an insert into these tables does when the row exists: add to it
@@ -165,7 +166,7 @@ UPSERTS = {  # what an insert into these tables does when the row exists: add to
         "debit = ledger_balance.debit + excluded.debit, credit = ledger_balance.credit + excluded.credit"
     ),
     BALANCE_YEAR_TABLE: (
-        " ON CONFLICT (book_id, account_code, year) DO UPDATE SET "
+        " ON CONFLICT (book_id, account_code, partner_id, year) DO UPDATE SET "
         "debit = ledger_balanceyear.debit + excluded.debit, credit = ledger_balanceyear.credit + excluded.credit"
     ),
     SEQUENCE_TABLE: (
@@ -181,9 +182,11 @@ Plan = list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]
 def _with_balances(plan: Plan, deltas: dict[tuple[int, str, int, int, int], list[int]]) -> Plan:
     """The plan's tables, then the batch's movements as rows of the monthly balance table and of its yearly fold,
     sorted (concurrent writers lock balance rows in the same order)."""
-    yearly: dict[tuple[int, str, int], list[int]] = defaultdict(lambda: [0, 0])
-    for (book_id, code, _partner, year, _month), (debit, credit) in deltas.items():
-        cell = yearly[(book_id, code, year)]
+    yearly: dict[tuple[int, str, int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for (book_id, code, partner, year, month), (debit, credit) in deltas.items():
+        if month in (OPENING_PERIOD, CLOSING_PERIOD):  # the year's opening and closing entries: monthly rows only
+            continue
+        cell = yearly[(book_id, code, partner, year)]
         cell[0] += debit
         cell[1] += credit
     monthly_rows = [(*key, dc[0], dc[1]) for key, dc in sorted(deltas.items())]
@@ -537,6 +540,7 @@ def _post(
             next_number[seq_key] += 1
         je_id = next(keys)
         description = draft.description[:120]
+        period = balance_month(str(draft.journal), draft.posted_on)
         je_rows.append(
             (
                 je_id, number, entry_timestamp(draft.posted_on), description, None, None, "gie_erp", True, True,
@@ -558,7 +562,7 @@ def _post(
             if line.tag:
                 analytic_rows.append((tx_id, draft.book_id, line.tag))
             cents = to_centimes(amount)
-            cell = (draft.book_id, line.account_code, line.partner_id or 0, draft.posted_on.year, draft.posted_on.month)
+            cell = (draft.book_id, line.account_code, line.partner_id or 0, draft.posted_on.year, period)
             deltas[cell][0 if is_debit else 1] += cents
         entry_rows.append(
             (

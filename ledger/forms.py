@@ -15,7 +15,7 @@ from gie_erp.core.forms import AmountField
 from gie_erp.core.money import is_mad
 from gie_erp.core.uploads import ScanField
 from ledger.chart import account_resolve
-from ledger.models import Journal
+from ledger.models import MANUAL_JOURNALS, Journal
 from ledger.posting import TAG_PATTERN
 from members.models import Organization
 
@@ -62,7 +62,7 @@ class EntryFilterForm(forms.Form):
 
 class EntryForm(forms.Form):
     posted_on = BoundedDateField(label=_("Date"), widget=_date_widget())
-    journal = forms.ChoiceField(label=_("Journal"), choices=Journal.choices, initial=Journal.MISC)
+    journal = forms.ChoiceField(label=_("Journal"), choices=MANUAL_JOURNALS, initial=Journal.MISC)
     description = forms.CharField(label=_("Libellé"), max_length=120)
     source_ref = forms.CharField(label=_("Pièce (référence)"), max_length=120)
     attachment = ScanField(label=_("Pièce justificative (scan PDF, JPEG ou PNG)"), required=False)

@@ -2,6 +2,8 @@
 tables add what it lacks: the book ↔ organization link, idempotent entries with their source, the partner of each
 GIE↔member line, the monthly balance table in integer centimes, period locks and gapless journal numbers."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +15,24 @@ class Journal(models.TextChoices):
     BANK = "BQ", _("Banque")
     CASH = "CA", _("Caisse")
     MISC = "OD", _("Opérations diverses")
+    CLOSING = "CL", _("Clôture de l'exercice")
+    OPENING = "AN", _("À-nouveaux")
+
+
+#: the journals a person posts in by hand (the closing and opening journals are the year close's only)
+MANUAL_JOURNALS = [(value, label) for value, label in Journal.choices if value not in ("CL", "AN")]
+#: the balance-table "months" of the year's opening entries (before January) and closing entries (after December):
+#: a read from 1 January starts after the opening entries, a read to 31 December stops before the closing entries
+OPENING_PERIOD, CLOSING_PERIOD = 0, 13
+
+
+def balance_month(journal: str, posted_on: Any) -> int:
+    """The balance-table month of an entry: its date's month, or the opening/closing period of its year."""
+    if journal == "CL":
+        return CLOSING_PERIOD
+    if journal == "AN":
+        return OPENING_PERIOD
+    return int(posted_on.month)
 
 
 class Book(models.Model):
@@ -276,19 +296,25 @@ class PostingRule(models.Model):
 
 
 class BalanceYear(models.Model):
-    """Yearly movements per (book, account) in integer centimes, partners summed: the same facts as ``Balance``
-    folded by year, so that a whole-year report over every book reads one row per book and account."""
+    """Yearly movements per (book, account, partner) in integer centimes: ``Balance``'s months 1 to 12 folded by
+    year (the opening and closing periods stay monthly rows), so that a whole-year report over every book reads one
+    row per book and account (a few more where partners are set: the combined accounts pair on them)."""
 
     book = models.ForeignKey(
         Book, on_delete=models.PROTECT, related_name="+", db_index=False
     )  # unique key leads by book
     account_code = models.CharField(max_length=10)
+    partner_id = models.BigIntegerField(default=0)
     year = models.SmallIntegerField()
     debit = models.BigIntegerField(default=0)
     credit = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["book", "account_code", "year"], name="balance_year_key_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["book", "account_code", "partner_id", "year"], name="balance_year_partner_key_unique"
+            )
+        ]
         indexes = [models.Index(fields=["year", "account_code"], name="balance_year_account")]
 
     def __str__(self) -> str:

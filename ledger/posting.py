@@ -73,6 +73,11 @@ def check_draft(draft: EntryDraft, *, today: date, earliest: date | None = None)
         raise DomainError(ErrorCode.MISSING_SOURCE)
     if draft.posted_on > today:
         raise DomainError(ErrorCode.FUTURE_DATE, date=draft.posted_on.isoformat())
+    journal = str(draft.journal)
+    if (journal == Journal.CLOSING and draft.posted_on.timetuple()[1:3] != (12, 31)) or (
+        journal == Journal.OPENING and draft.posted_on.timetuple()[1:3] != (1, 1)
+    ):
+        raise DomainError(ErrorCode.CLOSING_ENTRY_DATE, date=draft.posted_on.isoformat())
     first = earliest or earliest_date()
     if draft.posted_on < first:
         raise DomainError(ErrorCode.DATE_TOO_EARLY, date=draft.posted_on.isoformat(), earliest=first.isoformat())

@@ -5,7 +5,7 @@ import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -19,7 +19,18 @@ from gie_erp.core.errors import DomainError
 from gie_erp.core.money import ZERO, from_centimes
 from ledger.books import account_uuid, book_context
 from ledger.chart import account_name, chart_accounts
-from ledger.models import AnalyticLine, Balance, BalanceYear, Book, Entry, PartnerLine, PeriodLock, PostingRule
+from ledger.models import (
+    CLOSING_PERIOD,
+    OPENING_PERIOD,
+    AnalyticLine,
+    Balance,
+    BalanceYear,
+    Book,
+    Entry,
+    PartnerLine,
+    PeriodLock,
+    PostingRule,
+)
 from ledger.posting import JournalLine
 from members.selectors import organization_qs_visible
 
@@ -48,7 +59,8 @@ def last_day(year: int, month: int) -> date:
 
 
 def _month_q(start: tuple[int, int] | None, end: tuple[int, int]) -> Q:
-    if start is not None and start[0] == end[0]:  # within one year: a plain range the planner reads best
+    """Balance-table rows whose (year, month) lies in [start, end], months 0 (opening) and 13 (closing) included."""
+    if start is not None and start[0] == end[0]:
         return Q(year=end[0], month__gte=start[1], month__lte=end[1])
     q = Q(year__lt=end[0]) | Q(year=end[0], month__lte=end[1])
     if start is not None:
@@ -60,8 +72,18 @@ def _next_month(year: int, month: int) -> tuple[int, int]:
     return (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def _prev_month(year: int, month: int) -> tuple[int, int]:
-    return (year - 1, 12) if month == 1 else (year, month - 1)
+def _next_period(year: int, month: int) -> tuple[int, int]:
+    """The balance-table period after (year, month): December is followed by the year's closing entries (13), then
+    the next year's opening entries (0), then January."""
+    if month == CLOSING_PERIOD:
+        return (year + 1, OPENING_PERIOD)
+    return (year, month + 1)
+
+
+def _prev_period(year: int, month: int) -> tuple[int, int]:
+    if month == OPENING_PERIOD:
+        return (year - 1, CLOSING_PERIOD)
+    return (year, month - 1)
 
 
 def movement_centimes(
@@ -70,8 +92,21 @@ def movement_centimes(
     """Debit and credit centimes per (book, account[, partner]) for entries dated in [start, end] (start None: all).
 
     Whole months come from the balance table; a partial first or last month from the lines of those days only.
+    A range from 1 January starts after that year's opening entries; a range to 31 December stops before that year's
+    closing entries (both are in a range that goes past them): the year's figures before the close.
     """
     return _movements(book_ids=book_ids, start=start, end=end, grouping="partner" if by_partner else "book")
+
+
+def opening_centimes(
+    *, book_ids: Sequence[int] | None, before: date, by_partner: bool = False
+) -> dict[tuple[Any, ...], list[int]]:
+    """What ``movement_centimes`` gives for everything dated before ``before``, as the opening balance of a range
+    that starts on that day: the opening of 1 January includes the year before's closing entries and this year's
+    opening entries (the à-nouveaux), so that opening + the range's movements = the balance at its end."""
+    return _movements(
+        book_ids=book_ids, start=None, end=before, grouping="partner" if by_partner else "book", end_exclusive=True
+    )
 
 
 def account_totals(*, book_ids: Sequence[int] | None, start: date | None, end: date) -> dict[str, list[int]]:
@@ -82,7 +117,7 @@ def account_totals(*, book_ids: Sequence[int] | None, start: date | None, end: d
 
 
 def _movements(
-    *, book_ids: Sequence[int] | None, start: date | None, end: date, grouping: str
+    *, book_ids: Sequence[int] | None, start: date | None, end: date, grouping: str, end_exclusive: bool = False
 ) -> dict[tuple[Any, ...], list[int]]:
     fields, columns = GROUPINGS[grouping]
     totals: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0])
@@ -93,21 +128,24 @@ def _movements(
             cell[0] += int(row[-2] or 0)
             cell[1] += int(row[-1] or 0)
 
-    full, partial = split_months(start, end)
+    def of_books(qs: QuerySet[Any]) -> QuerySet[Any]:
+        return qs if book_ids is None else qs.filter(book_id__in=book_ids)
+
+    full, partial = split_before(end) if end_exclusive else split_months(start, end)
     if full is not None:
-        years, months = _split_years(*full) if grouping != "partner" else (None, full)
+        years, months = _split_years(*full)
         if years is not None:  # whole calendar years: the yearly fold, one row per book and account and year
             qs = BalanceYear.objects.filter(year__lte=years[1])
             if years[0] is not None:
                 qs = qs.filter(year__gte=years[0])
-            if book_ids is not None:
-                qs = qs.filter(book_id__in=book_ids)
-            add_rows(_summed(qs, fields))
-        for month_range in months if isinstance(months, list) else [months]:
-            qs2 = Balance.objects.filter(_month_q(*month_range))
-            if book_ids is not None:
-                qs2 = qs2.filter(book_id__in=book_ids)
-            add_rows(_summed(qs2, fields))
+            add_rows(_summed(of_books(qs), fields))
+        for month_range in months:
+            add_rows(
+                _summed(of_books(Balance.objects.filter(_month_q(*month_range), month__gte=1, month__lte=12)), fields)
+            )
+        # the opening (0) and closing (13) periods inside the range: only the years that were closed have them
+        edges = Balance.objects.filter(_month_q(*full), month__in=(OPENING_PERIOD, CLOSING_PERIOD))
+        add_rows(_summed(of_books(edges), fields))
     for low, high in partial:
         book_filter = ""
         params: list[Any] = [low, high]
@@ -115,7 +153,8 @@ def _movements(
             book_filter = f"AND e.book_id IN ({', '.join(['%s'] * len(book_ids))})"
             params += list(book_ids)
         with connection.cursor() as cursor:
-            where = f"WHERE e.posted_on >= %s AND e.posted_on <= %s {book_filter}"
+            # a partial month never holds the opening or closing entries: they are whole periods of their own
+            where = f"WHERE e.posted_on >= %s AND e.posted_on <= %s AND e.journal NOT IN ('CL', 'AN') {book_filter}"
             cursor.execute(LINE_CENTIMES_SQL.format(columns=columns, where=where), params)
             add_rows(cursor.fetchall())
     return dict(totals)
@@ -123,59 +162,61 @@ def _movements(
 
 def _summed(qs: QuerySet[Any], fields: tuple[str, ...]) -> Iterable[Sequence[Any]]:
     """Rows (fields…, debit, credit) summed per group; a table already at the group's grain is read as it is."""
-    if qs.model is BalanceYear and fields == ("book_id", "account_code"):
+    if qs.model is BalanceYear and fields == ("book_id", "account_code", "partner_id"):
         return qs.values_list(*fields, "debit", "credit")
     return qs.values(*fields).annotate(d=Sum("debit"), c=Sum("credit")).order_by().values_list(*fields, "d", "c")
 
 
-Months = tuple[tuple[int, int] | None, tuple[int, int]]
+Period = tuple[int, int]
+Months = tuple[Period | None, Period]
 
 
-def _split_years(
-    first: tuple[int, int] | None, last: tuple[int, int]
-) -> tuple[tuple[int | None, int] | None, list[Months]]:
-    """Whole calendar years inside a month range (read from the yearly fold) and the months left over at each end."""
+def _split_years(first: Period | None, last: Period) -> tuple[tuple[int | None, int] | None, list[Months]]:
+    """Whole calendar years inside a period range (months 1 to 12 read from the yearly fold) and the month ranges
+    left over at each end (read from the monthly table, months 1 to 12; the opening and closing periods are read
+    apart)."""
+    low = None if first is None else (first[0] if first <= (first[0], 1) else first[0] + 1)
+    high = last[0] if last >= (last[0], 12) else last[0] - 1
+    if low is not None and low > high:
+        return None, [(first, last)]
     leftover: list[Months] = []
-    if first is not None and first[1] != 1:
-        head_end = (first[0], 12) if first[0] < last[0] else last
-        leftover.append((first, head_end))
-        first = (first[0] + 1, 1)
-    if first is not None and first > last:
-        return None, leftover
-    tail_year = last[0]
-    if last[1] != 12:
-        tail_start = (last[0], 1) if first is None or first[0] < last[0] else first
-        leftover.append((tail_start, last))
-        tail_year = last[0] - 1
-    first_year = None if first is None else first[0]
-    if first_year is not None and first_year > tail_year:
-        return None, leftover
-    return (first_year, tail_year), leftover
+    if first is not None and (first[0], 1) < first <= (first[0], 12):
+        leftover.append((first, (first[0], 12)))
+    if (last[0], 1) <= last < (last[0], 12):
+        leftover.append(((last[0], 1), last))
+    return (low, high), leftover
 
 
-def split_months(
-    start: date | None, end: date
-) -> tuple[tuple[tuple[int, int] | None, tuple[int, int]] | None, list[tuple[date, date]]]:
-    """A date range as (whole months from the balance table, partial day ranges summed from lines)."""
+def split_months(start: date | None, end: date) -> tuple[Months | None, list[tuple[date, date]]]:
+    """A date range as (whole balance-table periods, partial day ranges summed from lines)."""
     end_is_month_end = end == last_day(end.year, end.month)
     if start is not None and (start.year, start.month) == (end.year, end.month):
         if start.day == 1 and end_is_month_end:
             return ((start.year, start.month), (end.year, end.month)), []
         return None, [(start, end)]
     partial: list[tuple[date, date]] = []
-    first_full: tuple[int, int] | None = None
+    first_full: Period | None = None
     if start is not None:
         first_full = (start.year, start.month)
         if start.day != 1:
             partial.append((start, last_day(start.year, start.month)))
-            first_full = _next_month(start.year, start.month)
+            first_full = _next_period(start.year, start.month)
     last_full = (end.year, end.month)
     if not end_is_month_end:
         partial.append((date(end.year, end.month, 1), end))
-        last_full = _prev_month(end.year, end.month)
+        last_full = _prev_period(end.year, end.month)
     if first_full is not None and first_full > last_full:
         return None, partial
     return (first_full, last_full), partial
+
+
+def split_before(before: date) -> tuple[Months | None, list[tuple[date, date]]]:
+    """Everything dated before ``before`` as (whole periods, the partial days of its month): on 1 January, up to
+    and including that year's opening entries."""
+    last_full = _prev_period(before.year, before.month)
+    if before.day == 1:
+        return (None, last_full), []
+    return (None, last_full), [(date(before.year, before.month, 1), before - timedelta(days=1))]
 
 
 # --- books, visible to the acting user --------------------------------------------------------------------------
@@ -320,9 +361,17 @@ def trial_balance(*, book_ids: Sequence[int] | None, start: date | None, end: da
         # add up or sort (80,000 rows at region scale). A few books go the general way, by the (book, …) index.
         qs = BalanceYear.objects.filter(year=year).exclude(debit=0, credit=0)
         rows = qs.order_by("book_id", "account_code").values_list("book_id", "account_code", "debit", "credit")
+        merged: list[list[Any]] = []  # a (book, account) with partners has one row per partner: added up in order
+        for book_id, code, debit, credit in rows.iterator(chunk_size=10_000):
+            if merged and merged[-1][0] == book_id and merged[-1][1] == code:
+                merged[-1][2] += debit
+                merged[-1][3] += credit
+            else:
+                merged.append([book_id, code, debit, credit])
         return [
             TrialBalanceRow(book_id, code, names.get(code, code), to_mad(debit), to_mad(credit))
-            for book_id, code, debit, credit in rows.iterator(chunk_size=10_000)
+            for book_id, code, debit, credit in merged
+            if debit or credit
         ]
     totals = movement_centimes(book_ids=book_ids, start=start, end=end)
     return [
@@ -367,6 +416,7 @@ SELECT e.je_id, e.number, e.posted_on, e.description, e.source_ref, t.tx_type, C
 FROM django_ledger_transactionmodel t
 JOIN ledger_entry e ON e.je_id = t.journal_entry_id
 WHERE t.account_id = %s AND e.posted_on >= %s AND e.posted_on <= %s
+  AND NOT (e.journal = 'AN' AND e.posted_on = %s) AND NOT (e.journal = 'CL' AND e.posted_on = %s)
 ORDER BY e.posted_on, e.number
 """
 
@@ -377,16 +427,20 @@ def general_ledger(*, book: Book, code: str, start: date, end: date) -> tuple[De
     One query from the account's own django-ledger id (indexed) joined to our entries; the opening balance comes
     from the balance tables.
     """
-    opening = ZERO
-    if start.toordinal() > 1:
-        opening = account_balance(book=book, code=code, end=date.fromordinal(start.toordinal() - 1))
+    opening_cents = sum(
+        debit - credit
+        for (_, account), (debit, credit) in opening_centimes(book_ids=[book.pk], before=start).items()
+        if account.startswith(code)
+    )
+    opening = from_centimes(opening_cents)
     try:
         account_id = account_uuid(book_context(book.pk), code)
     except DomainError:
         return opening, []
     with connection.cursor() as cursor:
         cursor.execute(
-            GENERAL_LEDGER_SQL, [account_id.hex if connection.vendor == "sqlite" else account_id, start, end]
+            GENERAL_LEDGER_SQL,
+            [account_id.hex if connection.vendor == "sqlite" else account_id, start, end, start, end],
         )
         rows = cursor.fetchall()
     lines: list[LedgerLine] = []

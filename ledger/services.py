@@ -1,6 +1,7 @@
 """Ledger actions. `journal_entry_post` and `journal_entries_post` are the only ways anything is written to a book."""
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -12,12 +13,14 @@ from gie_erp.core.audit import audit_record
 from gie_erp.core.dates import LATEST_YEAR, earliest_date
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.idempotency import is_reserved_key, retry_once_on_conflict
+from gie_erp.core.money import to_centimes
 from gie_erp.core.roles import Role
 from ledger.close_checks import earlier_open_months
 from ledger.engine import PostedRef, post_drafts
 from ledger.models import PERIOD_FIRST_YEAR, PERIOD_LAST_YEAR, Book, Entry, EntryAttachment, Journal, PeriodLock
 from ledger.posting import EntryDraft, JournalLine, reversed_lines
-from ledger.selectors import entry_lines
+from ledger.selectors import entry_lines, movement_centimes
+from ledger.year_end import LOSS_ACCOUNT, PROFIT_ACCOUNT, year_end_lines
 
 
 def _actor_id(acting_user: Any) -> int | None:
@@ -226,3 +229,89 @@ def journal_entry_post_with_scan(
         return ref
 
     return retry_once_on_conflict(run)
+
+
+# --- the year's closing and opening entries ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class YearClose:
+    """What closing a year posted in one book: the entries' numbers (result, balance sheet, opening) and the year's
+    net result in centimes (> 0 profit)."""
+
+    numbers: tuple[str, ...]
+    net_result: int
+
+
+def _year_end_keys(book: Book, year: int) -> tuple[str, str, str]:
+    """The idempotency keys of the year's three entries. A reopened year's entries were reversed: each reopening
+    counts one reversed opening entry, and the next close posts under new keys."""
+    reopenings = Entry.objects.filter(
+        book=book, journal=Journal.OPENING, posted_on=date(year + 1, 1, 1), reversal_of__isnull=False
+    ).count()
+    stem = f"close:year:{book.pk}:{year}:{reopenings}"
+    return f"{stem}:result", f"{stem}:balance-sheet", f"{stem}:opening"
+
+
+@transaction.atomic
+def year_close_post(*, book: Book, year: int, acting_user: Any = None, today: date | None = None) -> YearClose:
+    """Post the year's closing entries (journal CL, 31 December: the result accounts to 1191/1199, then every
+    balance-sheet account to zero) and the next year's opening entries (journal AN, 1 January). December and the
+    next January must be open. Idempotent: a year already closed returns its entries unchanged."""
+    keys = _year_end_keys(book, year)
+    done = list(Entry.objects.filter(book=book, idempotency_key__in=keys).order_by("posted_on", "journal", "number"))
+    if done:
+        return YearClose(tuple(entry.number for entry in done), _net_result(done))
+
+    totals = movement_centimes(book_ids=[book.pk], start=None, end=date(year, 12, 31), by_partner=True)
+    lines = year_end_lines(
+        {(code, int(partner)): debit - credit for (_, code, partner), (debit, credit) in totals.items()}, year=year
+    )
+    end, opening_day = date(year, 12, 31), date(year + 1, 1, 1)
+    planned = (
+        (lines.result, end, Journal.CLOSING, f"Détermination du résultat {year}", keys[0]),
+        (lines.balance_sheet, end, Journal.CLOSING, f"Clôture des comptes de bilan {year}", keys[1]),
+        (lines.opening, opening_day, Journal.OPENING, f"À-nouveaux {year + 1}", keys[2]),
+    )
+    drafts = [
+        EntryDraft(
+            book_id=book.pk, posted_on=day, journal=journal, description=text, source_ref=f"Exercice {year}",
+            idempotency_key=key, lines=entry_lines_,
+        )
+        for entry_lines_, day, journal, text, key in planned
+        if entry_lines_
+    ]  # fmt: skip
+    refs = journal_entries_post(drafts=drafts, acting_user=acting_user, today=today) if drafts else []
+    audit_record(
+        actor=acting_user,
+        event="ledger.year_closed",
+        target=book,
+        tenant_id=book.organization_id,
+        data={"year": year, "entries": [ref.number for ref in refs], "result": lines.net_result},
+    )
+    return YearClose(tuple(ref.number for ref in refs), lines.net_result)
+
+
+def _net_result(entries: list[Entry]) -> int:
+    result_entry = next((entry for entry in entries if entry.idempotency_key.endswith(":result")), None)
+    if result_entry is None:
+        return 0
+    cents = 0
+    for line in entry_lines(result_entry):
+        if line.account_code in (PROFIT_ACCOUNT, LOSS_ACCOUNT):
+            cents += to_centimes(line.credit) - to_centimes(line.debit)
+    return cents
+
+
+@transaction.atomic
+def year_close_reverse(*, book: Book, year: int, acting_user: Any, reason: str, today: date | None = None) -> int:
+    """Reverse the year's closing and opening entries (each by its mirror, on its own date): the year is as before
+    its close. December and the next January must be open. Returns the entries reversed."""
+    keys = _year_end_keys(book, year)
+    count = 0
+    for entry in Entry.objects.filter(book=book, idempotency_key__in=keys).order_by("-posted_on", "-number"):
+        journal_entry_reverse(
+            entry=entry, reversed_on=entry.posted_on, acting_user=acting_user, reason=reason, today=today
+        )
+        count += 1
+    return count

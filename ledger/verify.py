@@ -9,7 +9,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ledger.models import Balance, BalanceYear, Book, BookCheck
+from ledger.models import CLOSING_PERIOD, OPENING_PERIOD, Balance, BalanceYear, Book, BookCheck
 from ledger.selectors import LINE_CENTIMES_SQL
 
 ORPHANS_SQL = """
@@ -22,6 +22,7 @@ GROUP BY b.id
 """
 
 Key = tuple[int, str, int, int, int]
+YEARLY = -1  # the month of a yearly-fold cell in a Difference
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +36,10 @@ class Difference:
     recomputed: tuple[int, int]  # from the transactions
 
     def __str__(self) -> str:
-        if self.month == 0:  # a cell of the yearly fold
+        if self.month == YEARLY:  # a cell of the yearly fold
             return (
-                f"book {self.book_id} account {self.account_code} year {self.year}: yearly table debit "
+                f"book {self.book_id} account {self.account_code} partner {self.partner_id} year {self.year}: "
+                "yearly table debit "
                 f"{self.table[0]} credit {self.table[1]} ≠ transactions debit {self.recomputed[0]} credit "
                 f"{self.recomputed[1]} (centimes)"
             )
@@ -61,6 +63,8 @@ def verify_balances(
         )
     else:
         year, month = "CAST(strftime('%%Y', e.posted_on) AS INTEGER)", "CAST(strftime('%%m', e.posted_on) AS INTEGER)"
+    # the year's closing and opening entries sit in their own periods of the balance table (ledger.models)
+    month = f"CASE e.journal WHEN 'CL' THEN {CLOSING_PERIOD} WHEN 'AN' THEN {OPENING_PERIOD} ELSE {month} END"
     conditions: list[str] = []
     params: list[Any] = []
     book_params: list[Any] = []
@@ -78,6 +82,8 @@ def verify_balances(
         columns = f"e.book_id, a.code, COALESCE(p.partner_id, 0), {year}, {month}"
         cursor.execute(LINE_CENTIMES_SQL.format(columns=columns, where=where), params)
         for book_id, code, partner, y, m, debit, credit in cursor.fetchall():
+            if only_month is not None and int(m) != only_month[1]:  # a closing entry of 31 December: period 13
+                continue
             recomputed[(book_id, code, int(partner), int(y), int(m))] = (int(debit or 0), int(credit or 0))
     table: dict[Key, tuple[int, int]] = {}
     rows = Balance.objects.all()
@@ -98,18 +104,22 @@ def verify_balances(
 
 
 def _yearly_differences(recomputed: dict[Key, tuple[int, int]], book_ids: list[int] | None) -> list[Difference]:
-    """The yearly fold must equal the transactions summed by year (partners included); month 0 marks its cells."""
+    """The yearly fold must equal the transactions of months 1 to 12 summed by year; ``YEARLY`` marks its cells."""
     differences = []
     folded: dict[Key, tuple[int, int]] = {}
-    for (book_id, code, _partner, tx_year, _month), (debit, credit) in recomputed.items():
-        prev = folded.get((book_id, code, 0, tx_year, 0), (0, 0))
-        folded[(book_id, code, 0, tx_year, 0)] = (prev[0] + debit, prev[1] + credit)
+    for (book_id, code, partner, tx_year, tx_month), (debit, credit) in recomputed.items():
+        if tx_month in (OPENING_PERIOD, CLOSING_PERIOD):
+            continue
+        prev = folded.get((book_id, code, partner, tx_year, YEARLY), (0, 0))
+        folded[(book_id, code, partner, tx_year, YEARLY)] = (prev[0] + debit, prev[1] + credit)
     yearly_rows = BalanceYear.objects.all()
     if book_ids is not None:
         yearly_rows = yearly_rows.filter(book_id__in=book_ids)
     yearly = {
-        (b, code, 0, y, 0): (d, c)
-        for b, code, y, d, c in yearly_rows.values_list("book_id", "account_code", "year", "debit", "credit")
+        (b, code, partner, y, YEARLY): (d, c)
+        for b, code, partner, y, d, c in yearly_rows.values_list(
+            "book_id", "account_code", "partner_id", "year", "debit", "credit"
+        )
     }
     for key in sorted(set(folded) | set(yearly)):
         have, want = yearly.get(key, (0, 0)), folded.get(key, (0, 0))

@@ -2,7 +2,8 @@
 
 A run is unique per (kind, year, month): launching it again resumes it (pending items go on, blocked and failed
 ones are checked again, closed ones stay closed). An item is processed in one transaction (checks, VAT liquidation,
-lock, status), so a worker killed in the middle leaves the book as it was and the item pending.
+lock — for the year, the closing and opening entries too —
+status), so a worker killed in the middle leaves the book as it was and the item pending.
 """
 
 from django.conf import settings
@@ -54,6 +55,7 @@ class CloseItem(models.Model):
     status = models.CharField(_("état"), max_length=8, choices=Status.choices, default=Status.PENDING)
     blockers = models.JSONField(_("motifs"), default=list, blank=True)  # [{code, params}] (gie_erp.core.closing)
     liquidation = models.CharField(_("liquidation de TVA"), max_length=25, blank=True)  # the entry's number
+    closing = models.CharField(_("écritures de clôture"), max_length=120, blank=True)  # the year close's numbers
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

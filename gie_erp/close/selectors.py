@@ -110,7 +110,7 @@ def close_grid(*, year: int, books: Iterable[Book]) -> list[GridRow]:
     for book_id, month in PeriodLock.objects.filter(book_id__in=ids, year=year).values_list("book_id", "month"):
         locked[book_id].add(month)
     status: dict[tuple[int, int], tuple[str, list[Any]]] = {}
-    items = CloseItem.objects.filter(book_id__in=ids, run__kind=CloseRun.Kind.MONTH, run__year=year)
+    items = CloseItem.objects.filter(book_id__in=ids, run__year=year)  # December's run is the year's
     for book_id, month, item_status, blockers in items.values_list("book_id", "run__month", "status", "blockers"):
         status[(book_id, month)] = (item_status, blockers or [])
     rows = []
@@ -138,7 +138,7 @@ def month_summary(year: int) -> dict[int, dict[str, int]]:
     )
     summary = {month: {"books": books, "closed": locked.get(month, 0), "blocked": 0, "failed": 0, "pending": 0,
                        "run": 0} for month in range(1, 13)}  # fmt: skip
-    for run in CloseRun.objects.filter(kind=CloseRun.Kind.MONTH, year=year):
+    for run in CloseRun.objects.filter(year=year):  # December's run is the year's
         progress = run_progress(run)
         summary[run.month].update(
             blocked=progress.blocked, failed=progress.failed, pending=progress.pending, run=run.pk

@@ -1,4 +1,4 @@
-"""The month close of every book: one run, one item per book, each item processed alone and whole.
+"""The month close (and the year close) of every book: one run, one item per book, each processed alone and whole.
 
 ``close_month_start`` makes (or resumes) the run; ``close_item_process`` closes one book: the checklist
 (``gie_erp.core.closing``), then — when every check passes — the VAT liquidation if a VAT period of the book ends
@@ -6,6 +6,11 @@ with the month (``invoices.vat_liquidation``), the month's lock (``ledger.servic
 status, in ONE transaction under a row lock on the item: a worker killed in the middle changes nothing, a second
 delivery of the same task finds the item done. When the last item is processed, the run is finished and the
 closed members' statements are queued (``gie_erp.statements``). Reopening is the admin's, with a reason.
+
+The year close is December's close with more: its checklist adds the year's checks (the GIE's zero result), and a
+book that passes gets, after December's VAT liquidation, its closing entries (journal CL, 31 December) and the next
+year's opening entries (journal AN, 1 January: ``ledger.services.year_close_post``) before December is locked. So
+December is never closed alone: it closes with the year.
 """
 
 import calendar
@@ -21,13 +26,13 @@ from django.utils import timezone
 
 from gie_erp.close.models import CloseItem, CloseRun
 from gie_erp.core.audit import audit_record
-from gie_erp.core.closing import close_checks_run
+from gie_erp.core.closing import Blocker, close_checks_run
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.statements.services import StatementError, statement_batch_create
 from invoices.vat_liquidation import vat_liquidate
 from invoices.vat_periods import vat_period_bounds
 from ledger.models import Book, PeriodLock
-from ledger.services import period_lock, period_unlock
+from ledger.services import period_lock, period_unlock, year_close_post, year_close_reverse
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +56,14 @@ def parse_month(value: str) -> tuple[int, int]:
     return year, month
 
 
+def parse_year(value: str) -> int:
+    """``2026`` → 2026; anything else CLOSE_BAD_YEAR."""
+    text = value.strip()
+    if not (len(text) == 4 and text.isdigit() and 2000 <= int(text) <= 2100):
+        raise DomainError(ErrorCode.CLOSE_BAD_YEAR, value=value[:20])
+    return int(text)
+
+
 def check_month_ended(year: int, month: int, today: date) -> None:
     """A month closes from the day after its last day."""
     _first, last = month_bounds(year, month)
@@ -72,16 +85,32 @@ def _books(slugs: Sequence[str]) -> list[Book]:
     return list(books)
 
 
-@transaction.atomic
 def close_month_start(
     *, year: int, month: int, acting_user: Any, book_slugs: Sequence[str] = (), today: date | None = None
 ) -> CloseRun:
     """The run of the month, made or resumed: an item per book asked for (every book by default) that has none;
     blocked, failed and reopened items go back to pending (checked again); closed ones stay. Nothing is closed
-    here: ``close_item_process`` does it, one book at a time."""
+    here: ``close_item_process`` does it, one book at a time. December closes with the year (``close_year_start``)."""
+    if month == 12:
+        raise DomainError(ErrorCode.CLOSE_DECEMBER_WITH_YEAR, year=year)
+    return _run_start(CloseRun.Kind.MONTH, year, month, acting_user, book_slugs, today)
+
+
+def close_year_start(
+    *, year: int, acting_user: Any, book_slugs: Sequence[str] = (), today: date | None = None
+) -> CloseRun:
+    """The year's run, made or resumed, like a month's: December's checks and the year's, then per book December's
+    VAT liquidation, the closing and opening entries and December's lock."""
+    return _run_start(CloseRun.Kind.YEAR, year, 12, acting_user, book_slugs, today)
+
+
+@transaction.atomic
+def _run_start(
+    kind: str, year: int, month: int, acting_user: Any, book_slugs: Sequence[str], today: date | None
+) -> CloseRun:
     check_month_ended(year, month, today or timezone.localdate())
     books = _books(book_slugs)
-    run, created = CloseRun.objects.get_or_create(kind=CloseRun.Kind.MONTH, year=year, month=month)
+    run, created = CloseRun.objects.get_or_create(kind=kind, year=year, month=month)
     if created:
         run.created_by = acting_user if getattr(acting_user, "pk", None) else None
     have = set(run.items.values_list("book_id", flat=True))
@@ -96,7 +125,7 @@ def close_month_start(
     run.save()
     audit_record(
         actor=acting_user,
-        event="close.month_started",
+        event="close.year_started" if kind == CloseRun.Kind.YEAR else "close.month_started",
         target=run,
         data={"period": run.period, "books": len(books)},
     )
@@ -129,11 +158,19 @@ def close_item_process(*, item_id: int, acting_user: Any = None, today: date | N
             if item is None or item.status != CloseItem.Status.PENDING:
                 return item.status if item is not None else ""
             run, book = item.run, item.book
-            blockers = close_checks_run([book.pk], {book.pk: book.organization_id}, run.year, run.month)[book.pk]
+            blockers = close_checks_run([book.pk], {book.pk: book.organization_id}, run.year, run.month, kind=run.kind)[
+                book.pk
+            ]
+            is_year = run.kind == CloseRun.Kind.YEAR
+            if is_year and PeriodLock.objects.filter(book=book, year=run.year, month=12).exists():
+                blockers.append(Blocker(ErrorCode.CLOSE_DECEMBER_LOCKED, {"year": run.year}))
             if blockers:
                 item.status, item.blockers = CloseItem.Status.BLOCKED, [b.as_json() for b in blockers]
             else:
                 item.liquidation = _liquidate_if_period_ends(book, run.year, run.month, acting_user, today)
+                if is_year:
+                    closing = year_close_post(book=book, year=run.year, acting_user=acting_user, today=today)
+                    item.closing = " ".join(closing.numbers)
                 period_lock(book=book, year=run.year, month=run.month, acting_user=acting_user)
                 item.status, item.blockers = CloseItem.Status.CLOSED, []
             item.error, item.finished_at = "", timezone.now()
@@ -159,7 +196,7 @@ def close_run_finish_if_done(*, run_id: int) -> bool:
         return True  # another worker finished it
     run = CloseRun.objects.get(pk=run_id)
     closed = list(run.items.filter(status=CloseItem.Status.CLOSED).values_list("organization_id", flat=True))
-    if run.kind == CloseRun.Kind.MONTH and closed and run.statement_batch_id is None:
+    if closed and run.statement_batch_id is None:  # the month's statements (December's for the year)
         transaction.on_commit(lambda: _statements_queue(run.pk, closed))
     return True
 
@@ -192,7 +229,9 @@ def close_item_claim(*, run_id: int) -> int | None:
     return None
 
 
-def close_run_advance(*, run_id: int, budget_seconds: float = 1.0, acting_user: Any = None) -> int:
+def close_run_advance(
+    *, run_id: int, budget_seconds: float = 1.0, acting_user: Any = None, today: date | None = None
+) -> int:
     """Process pending items in this process until the budget is spent (at least one): eager mode's worker (the
     progress page's polls and the command drive it). Returns how many were processed."""
     started, done = time.monotonic(), 0
@@ -200,16 +239,19 @@ def close_run_advance(*, run_id: int, budget_seconds: float = 1.0, acting_user: 
         item_id = close_item_claim(run_id=run_id)
         if item_id is None:
             break
-        close_item_process(item_id=item_id, acting_user=acting_user)
+        close_item_process(item_id=item_id, acting_user=acting_user, today=today)
         done += 1
     return done
 
 
 @transaction.atomic
-def close_month_reopen(*, run: CloseRun, book_slugs: Sequence[str], acting_user: Any, reason: str) -> int:
+def close_month_reopen(
+    *, run: CloseRun, book_slugs: Sequence[str], acting_user: Any, reason: str, today: date | None = None
+) -> int:
     """Reopen the month in these books (every closed one when empty): the admin's, with a reason; refused for a
     book whose later month is closed (``ledger.services.period_unlock`` checks both). Returns the books reopened.
-    The month's VAT liquidation stays posted: closing again liquidates only what was added since."""
+    The month's VAT liquidation stays posted: closing again liquidates only what was added since. Reopening a year
+    also reverses its closing and opening entries (the next January must be open)."""
     items = run.items.filter(status=CloseItem.Status.CLOSED).select_related("book")
     if book_slugs:
         items = items.filter(organization__slug__in=book_slugs)
@@ -217,9 +259,16 @@ def close_month_reopen(*, run: CloseRun, book_slugs: Sequence[str], acting_user:
     for item in items:
         if PeriodLock.objects.filter(book=item.book, year=run.year, month=run.month).exists():
             period_unlock(book=item.book, year=run.year, month=run.month, acting_user=acting_user, reason=reason)
+        if run.kind == CloseRun.Kind.YEAR:
+            year_close_reverse(book=item.book, year=run.year, acting_user=acting_user, reason=reason, today=today)
+            item.closing = ""
         item.status = CloseItem.Status.REOPENED
-        item.save(update_fields=["status"])
+        item.save(update_fields=["status", "closing"])
         count += 1
     if count:
         CloseRun.objects.filter(pk=run.pk).update(finished_at=None)
+        audit_record(
+            actor=acting_user, event="close.reopened", target=run, data={"period": run.period, "books": count,
+                                                                         "reason": reason}
+        )  # fmt: skip
     return count

@@ -24,7 +24,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from gie_erp.close.models import CloseItem, CloseRun
 from gie_erp.close.selectors import blocker_summary, close_grid, item_blockers, month_summary, run_items, run_progress
-from gie_erp.close.services import close_month_reopen, close_month_start, close_run_advance, parse_month
+from gie_erp.close.services import (
+    close_month_reopen,
+    close_month_start,
+    close_run_advance,
+    close_year_start,
+    parse_month,
+    parse_year,
+)
 from gie_erp.close.tasks import close_run_dispatch, tasks_run_in_process
 from gie_erp.core.access import role_required
 from gie_erp.core.errors import DomainError
@@ -56,6 +63,18 @@ class LaunchForm(forms.Form):
             raise forms.ValidationError(error.message()) from None
 
 
+class YearForm(forms.Form):
+    year = forms.CharField(
+        label=gettext_lazy("Exercice à clôturer"), max_length=4, widget=forms.TextInput(attrs={"inputmode": "numeric"})
+    )
+
+    def clean_year(self) -> int:
+        try:
+            return parse_year(self.cleaned_data["year"])
+        except DomainError as error:
+            raise forms.ValidationError(error.message()) from None
+
+
 class ReopenForm(forms.Form):
     books = forms.CharField(
         label=gettext_lazy("Livres (codes séparés par des virgules ; vide : tous)"), required=False, max_length=2000
@@ -78,16 +97,23 @@ def _year(request: HttpRequest, default: int) -> int:
 def close_index(request: HttpRequest) -> HttpResponse:
     """The year's months (books closed, blocked…), the launch form, and the months × books grid (50 books a page)."""
     today = timezone.localdate()
-    form = LaunchForm(request.POST or None, initial={"month": _last_month(today)})
+    is_year = request.method == "POST" and request.POST.get("kind") == "year"
+    form = LaunchForm(request.POST if request.method == "POST" and not is_year else None,
+                      initial={"month": _last_month(today)})  # fmt: skip
+    year_form = YearForm(request.POST if is_year else None, initial={"year": today.year - 1})
     if request.method == "POST":
         if not _can_write(request):
             return HttpResponse(status=403)
-        if form.is_valid():
-            year, month = form.cleaned_data["month"]
+        launch: Any = year_form if is_year else form
+        if launch.is_valid():
             try:
-                run = close_month_start(year=year, month=month, acting_user=request.user)
+                if is_year:
+                    run = close_year_start(year=launch.cleaned_data["year"], acting_user=request.user)
+                else:
+                    year, month = launch.cleaned_data["month"]
+                    run = close_month_start(year=year, month=month, acting_user=request.user)
             except DomainError as error:
-                form.add_error("month", error.message())
+                launch.add_error("year" if is_year else "month", error.message())
             else:
                 if not tasks_run_in_process():
                     transaction.on_commit(lambda: close_run_dispatch.delay(run.pk))
@@ -102,6 +128,7 @@ def close_index(request: HttpRequest) -> HttpResponse:
     page = Paginator(books, BOOKS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "form": form,
+        "year_form": year_form,
         "year": year,
         "years": [year - 1, year, year + 1],
         "months": month_summary(year),
@@ -127,6 +154,7 @@ def _item_rows(items: Any) -> Any:
             " · ".join(b.message("fr") for b in blockers) or item.error,
             " · ".join(b.message("ar") for b in blockers),
             item.liquidation,
+            item.closing,
         )
 
 
@@ -140,7 +168,8 @@ def run_detail(request: HttpRequest, close_run_id: int) -> HttpResponse:
     items = run_items(run, status=status, query=query)
     fmt = request.GET.get("export", "")
     if fmt in EXPORTS:
-        headers = [_("Code"), _("Livre"), _("État"), _("Motifs"), _("Motifs (arabe)"), _("Liquidation de TVA")]
+        headers = [_("Code"), _("Livre"), _("État"), _("Motifs"), _("Motifs (arabe)"), _("Liquidation de TVA"),
+                   _("Écritures de clôture")]  # fmt: skip
         return table_response(
             filename=f"cloture-{run.period}", fmt=fmt, headers=headers, rows=_item_rows(items), sheet_name=run.period
         )

@@ -42,27 +42,31 @@ class CloseCheck:
     label: Any  # a lazy translated label, shown on the checklist
     function: CheckFunction
     order: int = 100  # cheaper and more basic checks first
+    kinds: tuple[str, ...] = ("month", "year")  # the year close runs December's checks and its own
 
 
 _CHECKS: dict[str, CloseCheck] = {}
 
 
-def close_check_register(key: str, label: Any, function: CheckFunction, *, order: int = 100) -> None:
-    """Register (or replace: ``ready`` may run twice in tests) the check under ``key``."""
-    _CHECKS[key] = CloseCheck(key=key, label=label, function=function, order=order)
+def close_check_register(
+    key: str, label: Any, function: CheckFunction, *, order: int = 100, kinds: tuple[str, ...] = ("month", "year")
+) -> None:
+    """Register (or replace: ``ready`` may run twice in tests) the check under ``key``; ``kinds``: the closes that
+    run it (a month's, the year's — whose month is December)."""
+    _CHECKS[key] = CloseCheck(key=key, label=label, function=function, order=order, kinds=kinds)
 
 
-def close_checks() -> list[CloseCheck]:
-    """Every registered check, in order."""
-    return sorted(_CHECKS.values(), key=lambda check: (check.order, check.key))
+def close_checks(kind: str = "month") -> list[CloseCheck]:
+    """Every check registered for this kind of close, in order."""
+    return sorted((c for c in _CHECKS.values() if kind in c.kinds), key=lambda check: (check.order, check.key))
 
 
 def close_checks_run(
-    book_ids: Sequence[int], organizations: dict[int, int], year: int, month: int
+    book_ids: Sequence[int], organizations: dict[int, int], year: int, month: int, *, kind: str = "month"
 ) -> dict[int, list[Blocker]]:
     """Every check over these books for the month: {book id: blockers} (every book present, [] when it may close)."""
     found: dict[int, list[Blocker]] = {book_id: [] for book_id in book_ids}
-    for check in close_checks():
+    for check in close_checks(kind):
         for book_id, blockers in check.function(book_ids, organizations, year, month).items():
             found.setdefault(book_id, []).extend(blockers)
     return found

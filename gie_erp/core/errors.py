@@ -56,6 +56,7 @@ class ErrorCode(StrEnum):
     ACCOUNT_NOT_IN_CHART = "account_not_in_chart"
     PERIOD_LOCKED = "period_locked"
     FUTURE_DATE = "future_date"
+    CLOSING_ENTRY_DATE = "closing_entry_date"
     MISSING_SOURCE = "missing_source"
     NO_BOOK = "no_book"
     UNKNOWN_PARTNER = "unknown_partner"
@@ -188,6 +189,11 @@ class ErrorCode(StrEnum):
     CLOSE_BAD_MONTH = "close_bad_month"
     CLOSE_MONTH_NOT_ENDED = "close_month_not_ended"
     CLOSE_FAILED = "close_failed"
+    CLOSE_BAD_YEAR = "close_bad_year"
+    CLOSE_DECEMBER_WITH_YEAR = "close_december_with_year"
+    CLOSE_DECEMBER_LOCKED = "close_december_locked"
+    CLOSE_ZERO_RESULT = "close_zero_result"
+    CLOSE_GIE_RESULT_PENDING = "close_gie_result_pending"
     # combined accounts (gie_erp/combine)
     COMBINE_BAD_BOOKS = "combine_bad_books"
     COMBINE_NO_BOOKS = "combine_no_books"
@@ -273,6 +279,9 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.ACCOUNT_NOT_IN_CHART: _("Le compte %(code)s n'existe pas dans le plan de ce livre."),
     ErrorCode.PERIOD_LOCKED: _("La période %(period)s est verrouillée pour ce livre."),
     ErrorCode.FUTURE_DATE: _("La date %(date)s est dans le futur."),
+    ErrorCode.CLOSING_ENTRY_DATE: _(
+        "Une écriture de clôture est datée du 31 décembre et une écriture d'à-nouveaux du 1er janvier (%(date)s)."
+    ),
     ErrorCode.MISSING_SOURCE: _("Une écriture doit citer sa pièce justificative."),
     ErrorCode.NO_BOOK: _("Cette organisation n'a pas encore de livre comptable."),
     ErrorCode.UNKNOWN_PARTNER: _("Partenaire inconnu : %(value)s."),
@@ -459,6 +468,22 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.CLOSE_BAD_MONTH: _("Mois invalide : %(value)s (AAAA-MM)."),
     ErrorCode.CLOSE_MONTH_NOT_ENDED: _("Le mois %(period)s n'est pas terminé : il se clôture à partir du %(date)s."),
     ErrorCode.CLOSE_FAILED: _("Erreur inattendue pendant la clôture : %(error)s"),
+    ErrorCode.CLOSE_BAD_YEAR: _("Exercice invalide : %(value)s (une année, par exemple 2026)."),
+    ErrorCode.CLOSE_DECEMBER_WITH_YEAR: _(
+        "Décembre %(year)s se clôture avec l'exercice : lancez la clôture de l'exercice %(year)s."
+    ),
+    ErrorCode.CLOSE_DECEMBER_LOCKED: _(
+        "Décembre %(year)s est déjà verrouillé : un administrateur le rouvre, puis la clôture de l'exercice passe "
+        "ses écritures."
+    ),
+    ErrorCode.CLOSE_ZERO_RESULT: _(
+        "Le résultat %(year)s du GIE est de %(amount)s MAD : passez d'abord le transfert du résultat aux membres "
+        "(Quotes-parts › Résultat zéro)."
+    ),
+    ErrorCode.CLOSE_GIE_RESULT_PENDING: _(
+        "Le GIE n'a pas encore transféré son résultat %(year)s (%(amount)s MAD) : ce livre se clôture après ce "
+        "transfert."
+    ),
     ErrorCode.COMBINE_BAD_BOOKS: _(
         "Ensemble de livres inconnu : « %(value)s ». Écrivez all, women, sector:CODE (%(sectors)s) ou des codes de "
         "livres séparés par des virgules."

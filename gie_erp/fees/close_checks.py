@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from gie_erp.core.closing import Blocker, close_check_register
 from gie_erp.core.errors import ErrorCode
+from gie_erp.core.i18n import format_amount
+from gie_erp.fees import keys
 from gie_erp.fees.models import Frequency, Pool, Run
 from gie_erp.fees.periods import period_code
 
@@ -60,5 +62,33 @@ def check_pools_run(
     return {book_id: list(blockers) for book_id in book_ids} if blockers else {}
 
 
+def check_zero_result(
+    book_ids: Sequence[int], _organizations: dict[int, int], year: int, _month: int
+) -> dict[int, list[Blocker]]:
+    """The year close: the GIE ends the year at 0.00 (law 13-97). Until its transfer to the members is posted, the
+    GIE's book is held, and so is every member's (the transfer posts in their books too, dated 31 December)."""
+    from gie_erp.fees.zero_result import gie_result
+
+    result = gie_result(year)
+    if result == 0:
+        return {}
+    gie = keys.gie_book()
+    params = {"year": year, "amount": format_amount(result)}
+    return {
+        book_id: [
+            Blocker(
+                ErrorCode.CLOSE_ZERO_RESULT
+                if gie is not None and book_id == gie.pk
+                else ErrorCode.CLOSE_GIE_RESULT_PENDING,
+                params,
+            )
+        ]
+        for book_id in book_ids
+    }
+
+
 def register() -> None:
     close_check_register("fees.pools_run", _("Pools des services répartis"), check_pools_run, order=50)
+    close_check_register(
+        "fees.zero_result", _("Résultat du GIE ramené à zéro"), check_zero_result, order=60, kinds=("year",)
+    )

@@ -10,7 +10,7 @@ from django.http import Http404
 from gie_erp.core.money import to_centimes
 from gie_erp.statements.layout import EntryLine, EntryMovement, MovementKey
 from ledger.models import Book
-from ledger.selectors import entry_line_views, entry_search, last_day, movement_centimes
+from ledger.selectors import entry_line_views, entry_search, last_day, movement_centimes, opening_centimes
 from members.models import Organization
 from members.selectors import organization_get
 
@@ -63,8 +63,7 @@ def _without_book(totals: dict[tuple[Any, ...], list[int]]) -> dict[MovementKey,
 def month_inputs(*, book: Book, year: int, month: int) -> MonthInputs:
     """Balances before the month and of the month (balance table), and the month's entries in date order."""
     start, end = first_day(year, month), last_day(year, month)
-    opening_end = date.fromordinal(start.toordinal() - 1)
-    opening = movement_centimes(book_ids=[book.pk], start=None, end=opening_end, by_partner=True)
+    opening = opening_centimes(book_ids=[book.pk], before=start, by_partner=True)
     moves = movement_centimes(book_ids=[book.pk], start=start, end=end, by_partner=True)
     entries = sorted(entry_search(book=book, start=start, end=end), key=lambda e: (e.posted_on, e.number))
     lines = entry_line_views(entries)

@@ -18,7 +18,7 @@ from gie_erp.core.idempotency import form_key
 from ledger import selectors, services
 from ledger.chart import account_search
 from ledger.forms import EntryFilterForm, EntryForm, LineFormSet
-from ledger.models import AnalyticLine, EntryAttachment, Journal
+from ledger.models import MANUAL_JOURNALS, AnalyticLine, EntryAttachment, Journal
 from ledger.posting import JournalLine
 from ledger.views.common import (
     EXPORTS,
@@ -53,7 +53,7 @@ def book_home(request: HttpRequest, org_slug: str) -> HttpResponse:
     return render(
         request,
         "ledger/book_home.html",
-        {"book": book, "recent": recent, "cash": cash, "bank": bank, "journals": Journal.choices},
+        {"book": book, "recent": recent, "cash": cash, "bank": bank, "journals": MANUAL_JOURNALS},
     )
 
 

@@ -46,8 +46,8 @@ def trial_balance(request: HttpRequest, org_slug: str) -> HttpResponse:
     form, start, end = _range(request)
     rows = selectors.trial_balance(book_ids=[book.pk], start=start, end=end)
     opening = {
-        r.account_code: r.balance
-        for r in selectors.trial_balance(book_ids=[book.pk], start=None, end=_day_before(start))
+        code: from_centimes(debit - credit)
+        for (_, code), (debit, credit) in selectors.opening_centimes(book_ids=[book.pk], before=start).items()
     }
     table: list[dict[str, Any]] = []
     codes = sorted({r.account_code for r in rows} | {c for c, v in opening.items() if v})
@@ -109,10 +109,6 @@ def trial_balance(request: HttpRequest, org_slug: str) -> HttpResponse:
             "print": print_header(org_label(book.organization), _("Balance générale"), period_label(start, end)),
         },
     )
-
-
-def _day_before(day: date) -> date:
-    return date.fromordinal(day.toordinal() - 1)
 
 
 @role_required(*READ)

@@ -61,7 +61,15 @@ def test_the_accountant_launches_a_month_and_follows_it(client: Client, with_dra
     assert 'data-book="coop-miel"' not in detail
     xlsx = client.get(reverse("close:run_detail", args=[run.pk]), {"export": "xlsx"})
     rows = list(load_workbook(io.BytesIO(xlsx.content)).worksheets[0].iter_rows(values_only=True))
-    assert rows[0] == ("Code", "Livre", "État", "Motifs", "Motifs (arabe)", "Liquidation de TVA")
+    assert rows[0] == (
+        "Code",
+        "Livre",
+        "État",
+        "Motifs",
+        "Motifs (arabe)",
+        "Liquidation de TVA",
+        "Écritures de clôture",
+    )
     olive = next(row for row in rows if row[0] == "coop-olive")
     assert olive[2] == "Bloqué"
     assert olive[3].startswith("Documents en brouillon")
@@ -71,10 +79,16 @@ def test_the_accountant_launches_a_month_and_follows_it(client: Client, with_dra
     assert "✕" in grid
     # a month not ended, or mistyped, is a message on the form: nothing made
     for month, text in (
-        ("2026-12", "est pas terminé : il se clôture à partir du 01/01/2027"),
+        ("2099-01", "est pas terminé : il se clôture à partir du 01/02/2099"),
         ("2026-13", "Mois invalide"),
+        ("2025-12", "Décembre 2025 se clôture avec l&#x27;exercice : lancez la clôture de l&#x27;exercice 2025."),
     ):
         response = client.post(reverse("close:index"), {"month": month})
+        assert response.status_code == 200
+        assert text in response.content.decode()
+    # the year's form says the same way what stops it
+    for year, text in (("2099", "il se clôture à partir du 01/01/2100"), ("20x6", "Exercice invalide : 20x6")):
+        response = client.post(reverse("close:index"), {"kind": "year", "year": year})
         assert response.status_code == 200
         assert text in response.content.decode()
     assert CloseRun.objects.count() == 1

@@ -212,7 +212,7 @@ def test_the_zero_result_page_previews_posts_and_undoes(
 def test_a_pool_is_created_and_edited_and_fed_through_the_pages(staff: Client, fees: dict[str, Any]) -> None:
     data = {"slug": "locaux", "name_fr": "Locaux", "name_ar": "المقر", "kind": "service", "key": "equal",
             "vat_code": "normal-20", "revenue_account": "7124", "member_account": "6131", "fixed_monthly": "1 500,00",
-            "pictogram": "", "is_active": "on", "exempted": [fees["tapis"].pk]}  # fmt: skip
+            "pictogram": "", "is_active": "on", "exempted": [fees["tapis"].pk], "frequency": "monthly"}  # fmt: skip
     response = staff.post(reverse("fees:pool_new"), data)
     assert response.status_code == 302
     made = Pool.objects.get(slug="locaux")

@@ -197,7 +197,9 @@ def test_ledger_verify_names_a_corrupted_yearly_row(march: dict[str, Any], capsy
     with pytest.raises(CommandError, match="1 differences"):
         call_command("ledger_verify")
     err = capsys.readouterr().err
-    assert "account 7121 year 2026: yearly table debit 0 credit 1 ≠ transactions debit 0 credit 1325050" in err
+    assert "account 7121 partner 0 year 2026: yearly table debit 0 credit 1 ≠ transactions debit 0 credit 1325050" in (
+        err
+    )
 
 
 def test_whole_years_read_the_yearly_fold_and_agree_with_months(march: dict[str, Any]) -> None:

@@ -9,20 +9,13 @@ point, the test holds a row lock on a ticket of the third day: the worker commit
 that lock inside day 3's transaction, and is killed there.
 """
 
-import os
 import signal
-import subprocess
-import sys
-import time
 import uuid
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from importlib import import_module
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from config.celery import app
@@ -30,74 +23,24 @@ from sales.models import Event, Participation, Summary, SummaryRun, Ticket
 from sales.summaries import summarize
 from sales.tasks import summarize_run
 from sales.tickets import Status, tickets_ingest
+from tests.fault import (
+    backends_waiting_on_a_lock,
+    reference_data_load,
+    start_worker,
+    stop,
+    terminate_waiting_backends,
+    wait_for,
+)
 from tests.sales.books_view import assert_books_verify, entries
 from tests.sales.conftest import TZ, fair, ticket, world  # noqa: F401 (fixtures)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.celery_live, pytest.mark.django_db(transaction=True)]
 DAYS = 4
-WORKER = """
-import sys
-from config.celery import app
-app.conf.broker_transport_options = {
-    "visibility_timeout": 4, "unacked_restore_interval": 1, "unacked_restore_throttle": 1,
-}
-app.worker_main(["worker", "--pool=prefork", "--concurrency=1", "-Q", sys.argv[1], "-n", sys.argv[2],
-                 "--without-mingle", "--without-gossip", "--loglevel=INFO"])
-"""
 
 
 @pytest.fixture(autouse=True)
 def _reference_data(transactional_db: Any) -> None:
-    """An earlier transactional test flushed the tables, data migrations' rows included: put back the VAT rates and
-    the posting rules (as tests/invoices/test_numbering_postgres.py does)."""
-    from django.apps import apps
-
-    for module, function in (
-        ("invoices.migrations.0002_vat_rates", "load"),
-        ("invoices.migrations.0004_vat_rates_2026", "apply"),
-        ("ledger.migrations.0006_posting_rule_defaults", "load"),
-        ("ledger.migrations.0014_consignment_loss_rule", "load"),
-    ):
-        getattr(import_module(module), function)(apps, None)
-
-
-def start_worker(queue: str, log: Any) -> subprocess.Popen[bytes]:
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "config.settings.base"}
-    name = f"fault-{queue}-{time.monotonic_ns()}@%h"
-    return subprocess.Popen(
-        [sys.executable, "-c", WORKER, queue, name],
-        cwd=settings.BASE_DIR,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: killed whole, pool children included
-    )
-
-
-def stop(worker: subprocess.Popen[bytes], sig: int) -> None:
-    if worker.poll() is None:
-        os.killpg(worker.pid, sig)
-    worker.wait(timeout=60)
-
-
-def wait_for(what: Callable[[], bool], seconds: float, log: Any) -> None:
-    deadline = time.monotonic() + seconds
-    while not what():
-        if time.monotonic() > deadline:
-            log.seek(0)
-            raise AssertionError(f"timed out; worker log:\n{log.read().decode(errors='replace')[-4000:]}")
-        time.sleep(0.2)
-
-
-def backends_waiting_on_a_lock() -> list[int]:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
-            "AND wait_event_type = 'Lock'"
-        )
-        return [row[0] for row in cursor.fetchall()]
+    reference_data_load()
 
 
 def ring(fair: dict[str, Any], event: Event, first: Any, sequence: int) -> None:  # noqa: F811
@@ -164,9 +107,7 @@ def test_a_worker_killed_during_a_summary_leaves_books_equal_to_an_uninterrupted
 
             wait_for(blocked_in_day_three, 120, log)
             stop(worker, signal.SIGKILL)  # the worker and its pool child die mid-transaction
-            for pid in backends_waiting_on_a_lock():  # its orphaned database session goes too (never committed)
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+            terminate_waiting_backends()  # its orphaned database session goes too (never committed)
         # what the crash left: days 1 and 2 whole, nothing of day 3
         assert SummaryRun.objects.get(pk=run.pk).state == SummaryRun.State.RUNNING
         assert set(Summary.objects.filter(event=event).values_list("day", flat=True)) == {first, first + timedelta(1)}

@@ -29,8 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
-            year, month = parse_month(options["month"])
-            run = close_month_start(year=year, month=month, acting_user=None, book_slugs=options["book"])
+            run = self.start(options)
         except DomainError as error:
             raise CommandError(error.message()) from error
         progress = run_progress(run)
@@ -49,6 +48,10 @@ class Command(BaseCommand):
                 last = self._report(run, last)
         self._report(run, last)
         self._summary(run, time.monotonic() - started)
+
+    def start(self, options: dict[str, Any]) -> CloseRun:
+        year, month = parse_month(options["month"])
+        return close_month_start(year=year, month=month, acting_user=None, book_slugs=options["book"])
 
     def _report(self, run: CloseRun, last: int) -> int:
         progress = run_progress(run)
