@@ -10,6 +10,7 @@ STAMP := $(VENV)/.installed
 # a downloaded browser).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext hledger poppler-utils chromium
 DEMO_MONTH ?= 2026-10
+DEMO_CLOSED ?= 2026-09
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -58,6 +59,7 @@ migrate: install
 demo: migrate
 	$(PY) manage.py seed_demo
 	$(PY) manage.py ledger_verify
+	$(PY) manage.py close_month --through $(DEMO_CLOSED)
 	SITE_URL=http://$(HOST):$(PORT) $(PY) manage.py print_statements --month $(DEMO_MONTH) --out var/statements
 	@echo ""
 	@$(PY) manage.py seed_demo --logins-only

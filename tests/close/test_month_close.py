@@ -160,3 +160,17 @@ def test_the_command_closes_and_lists_what_holds(october: dict[str, Any], capsys
     assert "2026-10: 2/3 book(s) closed" in out
     with pytest.raises(Exception, match="Mois invalide : 2026-13"):
         call_command("close_month", month="2026-13")
+
+
+def test_the_command_catches_up_every_open_month_in_order(october: dict[str, Any], capsys: Any) -> None:
+    """--through: the books' first entries are in October (the fixture's invoice and payment): October, then
+    November, close in every book; a month where a book holds stops the catching up there."""
+    call_command("close_month", through="2026-11")
+    out = capsys.readouterr().out
+    assert out.index("2026-10: 3/3 book(s) closed") < out.index("2026-11: 3/3 book(s) closed")
+    for organization in (october["gie"], october["exempt"], october["registered"]):
+        assert _locked(organization) == {(2026, 10), (2026, 11)}
+    # nothing open before: the month itself; a December is the year's
+    call_command("close_month", through="2026-11")
+    assert "2026-11: 3/3 book(s) closed" in capsys.readouterr().out
+    assert CloseRun.objects.count() == 2

@@ -1,4 +1,8 @@
 """python manage.py close_month --month YYYY-MM [--book SLUG …] [--timeout SECONDS]
+python manage.py close_month --through YYYY-MM [--book SLUG …]
+
+``--through``: every month from the first one still open in a book (since its first entry) up to that month, in
+order, stopping after a month where a book could not close (the later ones would only say so again).
 
 Close a month in every book (or those named): each book's checklist, its VAT liquidation when its VAT period ends,
 the month's lock; one Celery task per book (in this process when no broker is set), progress on stdout, then each
@@ -15,6 +19,8 @@ from gie_erp.close.selectors import item_blockers, run_progress
 from gie_erp.close.services import close_month_start, close_run_advance, parse_month
 from gie_erp.close.tasks import close_run_dispatch, tasks_run_in_process
 from gie_erp.core.errors import DomainError
+from ledger.close_checks import earlier_open_months
+from ledger.models import Book
 
 POLL_SECONDS = 0.5
 
@@ -23,11 +29,40 @@ class Command(BaseCommand):
     help = "Close a month in every book (checks, VAT liquidation, lock); resumable."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--month", required=True, help="YYYY-MM")
+        months = parser.add_mutually_exclusive_group(required=True)
+        months.add_argument("--month", help="YYYY-MM")
+        months.add_argument("--through", help="YYYY-MM: every open month up to this one, in order")
         parser.add_argument("--book", action="append", default=[], help="only this book (member slug); repeatable")
         parser.add_argument("--timeout", type=int, default=3600, help="seconds to wait for the workers")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options.get("through"):
+            self._through(options)
+            return
+        self._close(options)
+
+    def _through(self, options: dict[str, Any]) -> None:
+        try:
+            last = parse_month(options["through"])
+        except DomainError as error:
+            raise CommandError(error.message()) from error
+        books = Book.objects.all()
+        if options["book"]:
+            books = books.filter(organization__slug__in=options["book"])
+        open_months = earlier_open_months(book_ids=books.values_list("pk", flat=True), year=last[0], month=last[1])
+        current = min([*open_months.values(), last])
+        while current <= last:
+            if current[1] == 12:
+                self.stdout.write(
+                    f"{current[0]}-12 closes with the year: python manage.py close_year --year {current[0]}"
+                )
+                return
+            run = self._close({**options, "month": f"{current[0]}-{current[1]:02d}"})
+            if run.items.exclude(status=CloseItem.Status.CLOSED).exists():
+                return
+            current = (current[0] + 1, 1) if current[1] == 12 else (current[0], current[1] + 1)
+
+    def _close(self, options: dict[str, Any]) -> CloseRun:
         try:
             run = self.start(options)
         except DomainError as error:
@@ -48,6 +83,7 @@ class Command(BaseCommand):
                 last = self._report(run, last)
         self._report(run, last)
         self._summary(run, time.monotonic() - started)
+        return run
 
     def start(self, options: dict[str, Any]) -> CloseRun:
         year, month = parse_month(options["month"])
