@@ -24,6 +24,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("fees/", include("gie_erp.fees.urls")),
     path("close/", include("gie_erp.close.urls")),
+    path("combined/", include("gie_erp.combine.urls")),
     path("verify/", include((invoices_public.urlpatterns, "invoices_public"))),
     path("verify/", include((training_public.urlpatterns, "training_public"))),
     path("api/", include((members_api, "members_api"))),

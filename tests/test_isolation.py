@@ -254,6 +254,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             **training(coop_a, "a", cooperator_a, cat),
             **fee_shares[coop_a.pk],
             **close_run,
+            "rule_key": "gie-receivable",  # the pair list is the GIE's: the same for both
         },
         "B": {
             "org_slug": coop_b.slug,
@@ -268,6 +269,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             **training(coop_b, "b", cooperator_b, cat),
             **fee_shares[coop_b.pk],
             **close_run,
+            "rule_key": "gie-receivable",
         },
         "missing": {
             "org_slug": "no-such-coop",
@@ -303,6 +305,7 @@ def world(coop_a: Any, coop_b: Any, gie: Any) -> dict[str, Any]:
             "fee_run_id": 999999,
             "share_id": 999999,
             "close_run_id": 999999,
+            "rule_key": "no-such-pair",
         },
         "coop_b": coop_b,
         "trainer_a": cat["trainer"].user,

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "gie_erp.statements",
     "gie_erp.fees",
     "gie_erp.close",
+    "gie_erp.combine",
     "gie_erp",
 ]
 

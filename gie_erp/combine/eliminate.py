@@ -16,13 +16,17 @@ plain first-in-order because prefixes nest: the bench's "7127" also starts 71272
 stay with the GIE-revenue rule that lists "71272" and is matched against the member's 6136.
 """
 
+import gc
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 Key = tuple[int, str, int]  # (book, account code, partner or 0)
 Instance = tuple[int, int, int]  # (rule index, left book, right book)
+Accounts = tuple[tuple[str, int], ...]  # (account, amount) of one side, by account
 NO_PARTNER = 0
 LEFT, RIGHT = 0, 1
 
@@ -66,6 +70,9 @@ class Elimination:
     left_book: int
     right_book: int
     amount: int  # the left side's sum; the right side's is its opposite
+    # what each side holds, account by account (shown next to the pair; not part of its identity)
+    left_accounts: Accounts = field(default=(), compare=False)
+    right_accounts: Accounts = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +84,8 @@ class Difference:
     right: int
     difference: int  # left + right
     cause: Cause
+    left_accounts: Accounts = field(default=(), compare=False)
+    right_accounts: Accounts = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +96,17 @@ class Outside:
     book: int
     partner: int
     amount: int
+    accounts: Accounts = field(default=(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Eliminated:
+    """What the pairs give, from the amounts with a partner alone."""
+
+    eliminations: dict[str, int]  # account -> what the eliminations take out (sums to 0)
+    eliminated: list[Elimination]
+    differences: list[Difference]
+    outside: list[Outside]
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,23 +163,78 @@ class _Claims:
         return self._sides[cache_key]
 
 
-def _instance(index: int, side: int, book: int, partner: int) -> Instance:
-    return (index, book, partner) if side == LEFT else (index, partner, book)
+#: an instance's flows: [left sum, right sum, left (account, amount) list, right list]
+Flows = list[Any]
 
 
-def _sides_by_instance(
-    balances: Mapping[Key, int], chosen: frozenset[int], claims: _Claims
-) -> dict[Instance, list[list[tuple[str, int]]]]:
-    """Per instance, the [left, right] lists of (account, amount) of the chosen books' partner amounts."""
-    flows: dict[Instance, list[list[tuple[str, int]]]] = {}
-    for (book, account, partner), amount in balances.items():
-        if partner == NO_PARTNER or book not in chosen:
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic garbage collector off for a block that allocates many small acyclic objects (tuples and lists
+    of amounts): with a region's rows in memory, its collections cost 40 % of the pairing (measured). Reference
+    counting still frees everything; the collector's previous state is restored."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _sides_by_instance(rows: Iterable[tuple[Key, int]], claims: _Claims) -> dict[Instance, Flows]:
+    """Per instance, each side's sum and (account, amount) list, of the given amounts with a partner (the hot loop:
+    a region has 140,000 of them): the claims are looked up per account in a table of the four (book is the GIE,
+    partner is the GIE) cases, so a row allocates nothing but its instance."""
+    flows: dict[Instance, Flows] = {}
+    flows_get, gie = flows.get, claims.gie
+    table: dict[str, list[tuple[int, int] | None]] = {}
+    other = gie - 1 if gie else -1  # any book but the GIE's
+    cases_of = ((other, other), (other, gie), (gie, other), (gie, gie))  # index: (book is GIE) * 2 + (partner is)
+    for (book, account, partner), amount in rows:
+        cases = table.get(account)
+        if cases is None:
+            cases = table[account] = [claims.claim(account, book_, partner_) for book_, partner_ in cases_of]
+        claim = cases[(book == gie) * 2 + (partner == gie)]
+        if claim is None:
             continue
-        claim = claims.claim(account, book, partner)
-        if claim is not None:
-            instance = _instance(claim[0], claim[1], book, partner)
-            flows.setdefault(instance, [[], []])[claim[1]].append((account, amount))
+        index, side = claim
+        instance = (index, book, partner) if side == LEFT else (index, partner, book)
+        cell = flows_get(instance)
+        if cell is None:
+            cell = flows[instance] = [0, 0, [], []]
+        cell[side] += amount
+        cell[2 + side].append((account, amount))
     return flows
+
+
+def _partnered(balances: Mapping[Key, int], chosen: frozenset[int]) -> list[tuple[Key, int]]:
+    return [(key, amount) for key, amount in balances.items() if key[2] != NO_PARTNER and key[0] in chosen]
+
+
+def _accounts(flows: list[tuple[str, int]]) -> Accounts:
+    """One side's (account, amount) pairs by account (a side holds each account once: one book, one partner)."""
+    return tuple(flows) if len(flows) < 2 else tuple(sorted(flows))
+
+
+def unpartnered_accounts(balances: Mapping[Key, int]) -> Callable[[set[int]], Mapping[int, list[str]]]:
+    """For these books, the accounts holding an amount without partner (read only for a one-sided difference)."""
+
+    def read(books: set[int]) -> Mapping[int, list[str]]:
+        found: defaultdict[int, list[str]] = defaultdict(list)
+        for (book, account, partner), amount in balances.items():
+            if partner == NO_PARTNER and amount and book in books:
+                found[book].append(account)
+        return found
+
+    return read
+
+
+def _missing_side(instance: Instance, left: int, right: int) -> tuple[int, int] | None:
+    """(book, side) of the side that posted nothing, or None when both posted."""
+    if left != 0 and right != 0:
+        return None
+    _, left_book, right_book = instance
+    return (right_book, RIGHT) if right == 0 else (left_book, LEFT)
 
 
 def _cause(
@@ -172,12 +247,115 @@ def _cause(
 ) -> Cause:
     if later_sum is not None and left + right + later_sum == 0:
         return Cause.TIMING
-    if left == 0 or right == 0:
-        index, left_book, right_book = instance
-        book, side = (right_book, RIGHT) if right == 0 else (left_book, LEFT)
-        fits = any((index, side) in claims.sides(account, book) for account in unpartnered.get(book, ()))
+    missing = _missing_side(instance, left, right)
+    if missing is not None:
+        book, side = missing
+        fits = any((instance[0], side) in claims.sides(account, book) for account in unpartnered.get(book, ()))
         return Cause.NO_PARTNER if fits else Cause.ONE_SIDE
     return Cause.AMOUNT
+
+
+def _sums(
+    balances: Mapping[Key, int], partnered: Iterable[tuple[Key, int]], chosen: frozenset[int]
+) -> tuple[dict[tuple[int, str], int], dict[str, int]]:
+    """The chosen books' amounts by (book, account) and by account, partners summed: the hot loops over every
+    amount, written as comprehensions (an amount without partner is the only one of its book and account)."""
+    by_book = {
+        (book, account): amount
+        for (book, account, partner), amount in balances.items()
+        if partner == NO_PARTNER and book in chosen
+    }
+    get = by_book.get
+    for (book, account, _partner), amount in partnered:
+        by_book[(book, account)] = get((book, account), 0) + amount
+    total: dict[str, int] = {}
+    total_get = total.get
+    for (_book, account), amount in by_book.items():
+        total[account] = total_get(account, 0) + amount
+    return by_book, total
+
+
+def eliminate_flows(
+    *,
+    partnered: Iterable[tuple[Key, int]],
+    chosen: Collection[int],
+    gie: int,
+    rules: Sequence[PairRule],
+    books: Collection[int],
+    unpartnered: Callable[[set[int]], Mapping[int, list[str]]],
+    later: Iterable[tuple[Key, int]] | None = None,
+) -> Eliminated:
+    """The pairs of the chosen books' amounts WITH a partner (every other amount is kept as it is): each instance
+    whose two sides cancel exactly is eliminated, any other is a difference with its likely cause, and a side whose
+    other book is not among the chosen ``books`` (the books the data was read for) is outside the set.
+
+    ``unpartnered`` gives, for some books, their accounts with amounts without partner (the no_partner cause);
+    ``later`` the next period's amounts with a partner (the timing cause). Σ eliminations == 0 always.
+    """
+    with gc_paused():
+        return _eliminate_flows(partnered, chosen, gie, rules, books, unpartnered, later)
+
+
+def _eliminate_flows(
+    partnered: Iterable[tuple[Key, int]],
+    chosen: Collection[int],
+    gie: int,
+    rules: Sequence[PairRule],
+    books: Collection[int],
+    unpartnered: Callable[[set[int]], Mapping[int, list[str]]],
+    later: Iterable[tuple[Key, int]] | None,
+) -> Eliminated:
+    chosen_books = frozenset(chosen)
+    present = chosen_books & frozenset(books)
+    claims = _Claims(rules, gie)
+    later_sums: dict[Instance, int] | None = None
+    if later is not None:
+        later_rows = [(key, amount) for key, amount in later if key[0] in chosen_books]
+        later_sums = {instance: cell[0] + cell[1] for instance, cell in _sides_by_instance(later_rows, claims).items()}
+
+    eliminations: defaultdict[str, int] = defaultdict(int)
+    eliminated: list[Elimination] = []
+    unmatched: list[tuple[Instance, int, int, list[tuple[str, int]], list[tuple[str, int]]]] = []
+    outside: list[tuple[Instance, Outside]] = []  # sorted by (rule, book, partner) below
+    flows = _sides_by_instance(((key, amount) for key, amount in partnered if key[0] in chosen_books), claims)
+    keys = [rule.key for rule in rules]
+    for instance in sorted(flows):
+        index, left_book, right_book = instance
+        key = keys[index]
+        left, right, left_flows, right_flows = flows[instance]
+        if left_book not in present or right_book not in present:
+            # only the chosen book's side was read: the other book's amounts are not in the sums
+            book, partner, amount = (
+                (left_book, right_book, left) if left_book in present else (right_book, left_book, right)
+            )
+            if amount:
+                flows_of_book = left_flows if left_book in present else right_flows
+                outside.append(((index, book, partner), Outside(key, book, partner, amount, _accounts(flows_of_book))))
+        elif left + right == 0:
+            if left:
+                eliminated.append(
+                    Elimination(key, left_book, right_book, left, _accounts(left_flows), _accounts(right_flows))
+                )
+                for account, amount in left_flows:
+                    eliminations[account] -= amount
+                for account, amount in right_flows:
+                    eliminations[account] -= amount
+        else:
+            unmatched.append((instance, left, right, left_flows, right_flows))
+
+    one_sided = {side[0] for side in (_missing_side(i, left, right) for i, left, right, _, _ in unmatched) if side}
+    without_partner = unpartnered(one_sided) if one_sided else {}
+    differences = [
+        Difference(
+            rules[instance[0]].key, instance[1], instance[2], left, right, left + right,
+            _cause(instance, left, right, later_sums.get(instance, 0) if later_sums is not None else None,
+                   without_partner, claims),
+            _accounts(left_flows), _accounts(right_flows),
+        )
+        for instance, left, right, left_flows, right_flows in unmatched
+    ]  # fmt: skip
+    outside.sort(key=lambda row: row[0])
+    return Eliminated(dict(eliminations), eliminated, differences, [row[1] for row in outside])
 
 
 def combine(
@@ -187,60 +365,32 @@ def combine(
     gie: int,
     rules: Sequence[PairRule],
     later: Mapping[Key, int] | None = None,
+    books: Collection[int] | None = None,
 ) -> Combination:
-    """Sum the chosen books, eliminate every instance whose two sides cancel exactly; Σ eliminations == 0 always."""
+    """Sum the chosen books, eliminate every instance whose two sides cancel exactly; Σ eliminations == 0 always.
+
+    ``books`` are the books the data was read for (None: every book with an amount in ``balances`` or ``later``): a
+    chosen book among them with nothing posted still faces its partners, so what they posted towards it is a
+    difference (one side), not "outside the set".
+    """
     chosen_books = frozenset(chosen)
-    books = {book for book, _, _ in balances} | ({book for book, _, _ in later} if later is not None else set())
-    present = chosen_books & books  # a partner with no book in the data is outside the set, like an unchosen one
-    claims = _Claims(rules, gie)
-
-    by_book: defaultdict[tuple[int, str], int] = defaultdict(int)
-    total: defaultdict[str, int] = defaultdict(int)
-    unpartnered: defaultdict[int, list[str]] = defaultdict(list)  # book -> accounts with amounts without partner
-    for (book, account, partner), amount in balances.items():
-        if book not in chosen_books:
-            continue
-        by_book[(book, account)] += amount
-        total[account] += amount
-        if partner == NO_PARTNER and amount:
-            unpartnered[book].append(account)  # read only for a one-sided difference: cheap here
-
-    later_sums: dict[Instance, int] = {}
-    if later is not None:
-        for instance, sides in _sides_by_instance(later, chosen_books, claims).items():
-            later_sums[instance] = sum(amount for side in sides for _, amount in side)
-
-    eliminations: defaultdict[str, int] = defaultdict(int)
-    eliminated: list[Elimination] = []
-    differences: list[Difference] = []
-    outside: list[tuple[Instance, Outside]] = []  # sorted by (rule, book, partner) below
-    flows = _sides_by_instance(balances, chosen_books, claims)
-    for instance in sorted(flows):
-        index, left_book, right_book = instance
-        key = rules[index].key
-        left_flows, right_flows = flows[instance]
-        left, right = sum(a for _, a in left_flows), sum(a for _, a in right_flows)
-        if left_book not in present or right_book not in present:
-            # only the chosen book's side was read: the other book's amounts are not in the sums
-            book, partner, amount = (
-                (left_book, right_book, left) if left_book in present else (right_book, left_book, right)
-            )
-            if amount:
-                outside.append(((index, book, partner), Outside(key, book, partner, amount)))
-        elif left + right == 0:
-            if left:
-                eliminated.append(Elimination(key, left_book, right_book, left))
-                for account, amount in (*left_flows, *right_flows):
-                    eliminations[account] -= amount
-        else:
-            later_sum = later_sums.get(instance, 0) if later is not None else None
-            cause = _cause(instance, left, right, later_sum, unpartnered, claims)
-            differences.append(Difference(key, left_book, right_book, left, right, left + right, cause))
-    outside.sort(key=lambda row: row[0])
-
-    combined = {account: amount + eliminations.get(account, 0) for account, amount in total.items()}
+    known = frozenset(books or ())
+    if not chosen_books <= known:  # a partner with no book in the data is outside the set, like an unchosen one
+        known |= {book for book, _, _ in balances} | ({book for book, _, _ in later} if later is not None else set())
+    partnered = _partnered(balances, chosen_books)
+    by_book, total = _sums(balances, partnered, chosen_books)
+    result = eliminate_flows(
+        partnered=partnered,
+        chosen=chosen_books,
+        gie=gie,
+        rules=rules,
+        books=known,
+        unpartnered=unpartnered_accounts(balances),
+        later=None if later is None else [(key, amount) for key, amount in later.items() if key[2] != NO_PARTNER],
+    )
+    combined = {account: amount + result.eliminations.get(account, 0) for account, amount in total.items()}
     return Combination(
-        dict(by_book), dict(total), dict(eliminations), combined, eliminated, differences, [row[1] for row in outside]
+        by_book, total, result.eliminations, combined, result.eliminated, result.differences, result.outside
     )
 
 

@@ -199,6 +199,12 @@ class ErrorCode(StrEnum):
     COMBINE_NO_BOOKS = "combine_no_books"
     COMBINE_BAD_RANGE = "combine_bad_range"
     COMBINE_BAD_RULE = "combine_bad_rule"
+    # fees after the second user pass (gie_erp/fees)
+    FEES_YEAR_NOT_ENDED = "fees_year_not_ended"
+    FEES_PERIOD_YEARS = "fees_period_years"
+    FEES_SHARE_TOO_LARGE = "fees_share_too_large"
+    FEES_WEIGHT_NEGATIVE = "fees_weight_negative"
+    FEES_WEIGHTS_COLUMN = "fees_weights_column"
 
 
 MESSAGES: dict[ErrorCode, Promise] = {
@@ -491,6 +497,20 @@ MESSAGES: dict[ErrorCode, Promise] = {
     ErrorCode.COMBINE_NO_BOOKS: _("Aucun livre dans cet ensemble : %(value)s."),
     ErrorCode.COMBINE_BAD_RANGE: _("La période finit (%(end)s) avant de commencer (%(start)s)."),
     ErrorCode.COMBINE_BAD_RULE: _("Paire de comptes invalide : %(reason)s"),
+    ErrorCode.FEES_YEAR_NOT_ENDED: _(
+        "L'année %(year)s n'est pas terminée : son résultat se transfère à partir du %(date)s (l'aperçu reste "
+        "possible)."
+    ),
+    ErrorCode.FEES_PERIOD_YEARS: _("Période invalide : %(value)s (années de %(first)s à %(last)s)."),
+    ErrorCode.FEES_SHARE_TOO_LARGE: _(
+        "La quote-part de %(member)s (%(amount)s TTC) dépasse le plus grand montant qu'une facture accepte "
+        "(%(limit)s) : répartissez moins de mois à la fois ou réduisez le montant fixe."
+    ),
+    ErrorCode.FEES_WEIGHT_NEGATIVE: _("« %(value)s » : un poids est positif ou nul (0 : le membre ne paie rien)."),
+    ErrorCode.FEES_WEIGHTS_COLUMN: _(
+        "Colonne « %(column)s » absente de l'en-tête (lu : %(header)s) : la feuille a deux colonnes, membre et "
+        "poids (téléchargez le modèle)."
+    ),
 }
 
 

@@ -30,7 +30,7 @@ run of the same pool and period is returned as posted, a payment by its key ``de
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 
@@ -118,7 +118,9 @@ def pools_define() -> dict[str, Pool]:
 
 def _run(pool: Pool, start: date, end: date, accountant: User) -> Run | None:
     try:
-        return run_post(pool=pool, starts_on=start, ends_on=end, acting_user=accountant, today=DEMO_TODAY)
+        # a period is billed from the day after it ends: October's on the 1st of November
+        today = max(DEMO_TODAY, end + timedelta(days=1))
+        return run_post(pool=pool, starts_on=start, ends_on=end, acting_user=accountant, today=today)
     except DomainError as error:
         if error.code in SKIPPED:
             return None

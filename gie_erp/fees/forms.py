@@ -7,11 +7,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gie_erp.core.errors import ErrorCode, error_message
+from gie_erp.core.errors import DomainError
 from gie_erp.core.forms import AmountField
 from gie_erp.core.money import ZERO
 from gie_erp.fees.config import POOL_FIELDS
-from gie_erp.fees.models import ACCOUNT_CODE, TAG_PREFIX, Key, Pool
+from gie_erp.fees.models import ACCOUNT_CODE, POOL_PICTOGRAMS, TAG_PREFIX, Key, Pool
+from gie_erp.fees.periods import FIRST_YEAR, LAST_YEAR, parse_period
 from invoices.models import VatRate
 from members.models import Organization
 
@@ -34,11 +35,18 @@ def autofocus_first(form: forms.BaseForm) -> None:
         form.fields[(wrong or names)[0]].widget.attrs["autofocus"] = True
 
 
+def pictogram_choices() -> list[tuple[str, Any]]:
+    """The drawings a pool may carry; none is the building."""
+    return [("", _("— (bâtiment)")), *POOL_PICTOGRAMS.items()]
+
+
 class PoolForm(forms.ModelForm[Pool]):
-    """A pool's settings; the slug is fixed once the pool exists (runs and invoices name it)."""
+    """A pool's settings; the slug is fixed once the pool exists (runs and invoices name it). What the pool's nature
+    allows (VAT code, account credited) is the model's rule (``Pool.clean``), shown on the fields."""
 
     vat_code = forms.ChoiceField(label=_("TVA"), choices=())
     fixed_monthly = AmountField(label=_("montant fixe par mois (HT)"), required=False)
+    pictogram = forms.ChoiceField(label=_("pictogramme"), choices=pictogram_choices, required=False)
     exempted = forms.ModelMultipleChoiceField(
         label=_("membres exemptés par décision"),
         queryset=Organization.objects.none(),
@@ -63,8 +71,15 @@ class PoolForm(forms.ModelForm[Pool]):
         exempted = self.fields["exempted"]
         assert isinstance(exempted, forms.ModelMultipleChoiceField)
         exempted.queryset = Organization.objects.filter(kind=Organization.Kind.COOPERATIVE).order_by("legal_name_fr")
-        for name in ("slug", "revenue_account", "member_account", "pictogram"):
+        for name in ("slug", "revenue_account", "member_account"):
             self.fields[name].widget.attrs["dir"] = "ltr"
+        for field in self.fields.values():  # a value not offered (a tampered form) is said in words, not echoed
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["invalid_choice"] = _("Choix inconnu : choisissez dans la liste.")
+        exempted.error_messages["invalid_choice"] = _("Membre inconnu : cochez les membres dans la liste.")
+        self.fields["pictogram"].error_messages["invalid_choice"] = _(
+            "Pictogramme inconnu : choisissez un des dessins de la liste."
+        )
         if self.instance.pk is not None:
             self.fields["slug"].disabled = True
         autofocus_first(self)
@@ -72,11 +87,18 @@ class PoolForm(forms.ModelForm[Pool]):
     def clean_fixed_monthly(self) -> Any:
         return self.cleaned_data.get("fixed_monthly") or ZERO
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("kind") == Pool.Kind.DEBOURS and data.get("vat_code") not in (None, "debours"):
-            self.add_error("vat_code", _("Des débours se refacturent sans TVA : choisissez le code « debours »."))
-        return data
+    def clean_slug(self) -> Any:
+        """A code already taken is said in words, with the pool that has it."""
+        slug = self.cleaned_data.get("slug")
+        if self.instance.pk is None and slug:
+            taken = Pool.objects.filter(slug=slug).first()
+            if taken is not None:
+                raise forms.ValidationError(
+                    _("Le code « %(slug)s » est déjà celui du pool %(name)s : choisissez-en un autre."),
+                    code="unique",
+                    params={"slug": slug, "name": taken.name_fr},
+                )
+        return slug
 
 
 class SourceForm(forms.Form):
@@ -91,17 +113,6 @@ class SourceForm(forms.Form):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.widget.attrs["dir"] = "ltr"
-
-
-def parse_month(text: str, *, end: bool = False) -> date:
-    """``2026-01`` as its first day (or its last with ``end``); ValueError otherwise."""
-    year, _sep, month = text.strip().partition("-")
-    if not (len(year) == 4 and year.isdigit() and len(month) == 2 and month.isdigit()):
-        raise ValueError(text)
-    first = date(int(year), int(month), 1)
-    if not end:
-        return first
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def last_month(today: date) -> str:
@@ -126,22 +137,15 @@ class RunForm(forms.Form):
         autofocus_first(self)
 
     def clean(self) -> dict[str, Any]:
+        """The months as ``periods.parse_period`` reads them (years FIRST_YEAR..LAST_YEAR): every refusal in words."""
         data = super().clean() or {}
-        start, typed_end = data.get("start") or "", data.get("end") or ""
-        end = typed_end or start
+        start, typed_end = (data.get("start") or "").strip(), (data.get("end") or "").strip()
         if not start:
             return data
         try:
-            data["starts_on"], data["ends_on"] = parse_month(start), parse_month(end, end=True)
-        except ValueError:
-            typed = f"{start}..{typed_end}" if typed_end else start
-            raise forms.ValidationError(
-                error_message(ErrorCode.FEES_BAD_PERIOD, {"value": typed}), code="bad_period"
-            ) from None
-        if data["ends_on"] < data["starts_on"]:
-            raise forms.ValidationError(
-                error_message(ErrorCode.FEES_PERIOD_ORDER, {"start": start, "end": end}), code="period_order"
-            )
+            data["starts_on"], data["ends_on"] = parse_period(f"{start}..{typed_end}" if typed_end else start)
+        except DomainError as error:
+            raise forms.ValidationError(error.message(), code=error.code.value) from None
         return data
 
 
@@ -156,10 +160,27 @@ class ReasonForm(forms.Form):
 class ZeroForm(forms.Form):
     """The year-end transfer: which year, by which key."""
 
-    year = forms.IntegerField(label=_("année"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("année"),
+        min_value=FIRST_YEAR,
+        max_value=LAST_YEAR,
+        error_messages={
+            "invalid": _("Année invalide : écrivez-la en chiffres, par exemple 2026."),
+            "min_value": _("Année invalide : %(limit_value)s au plus tôt."),
+            "max_value": _("Année invalide : %(limit_value)s au plus tard."),
+        },
+    )
     # imported weights belong to a pool: the year end has none
     key = forms.ChoiceField(
-        label=_("clé de répartition"), choices=[c for c in Key.choices if c[0] != Key.CUSTOM], initial=Key.FEES
+        label=_("clé de répartition"),
+        choices=[c for c in Key.choices if c[0] != Key.CUSTOM],
+        initial=Key.FEES,
+        error_messages={
+            "invalid_choice": _(
+                "Clé inconnue ici : choisissez une clé de la liste (les poids importés appartiennent à un pool, pas "
+                "au résultat de l'année)."
+            )
+        },
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

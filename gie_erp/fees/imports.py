@@ -1,5 +1,6 @@
 """Import of a pool's custom weights from CSV/XLSX (columns ``membre``: slug or ICE, ``poids``): every row valid, or
-nothing written. The sheet is the whole key: a member it leaves out weighs nothing."""
+nothing written; a header without one of the two columns is refused whole, naming it. The sheet is the whole key: a
+member it leaves out weighs nothing."""
 
 from decimal import Decimal
 from typing import Any
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gie_erp.core.amounts import AmountError, parse_amount
-from gie_erp.core.errors import ErrorCode
+from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.imports import MB, ImportLimits, ImportRefused, ImportReport, TableRow, read_table
 from gie_erp.fees.config import custom_weights_replace
 from gie_erp.fees.models import Pool
@@ -65,9 +66,18 @@ def _weight(report: ImportReport, row: TableRow) -> Decimal | None:
         return None
     try:
         return parse_amount(text)
-    except AmountError:
-        report.add(row.number, WEIGHT_COLUMN, ErrorCode.IMPORT_BAD_AMOUNT, value=text[:40])
+    except AmountError as error:  # the grammar's own reason (exponent, too large, decimals…), not a generic one
+        code = ErrorCode.FEES_WEIGHT_NEGATIVE if error.code == ErrorCode.AMOUNT_NEGATIVE else error.code
+        report.add(row.number, WEIGHT_COLUMN, code, **error.params)
         return None
+
+
+def check_columns(rows: list[TableRow]) -> None:
+    """Both columns named in the header, else one refusal for the file (not one per row) naming what is missing."""
+    header = sorted({name for row in rows for name in row})
+    for column in (MEMBER_COLUMN, WEIGHT_COLUMN):
+        if column not in header:
+            raise DomainError(ErrorCode.FEES_WEIGHTS_COLUMN, column=column, header=", ".join(header)[:120] or "—")
 
 
 def weights_validate(rows: list[TableRow]) -> tuple[ImportReport, dict[int, Decimal]]:
@@ -99,6 +109,7 @@ def weights_validate(rows: list[TableRow]) -> tuple[ImportReport, dict[int, Deci
 def custom_weights_import(*, pool: Pool, filename: str, content: bytes, acting_user: Any) -> ImportReport:
     """Replace the pool's custom weights by the sheet's, all rows or none (ImportRefused names row and column)."""
     rows = read_table(filename, content, WEIGHT_LIMITS)
+    check_columns(rows)
     report, weights = weights_validate(rows)
     report.rows_written = custom_weights_replace(pool=pool, weights=weights, acting_user=acting_user, filename=filename)
     return report

@@ -12,9 +12,90 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from gie_erp.core import pictograms
 from gie_erp.core.money import ZERO
 from invoices.models import VatRate
 from ledger.chart import chart_by_code
+
+DEBOURS_CODE = "debours"  # the VAT code of a pool of débours (migration fees/0002)
+#: third-party accounts (CGNC 34 créances, 44 dettes): where débours stay, out of the GIE's result
+THIRD_PARTY_PREFIXES = ("34", "44")
+#: the drawings a pool may carry on its notice and the portal (``gie_erp.core.pictograms``), as people read them;
+#: the arrows and the coins are left out: on the notice they mean money spent, recovered and due
+_PICTOGRAM_LABELS: dict[str, Any] = {
+    "building": _("bâtiment"),
+    "receipt": _("reçu"),
+    "cart": _("chariot"),
+    "basket": _("panier"),
+    "cap": _("toque de diplômé"),
+    "truck": _("camion"),
+    "person": _("personne"),
+    "exchange": _("échange"),
+    "hand": _("cadeau"),
+    "invoice-paid": _("facture payée"),
+    "box-missing": _("carton"),
+}
+POOL_PICTOGRAMS = {name: label for name, label in _PICTOGRAM_LABELS.items() if name in pictograms.SOURCES}
+
+
+def vat_code_label(code: str) -> str:
+    """A VAT code as people read it ("TVA 20 % (taux normal)"), in Arabic on an Arabic page; the code if unknown."""
+    rate = VatRate.objects.filter(code=code).order_by("-valid_from").first()
+    if rate is None:
+        return code
+    return rate.label_ar if get_language() == "ar" and rate.label_ar else rate.label_fr
+
+
+def kind_errors(kind: str, vat_code: str, revenue_account: str) -> dict[str, Any]:
+    """What a pool's nature forbids: a service of the GIE is billed with a VAT rate on a revenue account (class 7);
+    débours are re-billed at cost, without VAT, on the third-party account where the GIE paid them."""
+    errors: dict[str, Any] = {}
+    if kind == Pool.Kind.DEBOURS:
+        if vat_code and vat_code != DEBOURS_CODE:
+            errors["vat_code"] = _(
+                "Des débours se refacturent au coût, sans TVA : choisissez « Débours (hors base imposable) »."
+            )
+        if revenue_account and not revenue_account.startswith(THIRD_PARTY_PREFIXES):
+            errors["revenue_account"] = _(
+                "Des débours se refacturent au coût sur le compte de tiers où le GIE les a payés (34… ou 44…, par "
+                "exemple 3488), jamais sur un compte de charge ou de produit : ils restent hors du résultat du GIE."
+            )
+    else:
+        if vat_code == DEBOURS_CODE:
+            errors["vat_code"] = _(
+                "Un service du GIE se facture avec un taux de TVA (le taux normal en général) : « Débours » est "
+                "réservé aux pools de nature « Débours refacturés au coût »."
+            )
+        if revenue_account and not revenue_account.startswith("7"):
+            errors["revenue_account"] = _(
+                "Un service du GIE se facture sur un compte de produit (classe 7, par exemple 7124)."
+            )
+    return errors
+
+
+def source_refusal(*, kind: str, revenue_account: str, account_code: str) -> str:
+    """Why ``account_code`` cannot feed a pool of this nature (empty when it can). A service pool is fed by the GIE's
+    costs (class 6) net of the revenue that already recovers them (class 7); a pool of débours by the one
+    third-party account its invoices clear (its own "revenue" account, e.g. 3488), so they net it to zero."""
+    if kind == Pool.Kind.DEBOURS:
+        if account_code != revenue_account:
+            return str(
+                _(
+                    "Un pool de débours est alimenté par son compte de tiers %(account)s (celui que ses factures "
+                    "soldent), pas par %(code)s."
+                )
+                % {"account": revenue_account, "code": account_code}
+            )
+        return ""
+    if account_code[:1] not in ("6", "7"):
+        return str(
+            _(
+                "Le compte %(code)s ne peut pas alimenter un pool : seules les charges (classe 6) et les produits "
+                "qui les recouvrent déjà (classe 7) du GIE le font."
+            )
+            % {"code": account_code}
+        )
+    return ""
 
 
 class Key(models.TextChoices):
@@ -92,13 +173,12 @@ class Pool(models.Model):
     @property
     def vat_label(self) -> str:
         """The VAT code as people read it ("TVA 20 % (taux normal)"), in Arabic on an Arabic page."""
-        rate = VatRate.objects.filter(code=self.vat_code).order_by("-valid_from").first()
-        if rate is None:
-            return self.vat_code
-        return rate.label_ar if get_language() == "ar" and rate.label_ar else rate.label_fr
+        return vat_code_label(self.vat_code)
 
     def clean(self) -> None:
-        """Both accounts in the pooled chart; the member's is an expense (class 6)."""
+        """Both accounts in the pooled chart; the member's is an expense (class 6); the VAT code and the account
+        credited fit the pool's nature (``kind_errors``), and so do the accounts already feeding it; the pictogram is
+        one of the drawings."""
         errors: dict[str, Any] = {}
         for name in ("revenue_account", "member_account"):
             code = getattr(self, name)
@@ -106,6 +186,21 @@ class Pool(models.Model):
                 errors[name] = _("Le compte %(code)s n'est pas dans le plan comptable.") % {"code": code}
         if "member_account" not in errors and self.member_account and not self.member_account.startswith("6"):
             errors["member_account"] = _("Le compte de charge du membre est un compte de la classe 6.")
+        for name, error in kind_errors(self.kind, self.vat_code, self.revenue_account).items():
+            errors.setdefault(name, error)
+        if self.pk is not None and "revenue_account" not in errors:
+            wrong = [
+                code
+                for code in self.sources.values_list("account_code", flat=True)
+                if source_refusal(kind=self.kind, revenue_account=self.revenue_account, account_code=code)
+            ]
+            if wrong:
+                errors["kind"] = _(
+                    "Les comptes %(codes)s alimentent ce pool et ne conviennent pas à cette nature : retirez-les "
+                    "d'abord de la page du pool."
+                ) % {"codes": ", ".join(sorted(wrong))}
+        if self.pictogram and self.pictogram not in POOL_PICTOGRAMS:
+            errors["pictogram"] = _("Pictogramme inconnu : choisissez un des dessins de la liste.")
         if errors:
             raise ValidationError(errors)
 
@@ -129,6 +224,7 @@ class PoolSource(models.Model):
         return f"{self.account_code} {self.tag_prefix}".strip()
 
     def clean(self) -> None:
+        """In the chart, and of a class that may feed this pool (``source_refusal``)."""
         if self.account_code and self.account_code not in chart_by_code():
             raise ValidationError(
                 {
@@ -136,6 +232,14 @@ class PoolSource(models.Model):
                     % {"code": self.account_code}
                 }
             )
+        pool = self.pool if self.pool_id is not None else None
+        refusal = (
+            source_refusal(kind=pool.kind, revenue_account=pool.revenue_account, account_code=self.account_code)
+            if pool is not None and self.account_code
+            else ""
+        )
+        if refusal:
+            raise ValidationError({"account_code": refusal})
 
 
 class CustomWeight(models.Model):
@@ -215,6 +319,11 @@ class Run(Posting):
 
     def __str__(self) -> str:
         return f"{self.pool} {self.starts_on:%Y-%m}..{self.ends_on:%Y-%m}"
+
+    @property
+    def vat_label(self) -> str:
+        """The VAT code the run applied, as people read it."""
+        return vat_code_label(self.vat_code)
 
 
 class Share(models.Model):

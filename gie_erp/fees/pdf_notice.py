@@ -60,6 +60,12 @@ INVOICE = Words("Facture", "فاتورة")
 OF_DAY = Words("du", "بتاريخ")
 DUE_ON = Words("à payer avant le", "تؤدى قبل")
 CREDITED = Words("Annulée par l'avoir", "أُلغيت بالفاتورة المضادة")
+PAID = Words("Déjà payé au GIE", "أديتموه للمجموعة")
+IN_FAVOUR = Words("En votre faveur", "لصالحكم")
+IN_FAVOUR_SUB = Words(
+    "le GIE vous le rembourse ou le déduit de vos prochaines factures",
+    "تردّه لكم المجموعة أو تخصمه من فواتيركم المقبلة",
+)
 LEGEND_COST = Words("Dépensé par le GIE", "صرفته المجموعة")
 LEGEND_IN = Words("Déjà payé autrement", "أُدّي بطريقة أخرى")
 LEGEND_DUE = Words("À payer", "للأداء")
@@ -198,7 +204,18 @@ def due_rows(share: Share, vat_label: str) -> list[dict[str, Any]]:
                  CREDITED.ar), amount_html(-credited, signed=True), "", _ltr(share.credit_note.number))
         )  # fmt: skip
         due -= credited
-    rows.append(_row("balance", pictograms.COINS, "", DUE, amount_html(due)))
+        paid = share.document.amount_paid if share.document is not None else ZERO
+        if paid > 0:  # paid before the undo: what it paid is now owed to it, not "0,00 to pay"
+            rows.append(_row("in", pictograms.ARROW_IN, pictograms.INVOICE_PAID, PAID, amount_html(-paid, signed=True)))
+            due -= paid
+        if due < 0:
+            rows.append(
+                _row("in", pictograms.ARROW_IN, pictograms.COINS, IN_FAVOUR, amount_html(-due), IN_FAVOUR_SUB.fr,
+                     IN_FAVOUR_SUB.ar)
+            )  # fmt: skip
+            rows[-1]["is_closing"] = True
+            return rows
+    rows.append(_row("balance", pictograms.COINS, "", DUE, amount_html(max(due, ZERO))))
     rows[-1]["is_closing"] = True
     return rows
 

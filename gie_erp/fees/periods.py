@@ -15,14 +15,16 @@ def _month(text: str, value: str) -> tuple[int, int]:
     if match is None:
         raise DomainError(ErrorCode.FEES_BAD_PERIOD, value=value)
     year, month = int(match[1]), int(match[2])
-    if not (FIRST_YEAR <= year <= LAST_YEAR and 1 <= month <= 12):
+    if not 1 <= month <= 12:
         raise DomainError(ErrorCode.FEES_BAD_PERIOD, value=value)
+    if not FIRST_YEAR <= year <= LAST_YEAR:  # 9999-12 reads as a month: say what is wrong with it
+        raise DomainError(ErrorCode.FEES_PERIOD_YEARS, value=value, first=FIRST_YEAR, last=LAST_YEAR)
     return year, month
 
 
 def parse_period(value: str) -> tuple[date, date]:
-    """The first day of the first month and the last day of the last month; else FEES_BAD_PERIOD;
-    months out of order, FEES_PERIOD_ORDER."""
+    """The first day of the first month and the last day of the last month; else FEES_BAD_PERIOD (a year outside
+    FIRST_YEAR..LAST_YEAR: FEES_PERIOD_YEARS); months out of order, FEES_PERIOD_ORDER."""
     first, separator, last = value.strip().partition("..")
     start_year, start_month = _month(first, value)
     end_year, end_month = _month(last, value) if separator else (start_year, start_month)

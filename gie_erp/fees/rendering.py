@@ -23,13 +23,15 @@ def notice_stored(share: Share) -> bool:
 
 
 def share_notice_render(*, share_id: int) -> str:
-    """Render and store one share's notice, dated the day its run's invoices were issued, and mark it rendered; a
-    notice already stored is not redone. Returns the storage name."""
-    share = Share.objects.select_related("run__pool", "organization").get(pk=share_id)
+    """Render and store one share's notice, dated the day its run's invoices were issued (its credit note's, once
+    undone: the undo clears ``rendered_at`` so that it is rendered again), and mark it rendered; a notice already
+    stored is not redone. Returns the storage name."""
+    share = Share.objects.select_related("run__pool", "organization", "credit_note").get(pk=share_id)
     name = notice_file_name(share)
     if notice_stored(share):
         return name
-    pdf = notice_pdf(share, printed_on=share.run.issued_on)
+    printed_on = share.credit_note.issued_on if share.credit_note is not None else share.run.issued_on
+    pdf = notice_pdf(share, printed_on=printed_on)
     if default_storage.exists(name):  # a previous attempt's file, written before its date was
         default_storage.delete(name)
     stored = default_storage.save(name, ContentFile(pdf))

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.i18n import format_amount
-from gie_erp.core.money import ZERO, from_centimes
+from gie_erp.core.money import MAX_AMOUNT, ZERO, from_centimes
 from gie_erp.core.roles import sees_all_books
 from gie_erp.fees import keys
-from gie_erp.fees.models import Pool, PoolSource, Run, Share
+from gie_erp.fees.models import DEBOURS_CODE, Pool, PoolSource, Run, Share
 from gie_erp.fees.shares import Split, split
 from invoices.models import VatRate
 from invoices.services import EXEMPT_CODE, vat_rate_on
@@ -24,7 +24,6 @@ from ledger.models import Book
 from ledger.selectors import movement_centimes
 from members.models import Organization
 
-DEBOURS_CODE = "debours"  # the VAT code of a pool of débours (migration fees/0002)
 FEE_TAG_PREFIX = "fees:"  # services.pool_tag: what a run posts carries it
 REASONS = {
     "joined": _("adhésion après la période"),
@@ -204,16 +203,31 @@ def run_preview(pool: Pool, start: date, end: date) -> Preview:
     if not any(w > 0 for w in weights.values()):
         raise DomainError(ErrorCode.FEES_NO_WEIGHT)
     rate = vat_rate_on(effective_vat_code(pool), end)
+    shares = split(amount.amount, weights, rate.rate)
+    _check_invoice_sized(shares, by_id)
     return Preview(
         pool=pool,
         starts_on=start,
         ends_on=end,
         pool_amount=amount,
         vat_rate=rate,
-        split=split(amount.amount, weights, rate.rate),
+        split=shares,
         members=by_id,
         excluded=tuple(excluded),
     )
+
+
+def _check_invoice_sized(shares: Split[int], members: dict[int, Organization]) -> None:
+    """Each share becomes an invoice whose every posted line (the TTC above all) must stay within MAX_AMOUNT: say so
+    on the preview, in figures people read, rather than after the accountant confirmed it."""
+    largest = max(shares.lines, key=lambda line: (line.total, -line.key), default=None)
+    if largest is not None and largest.total > MAX_AMOUNT:
+        raise DomainError(
+            ErrorCode.FEES_SHARE_TOO_LARGE,
+            member=members[largest.key].legal_name_fr,
+            amount=format_amount(largest.total),
+            limit=format_amount(MAX_AMOUNT),
+        )
 
 
 def overlapping_runs(pool: Pool, start: date, end: date) -> QuerySet[Run]:

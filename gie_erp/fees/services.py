@@ -1,12 +1,15 @@
 """Fee runs: post a pool's period as one fee invoice per member through ``invoices.services`` (validated in bulk),
 undo it with credit notes. Each action is one transaction; a replay posts nothing."""
 
-from datetime import date
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from gie_erp.core.audit import audit_record
 from gie_erp.core.errors import DomainError, ErrorCode
@@ -46,9 +49,85 @@ def _line(pool: Pool, preview: Preview, share: Decimal) -> LineInput:
 
 
 def check_period_ended(day: date, today: date | None = None) -> None:
-    """A run's invoices (and the year-end transfer) are dated the period's last day: not before it has come."""
-    if day > (today or timezone.localdate()):
-        raise DomainError(ErrorCode.FEES_PERIOD_NOT_ENDED, date=format_day(day))
+    """A period is billed from the day after its last day ``day``: on that day its costs may still move."""
+    if day >= (today or timezone.localdate()):
+        raise DomainError(ErrorCode.FEES_PERIOD_NOT_ENDED, date=format_day(day + timedelta(days=1)))
+
+
+#: why a run's invoices (or its undo's credit notes) carry the date they carry, as the pages say it
+DATE_REASONS = {
+    "period_end": _("le dernier jour de la période"),
+    "later_invoices": _(
+        "le jour de la facturation : des factures du GIE sont déjà validées à des dates postérieures à la fin de la "
+        "période, et les numéros suivent les dates (chaque facture dit la période qu'elle facture)"
+    ),
+    "locked": _(
+        "le jour de la facturation : le mois de la fin de la période est verrouillé dans un livre (chaque facture "
+        "dit la période qu'elle facture)"
+    ),
+    "today": _("le jour de l'annulation"),
+    "first_open": _("le premier jour ouvert des livres : le mois en cours y est verrouillé"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IssueDate:
+    """The date documents will carry and why (a key of ``DATE_REASONS``)."""
+
+    day: date
+    reason: str
+
+    @property
+    def why(self) -> str:
+        return str(DATE_REASONS[self.reason])
+
+
+def _book_ids(organization_ids: Iterable[int]) -> list[int]:
+    """The books of the GIE and of these organizations (the two sides of a fee invoice)."""
+    gie = Organization.objects.filter(kind=Organization.Kind.GIE).values_list("pk", flat=True)
+    return list(Book.objects.filter(organization_id__in={*gie, *organization_ids}).values_list("pk", flat=True))
+
+
+def _open_day(book_ids: list[int], today: date, reason: str) -> IssueDate:
+    """``today``, or the ledger's first open day when today's month is locked in one of the books."""
+    day = max(first_open_days(book_ids=book_ids, on=today).values(), default=today) if book_ids else today
+    return IssueDate(day, reason if day == today else "first_open")
+
+
+def _later_gie_invoices(after: date) -> bool:
+    """A validated invoice of the GIE's series of that year dated after ``after``: numbering an earlier date now
+    would break the order of numbers and dates."""
+    return (
+        Document.objects.filter(
+            issuer__kind=Organization.Kind.GIE,
+            kind=Document.Kind.INVOICE,
+            issued_on__gt=after,
+            issued_on__year=after.year,
+        )
+        .exclude(status=Document.Status.DRAFT)
+        .exists()
+    )
+
+
+def run_issue_date(*, ends_on: date, organization_ids: Iterable[int], today: date | None = None) -> IssueDate:
+    """The date of a run's invoices: the period's last day, unless the GIE's series already holds a validated invoice
+    dated after it or that month is locked in a book; then the day of posting (the first open day if its month is
+    locked). The due date counts from it."""
+    today = today or timezone.localdate()
+    book_ids = _book_ids(organization_ids)
+    at_end = first_open_days(book_ids=book_ids, on=ends_on) if book_ids else {}
+    if any(day != ends_on for day in at_end.values()):
+        return _open_day(book_ids, today, "locked")
+    if _later_gie_invoices(ends_on):
+        return _open_day(book_ids, today, "later_invoices")
+    return IssueDate(ends_on, "period_end")
+
+
+def undo_date(*, run: Run, today: date | None = None) -> IssueDate:
+    """The date of an undo's credit notes: the day of the undo (the period's VAT may be returned and paid since),
+    or the ledger's first open day when that month is locked in a book."""
+    today = today or timezone.localdate()
+    return _open_day(_book_ids(run.shares.values_list("organization_id", flat=True)), today, "today")
 
 
 def share_key(pool: Pool, start: date, end: date, organization_id: int, generation: int) -> str:
@@ -86,9 +165,10 @@ def run_post(
     acting_user: Any = None,
     today: date | None = None,
 ) -> Run:
-    """Bill the pool's period: one validated fee invoice per member with a share. The same pool and period again
-    returns the run already posted; a period meeting another posted run of the pool is refused (undo it first).
-    ``expected_total`` (the preview's total TTC the accountant confirmed) must still hold."""
+    """Bill the pool's period, once it has ended: one validated fee invoice per member with a share, dated as
+    ``run_issue_date`` says unless ``issued_on`` is given. The same pool and period again returns the run already
+    posted; a period meeting another posted run of the pool is refused (undo it first). ``expected_total`` (the
+    preview's total TTC the accountant confirmed) must still hold."""
     pool = Pool.objects.select_for_update().get(pk=pool.pk)
     same = Run.objects.filter(pool=pool, starts_on=starts_on, ends_on=ends_on, state=Run.State.POSTED).first()
     if same is not None:
@@ -102,9 +182,11 @@ def run_post(
             start=format_day(clash.starts_on),
             end=format_day(clash.ends_on),
         )
-    issued_on = issued_on or ends_on
-    check_period_ended(issued_on, today)
+    today = today or timezone.localdate()
+    check_period_ended(ends_on, today)
     preview = run_preview(pool, starts_on, ends_on)
+    billed = [organization.pk for organization, _line in preview.lines]
+    issued_on = issued_on or run_issue_date(ends_on=ends_on, organization_ids=billed, today=today).day
     if expected_total is not None and preview.split.total != expected_total:
         raise DomainError(
             ErrorCode.FEES_PREVIEW_CHANGED,
@@ -130,7 +212,7 @@ def run_post(
     )
     gie = Organization.objects.get(kind=Organization.Kind.GIE)
     lines = preview.lines
-    parties = parties_for_members(organizations=[organization for organization, _ in lines])
+    parties = parties_for_members(organizations=[organization for organization, _line in lines])
     drafts = documents_save_drafts(
         issuer=gie,
         issued_on=issued_on,
@@ -204,8 +286,9 @@ def _left_to_credit(invoice: Document) -> list[LineInput] | None:
 
 @transaction.atomic
 def run_undo(*, run: Run, reason: str, acting_user: Any = None, today: date | None = None) -> Run:
-    """Credit every invoice of the run (a credit note each, validated in bulk), dated like the invoices when their
-    month is still open (so the period nets to nothing), else on the first open day. A replay does nothing."""
+    """Credit every invoice of the run (a credit note each, validated in bulk), dated the day of the undo (the
+    period's VAT may have been returned and paid since), or the first open day when that month is locked in a book.
+    The members' notices are rendered again to say so. A replay does nothing."""
     run = Run.objects.select_for_update().select_related("pool").get(pk=run.pk)
     if run.state == Run.State.UNDONE:
         return run
@@ -217,11 +300,7 @@ def run_undo(*, run: Run, reason: str, acting_user: Any = None, today: date | No
         for share in run.shares.select_related("document").filter(document__isnull=False, credit_note__isnull=True)
         if share.document is not None and share.document.creditable > 0  # credited by hand already: nothing left
     ]
-    organization_ids = {share.organization_id for share in shares}
-    organization_ids |= {share.document.issuer_id for share in shares if share.document is not None}
-    books = list(Book.objects.filter(organization_id__in=organization_ids))
-    open_days = first_open_days(book_ids=[b.pk for b in books], on=run.issued_on) if books else {}
-    on = max(open_days.values(), default=run.issued_on)
+    on = undo_date(run=run, today=today).day
     notes = {}
     for share in shares:
         assert share.document is not None
@@ -238,6 +317,10 @@ def run_undo(*, run: Run, reason: str, acting_user: Any = None, today: date | No
     for share in shares:
         share.credit_note = notes[share.pk]
     Share.objects.bulk_update(shares, ["credit_note"])
+    # the notices rendered at posting say "to pay": render them again, with the credit note
+    Share.objects.filter(run=run).update(rendered_at=None)
+    if notes and not tasks_run_in_process():
+        transaction.on_commit(lambda: run_notices_dispatch(run.pk))
     run.mark_undone(reason=reason, acting_user=acting_user, state=Run.State.UNDONE)
     audit_record(
         actor=acting_user,

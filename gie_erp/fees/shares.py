@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Generic, TypeVar
 
+from gie_erp.core.i18n import NARROW_NBSP
 from gie_erp.core.money import ZERO, allocate, to_mad
 
 K = TypeVar("K", bound=Hashable)
@@ -72,3 +73,11 @@ def split(amount: Decimal, weights: Mapping[K, Decimal], vat_rate: Decimal = ZER
             ShareLine(key=key, weight=weight, exact=exact_decimal, share=shares[key], vat=vat_on(shares[key], vat_rate))
         )
     return Split(amount=amount, vat_rate=vat_rate, lines=tuple(lines))
+
+
+def format_exact(value: Decimal) -> str:
+    """An exact share as the pages print amounts (``1 030,782885``: narrow spaces, decimal comma), every place
+    kept."""
+    integer, _point, decimals = f"{abs(value):f}".partition(".")
+    grouped = f"{int(integer):,}".replace(",", NARROW_NBSP)
+    return ("-" if value < 0 else "") + (f"{grouped},{decimals}" if decimals else grouped)

@@ -4,18 +4,19 @@ member Dr 6185 / Cr 4464·GIE), split by a key (default: fees charged in the yea
 31 December so that it posts before December is locked. Preview, post (once), undo (reversals)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from gie_erp.core.audit import audit_record
 from gie_erp.core.errors import DomainError, ErrorCode
+from gie_erp.core.i18n import format_day
 from gie_erp.core.money import ZERO, from_centimes
 from gie_erp.fees import keys
 from gie_erp.fees.models import Key, ZeroResult, ZeroShare
-from gie_erp.fees.services import check_period_ended
 from gie_erp.fees.shares import Split, split
 from ledger import accounts
 from ledger.models import Book, Entry, Journal
@@ -41,6 +42,13 @@ def gie_result(year: int) -> Decimal:
         return ZERO
     balances = signed_balances(book_ids=[book.pk], start=date(year, 1, 1), end=date(year, 12, 31))
     return -from_centimes(sum(v for code, v in balances.items() if code[:1] in {"6", "7"}))
+
+
+def check_year_ended(year: int, today: date | None = None) -> None:
+    """A year's result is transferred from 1 January after it: on 31 December its entries may still come."""
+    last = date(year, 12, 31)
+    if last >= (today or timezone.localdate()):
+        raise DomainError(ErrorCode.FEES_YEAR_NOT_ENDED, year=year, date=format_day(last + timedelta(days=1)))
 
 
 def zero_result_current(year: int) -> ZeroResult | None:
@@ -118,7 +126,7 @@ def zero_result_post(
     current = zero_result_current(year)
     if current is not None:
         return current
-    check_period_ended(date(year, 12, 31), today)
+    check_year_ended(year, today)
     preview = zero_result_preview(year, key)
     if expected_result is not None and preview.result != expected_result:
         raise DomainError(ErrorCode.FEES_PREVIEW_CHANGED, expected=str(expected_result), actual=str(preview.result))

@@ -1,6 +1,7 @@
 """The portal's fees: a cooperative's fee shares (its own only), by year, on a phone and often in Arabic: the pool's
-drawing and name, the period, the amount due, whether the invoice is paid (as ``invoices`` says), and links to the
-fee notice (PDF) and to the invoice (PDF). Another cooperative's share answers 404 like a missing one."""
+drawing and name, the period, the amount due, whether the invoice is paid (as ``invoices`` says) — or, paid then
+credited, what it paid and that this amount is now in its favour — and links to the fee notice (PDF) and to the
+invoice (PDF). Another cooperative's share answers 404 like a missing one."""
 
 from dataclasses import dataclass
 from itertools import groupby
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET
 from gie_erp.core import pictograms
 from gie_erp.core.access import role_required
 from gie_erp.core.exports import content_disposition
+from gie_erp.core.money import ZERO
 from gie_erp.core.roles import Role
 from gie_erp.fees.models import Share
 from gie_erp.fees.rendering import notice_content, notice_download_name
@@ -45,21 +47,34 @@ class FeeLine:
     share: Share
     pool_name: str
     pictogram: SafeString
-    state: str  # paid, partly_paid, unpaid, credited (its run undone)
+    state: str  # paid, partly_paid, unpaid, credited (its run undone), in_favour (undone after it was paid)
 
     @property
     def due(self) -> Any:
         """What the invoice asks for; once its run is undone, what is left of it after the credit note (0.00)."""
         document = self.share.document
-        if self.state == "credited" and document is not None:
-            return document.total_gross - document.amount_credited
+        if self.state in ("credited", "in_favour") and document is not None:
+            return max(document.total_gross - document.amount_credited - document.amount_paid, ZERO)
         return self.share.total
+
+    @property
+    def paid(self) -> Any:
+        """What the cooperative paid on the invoice."""
+        document = self.share.document
+        return document.amount_paid if document is not None else ZERO
+
+    @property
+    def in_favour(self) -> Any:
+        """What the GIE now owes the cooperative on this invoice: paid, then credited (refunded or set against its
+        next invoices)."""
+        document = self.share.document
+        return max(-document.balance_due, ZERO) if document is not None else ZERO
 
 
 def fee_line(share: Share) -> FeeLine:
     pool, document = share.run.pool, share.document
     if share.credit_note_id is not None:
-        state = "credited"
+        state = "in_favour" if document is not None and document.balance_due < 0 else "credited"
     else:
         state = document.payment_state if document is not None else "unpaid"
     name = pool.name_ar if _arabic() and pool.name_ar else pool.name_fr

@@ -4,7 +4,7 @@ GIE = book 1; members m1, m2, m3 = books 11, 12, 13. Every scenario balances boo
 
 from collections import defaultdict
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gie_erp.combine.eliminate import (
@@ -329,6 +329,7 @@ flows = st.lists(
 )
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a busy CI machine stalls the generation
 @given(flows, st.sets(st.sampled_from([GIE, *MEMBERS])))
 def test_random_flows_eliminate_exactly_what_cancels(
     drawn: list[tuple[tuple[str, str, str], int, int, int, int, str]], chosen: set[int]

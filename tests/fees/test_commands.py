@@ -41,11 +41,16 @@ def test_parse_period() -> None:
     assert parse_period(" 2026-01..2026-03 ") == (date(2026, 1, 1), date(2026, 3, 31))
     assert parse_period("2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
     assert period_code(date(2026, 1, 1), date(2026, 3, 31)) == "2026-01..2026-03"
-    for bad in ("2026-13", "2026-1", "janvier", "2026-01..", "1999-12"):
+    for bad in ("2026-13", "2026-1", "janvier", "2026-01.."):
         with pytest.raises(DomainError) as caught:
             parse_period(bad)
         assert caught.value.code == ErrorCode.FEES_BAD_PERIOD
         assert caught.value.message() == f"Période invalide : {bad} (AAAA-MM ou AAAA-MM..AAAA-MM)."
+    # regression (user pass 2): a year out of the books' range reads as a month; say what is wrong with it
+    for bad in ("1999-12", "9999-12", "2026-01..9999-12"):
+        with pytest.raises(DomainError) as caught:
+            parse_period(bad)
+        assert caught.value.message() == f"Période invalide : {bad} (années de 2000 à 2100)."
     # regression: months out of order were told "invalid period", which read as a typing error
     with pytest.raises(DomainError) as caught:
         parse_period("2026-03..2026-01")
@@ -66,6 +71,7 @@ def test_fees_run_prints_the_preview_and_writes_only_with_post(fees: dict[str, A
     total = next(line for line in lines if line.startswith("total (2)"))
     assert total.split()[2:] == ["2", "10000.00", "2000.00", "12000.00"]
     assert "  exclu : coop-tapis (adhésion après la période)" in lines
+    assert "Date des factures : 31/01/2026 (le dernier jour de la période)." in lines  # the date it would carry
     assert "Aperçu seulement" in out
     assert counts() == before
     with target.open(encoding="utf-8") as handle:

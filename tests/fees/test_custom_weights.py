@@ -2,6 +2,7 @@
 
 Weights olive 1, miel 3 (by ICE), tapis 0 on a 400.00 pool: 100.00 / 300.00, tapis left out (zero weight)."""
 
+import html
 import io
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
-from gie_erp.core.errors import ErrorCode
+from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.imports import ImportRefused
 from gie_erp.fees.imports import custom_weights_import
 from gie_erp.fees.models import CustomWeight, Key, Pool
@@ -58,7 +59,7 @@ def test_one_bad_row_writes_nothing_and_the_report_names_row_and_column(fees: di
         custom_weights_import(pool=custom, filename="poids.csv", content=content, acting_user=None)
     rows = [(e.row, e.field, e.code) for e in caught.value.report.errors]
     assert rows == [
-        (3, "poids", ErrorCode.IMPORT_BAD_AMOUNT),
+        (3, "poids", ErrorCode.AMOUNT_NOT_A_NUMBER),  # the grammar's own reason
         (4, "membre", ErrorCode.IMPORT_UNKNOWN_MEMBER),
         (5, "membre", ErrorCode.IMPORT_DUPLICATE),
         (6, "membre", ErrorCode.IMPORT_MISSING_FIELD),
@@ -101,3 +102,40 @@ def test_the_import_page_refuses_a_bad_file_whole_and_accepts_an_xlsx(
     assert client.get(reverse("fees:pool_weights_template", kwargs={"fmt": "csv"})).content.decode() == (
         "\ufeffmembre,poids\r\n"
     )
+
+
+def test_a_refused_weight_says_its_own_reason(fees: dict[str, Any], custom: Pool) -> None:
+    """Regression (user pass 2): -2, 999999999999999999 and 1e6 all read "(2 décimales au plus)"."""
+    content = _csv(fees, "coop-olive;-2", "coop-miel;999999999999999999", "coop-tapis;1e6")
+    with pytest.raises(ImportRefused) as caught:
+        custom_weights_import(pool=custom, filename="poids.csv", content=content, acting_user=None)
+    messages = [(row["row"], row["fr"]) for row in caught.value.report.as_rows()]
+    assert messages == [
+        (2, "« -2 » : un poids est positif ou nul (0 : le membre ne paie rien)."),
+        (3, "« 999999999999999999 » dépasse le plus grand montant accepté (999 999 999,99)."),
+        (4, "« 1e6 » : la notation scientifique n'est pas acceptée, écrivez le montant en chiffres."),
+    ]
+    assert all("2 décimales" not in str(text) for _row, text in messages)
+    assert CustomWeight.objects.count() == 0
+
+
+def test_english_headers_name_the_missing_column_once(client: Client, fees: dict[str, Any], custom: Pool) -> None:
+    """Regression (user pass 2): a sheet headed member,weight got "Champ obligatoire manquant" on every row."""
+    content = b"member,weight\ncoop-olive,1\ncoop-miel,3\n"
+    with pytest.raises(DomainError) as caught:
+        custom_weights_import(pool=custom, filename="poids.csv", content=content, acting_user=None)
+    assert caught.value.message() == (
+        "Colonne « membre » absente de l'en-tête (lu : member, weight) : la feuille a deux colonnes, membre et poids "
+        "(téléchargez le modèle)."
+    )
+    client.force_login(fees["staff"])
+    url = reverse("fees:pool_weights_import", kwargs={"pool_slug": "salon"})
+    response = client.post(url, {"file": SimpleUploadedFile("poids.csv", content, content_type="text/csv")})
+    body = html.unescape(response.content.decode())
+    assert "Colonne « membre » absente de l'en-tête (lu : member, weight)" in body
+    assert "Champ obligatoire manquant" not in body
+    only_member = b"membre,weight\ncoop-olive,1\n"
+    with pytest.raises(DomainError) as missing:
+        custom_weights_import(pool=custom, filename="poids.csv", content=only_member, acting_user=None)
+    assert missing.value.params["column"] == "poids"
+    assert CustomWeight.objects.count() == 0

@@ -3,6 +3,8 @@ as its invoice says), opens the fee notice and the invoice; another cooperative'
 
 Figures: the 10,000.00 equal pool of January 2026 (olive 4,000.01, miel 4,000.00 TTC); miel pays its invoice."""
 
+import html
+import re
 from datetime import date
 from typing import Any
 
@@ -11,6 +13,7 @@ from django.conf import settings
 from django.test import Client
 
 from gie_erp.fees.models import Key, Run, Share
+from gie_erp.fees.pdf_notice import notice_html
 from gie_erp.fees.services import run_post, run_undo
 from invoices.parties import party_for_member
 from invoices.payments import payment_record
@@ -124,3 +127,46 @@ def test_staff_open_each_members_notice_from_the_run_page(client: Client, fees: 
     # a share of this run only: any other number is a 404; a representative is refused the staff route
     assert client.get(f"/fees/runs/{billed.pk}/notices/999999/").status_code == 404
     assert login(Client(), f["exempt"]).get(url).status_code == 403
+
+
+def test_paid_then_credited_shows_what_was_paid_and_that_it_is_now_in_its_favour(
+    client: Client, fees: dict[str, Any], billed: Run
+) -> None:
+    """Regression (user pass 2): miel paid its 4,000.00, then the run was undone: the portal read "Annulée par avoir
+    0,00" and the notice "À payer au GIE 0,00". The credit note gives back 4,000.00: 4,000.00 − 4,000.00 credited −
+    4,000.00 paid = −4,000.00, i.e. 4,000.00 in miel's favour."""
+    f = fees
+    miel = share(billed, f["registered"])
+    assert miel.document is not None
+    payment_record(
+        payer=party_for_member(organization=f["registered"]),
+        collected_by=f["gie"],
+        received_on=date(2026, 2, 4),
+        method="transfer",
+        amount=D("4000.00"),
+        idempotency_key="fee-paid",
+        documents=[miel.document],
+        today=TODAY,
+    )
+    run_undo(run=billed, reason="erreur de clé", acting_user=f["staff"], today=TODAY)
+    body = login(client, f["registered"]).get("/portal/fees/").content.decode()
+    assert 'class="state in_favour"' in body
+    assert "Annulée après paiement : en votre faveur" in body
+    favour = body[body.index(f'id="favour-{miel.pk}"') :]
+    assert (
+        f"Vous avez payé {amt('4 000,00')}\u00a0DH ; l'avoir vous rend {amt('4 000,00')}\u00a0DH : le GIE vous "
+        "les rembourse ou les déduit de vos prochaines factures."
+    ) in html.unescape(re.sub(r"<[^>]+>", "", favour))
+    assert f'<li class="op in" data-id="{miel.pk}">' in body
+    _reader, text = text_of(client.get(f"/portal/fees/{miel.pk}/notice/").content)
+    assert "Déjà payé au GIE" in text
+    assert "- 4 000,00" in text  # the credit note, then the payment
+    assert "En votre faveur" in text
+    assert "À payer au GIE" not in text
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"  # the page's words come from the catalogue
+    arabic = client.get("/portal/fees/").content.decode()
+    assert 'class="state in_favour"' in arabic
+    assert f'<li class="op in" data-id="{miel.pk}">' in arabic
+    notice = notice_html(miel, printed_on=TODAY, language="ar")  # the notice's own words, both languages
+    assert "لصالحكم" in notice
+    assert "أديتموه للمجموعة" in notice

@@ -200,7 +200,7 @@ def test_undoing_a_run_credits_every_invoice_and_restores_every_balance(fees: di
     assert [balance(org, code) for org, code in watched] == before
     notes = list(Document.objects.filter(kind=Document.Kind.CREDIT_NOTE).order_by("pk"))
     assert sorted(n.total_gross for n in notes) == [D("700.00"), D("900.00"), D("1400.00")]
-    assert {n.issued_on for n in notes} == {JAN_31}  # the period nets to nothing
+    assert {n.issued_on for n in notes} == {TODAY}  # the day of the undo (see test_run_dates.py)
     run_undo(run=run, reason="again", acting_user=f["staff"], today=TODAY)  # a replay does nothing
     assert Document.objects.filter(kind=Document.Kind.CREDIT_NOTE).count() == 3
     # the period can be run again: new invoices, new keys
@@ -343,12 +343,16 @@ def test_a_period_not_ended_is_previewed_but_not_billed(fees: dict[str, Any]) ->
     f = fees
     accounting = pool("compta", key=Key.EQUAL, fixed_monthly=D("300.00"))
     assert run_preview(accounting, JAN_1, JAN_31).split.total == D("360.00")
-    with pytest.raises(DomainError) as caught:
-        run_post(pool=accounting, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=JAN_31.replace(day=30))
-    assert caught.value.message() == (
-        "La période n'est pas terminée : elle se facture à partir du 31/01/2026 (l'aperçu reste possible)."
-    )
+    # regression (user pass 2): the period was billed on its last day; it is billed from the day after
+    for today in (JAN_31.replace(day=30), JAN_31):
+        with pytest.raises(DomainError) as caught:
+            run_post(pool=accounting, starts_on=JAN_1, ends_on=JAN_31, acting_user=f["staff"], today=today)
+        assert caught.value.message() == (
+            "La période n'est pas terminée : elle se facture à partir du 01/02/2026 (l'aperçu reste possible)."
+        )
     assert Run.objects.count() == 0
+    run = run_post(pool=accounting, starts_on=JAN_1, ends_on=JAN_31, today=JAN_31.replace(month=2, day=1))
+    assert run.issued_on == JAN_31
 
 
 def test_nothing_to_share_says_what_the_pool_holds(fees: dict[str, Any]) -> None:

@@ -94,3 +94,21 @@ def test_a_surplus_is_given_back_equally(fees: dict[str, Any]) -> None:
     )
     assert balance(gie, "4464") == D("-100.00")
     assert_books_verify()
+
+
+def test_the_transfer_waits_for_the_day_after_the_year(fees: dict[str, Any]) -> None:
+    """Regression (user pass 2): the transfer posted on 31 December itself, and was refused before it in the runs'
+    words. The 100.00 surplus of the test above: refused on 31/12/2026 in the year's words, posted on 01/01/2027."""
+    f = fees
+    post(f["book"], date(2026, 3, 3), "comm", dr("5161", "100.00"), cr("71272", "100.00"))
+    for today in (date(2026, 6, 30), date(2026, 12, 31)):
+        with pytest.raises(DomainError) as caught:
+            zero_result_post(year=2026, key=Key.EQUAL, acting_user=f["staff"], today=today)
+        assert caught.value.message() == (
+            "L'année 2026 n'est pas terminée : son résultat se transfère à partir du 01/01/2027 (l'aperçu reste "
+            "possible)."
+        )
+    assert ZeroResult.objects.count() == 0
+    zero = zero_result_post(year=2026, key=Key.EQUAL, acting_user=f["staff"], today=date(2027, 1, 1))
+    assert zero.result == D("100.00")
+    assert gie_result(2026) == D("0.00")

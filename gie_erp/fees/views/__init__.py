@@ -1,6 +1,8 @@
 """The accountant's fees pages, by page group: pools (``pools``), runs (``runs``), the year-end transfer (``zero``).
 The GIE's staff and auditor read; its administrator and accountant write; everyone else gets 403."""
 
+import re
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -21,3 +23,14 @@ def export_format(request: HttpRequest) -> str:
     """``csv`` or ``xlsx`` when the table is asked as a file, else an empty string."""
     fmt = request.GET.get("export", "")
     return fmt if fmt in EXPORTS else ""
+
+
+#: a total as the preview wrote it in its form (``unlocalize``): digits, a point, two decimals at most
+EXPECTED = re.compile(r"^-?\d{1,13}(\.\d{1,2})?$")
+
+
+def expected_amount(text: str) -> Decimal | None:
+    """The total (or result) the accountant saw, or None for anything the page cannot have written (``1e400``,
+    ``NaN``, letters): a missing preview, said as such, never a 500."""
+    text = text.strip()
+    return Decimal(text) if EXPECTED.fullmatch(text) else None

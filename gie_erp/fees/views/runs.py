@@ -2,7 +2,7 @@
 history with filters, a run's page (its shares, invoices and credit notes, exportable) and its undo."""
 
 from collections.abc import Iterator, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
@@ -24,10 +24,11 @@ from gie_erp.core.money import ZERO
 from gie_erp.fees.forms import ReasonForm, RunForm, last_month
 from gie_erp.fees.models import Pool, Run
 from gie_erp.fees.pdf_notice import notice_language
+from gie_erp.fees.periods import FIRST_YEAR, LAST_YEAR
 from gie_erp.fees.rendering import notice_content, notice_download_name
 from gie_erp.fees.selectors import Preview, overlapping_runs, run_preview, run_qs_visible, share_qs_visible
-from gie_erp.fees.services import check_period_ended, run_post, run_undo
-from gie_erp.fees.views import READ, WRITE, can_write, export_format
+from gie_erp.fees.services import IssueDate, check_period_ended, run_issue_date, run_post, run_undo, undo_date
+from gie_erp.fees.views import READ, WRITE, can_write, expected_amount, export_format
 
 PAGE_SIZE = 50
 
@@ -73,12 +74,8 @@ def _source_rows(preview: Preview | None) -> list[tuple[Any, Decimal | None, Dec
     ]
 
 
-def _expected(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text)
-    except (InvalidOperation, ValueError):
-        return None
-    return value if value.is_finite() else None
+def _issue_date(preview: Preview) -> IssueDate:
+    return run_issue_date(ends_on=preview.ends_on, organization_ids=[org.pk for org, _line in preview.lines])
 
 
 def _period_query(form: RunForm) -> str:
@@ -99,18 +96,20 @@ def run_new(request: HttpRequest) -> HttpResponse:
     fmt = export_format(request)
     if preview is not None and fmt:
         return _preview_export(preview, fmt)
-    clash, not_ended = None, ""
+    clash, not_ended, issue = None, "", None
     if preview is not None:
         clash = overlapping_runs(preview.pool, preview.starts_on, preview.ends_on).first()
         try:
             check_period_ended(preview.ends_on)
-        except DomainError as error:  # previewed, not billed before its last day
+        except DomainError as error:  # previewed, not billed before the day after its last
             not_ended = error.message()
+        else:
+            issue = _issue_date(preview)
     return render(
         request,
         "fees/runs/new.html",
         {"form": form, "preview": preview, "sources": _source_rows(preview), "refusal": refusal, "clash": clash,
-         "not_ended": not_ended,
+         "not_ended": not_ended, "issue": issue,
          "can_write": can_write(request),
          "query": _period_query(form) if form.is_bound else ""},
     )  # fmt: skip
@@ -119,21 +118,25 @@ def run_new(request: HttpRequest) -> HttpResponse:
 def _run_post(request: HttpRequest) -> HttpResponse:
     form = RunForm(request.POST)
     preview, refusal = _preview_of(request, form)
-    expected = _expected(request.POST.get("expected", ""))
+    expected = expected_amount(request.POST.get("expected", ""))
     if preview is None or expected is None:
         if refusal:
             messages.error(request, refusal)
         elif expected is None and form.is_valid():
             messages.error(request, _("Aperçu manquant : affichez l'aperçu avant de facturer."))
         return render(request, "fees/runs/new.html", {"form": form, "preview": None, "can_write": True})
+    data = form.cleaned_data
+    posted = Run.objects.filter(
+        pool=data["pool"], starts_on=data["starts_on"], ends_on=data["ends_on"], state=Run.State.POSTED
+    ).first()
     if request.POST.get("confirmed") != "1":
         return render(
             request,
             "fees/runs/confirm.html",
             {"form": form, "preview": preview, "expected": expected, "query": _period_query(form),
-             "changed": expected != preview.split.total},
+             "changed": expected != preview.split.total, "issue": None if posted else _issue_date(preview),
+             "posted": posted},
         )  # fmt: skip
-    data = form.cleaned_data
     try:
         run = run_post(
             pool=data["pool"],
@@ -146,12 +149,20 @@ def _run_post(request: HttpRequest) -> HttpResponse:
         messages.error(request, error.message())
         return redirect(f"{reverse('fees:run_new')}?{_period_query(form)}")
     count = run.shares.exclude(document=None).count()
-    text = ngettext(
-        "Répartition facturée : %(count)d facture validée.",
-        "Répartition facturée : %(count)d factures validées.",
-        count,
-    )
-    messages.success(request, text % {"count": count})
+    if posted is not None and posted.pk == run.pk:  # a second confirmation (another tab, the back button)
+        text = ngettext(
+            "Cette répartition était déjà facturée (%(count)d facture) : rien de nouveau.",
+            "Cette répartition était déjà facturée (%(count)d factures) : rien de nouveau.",
+            count,
+        )
+        messages.info(request, text % {"count": count})
+    else:
+        text = ngettext(
+            "Répartition facturée : %(count)d facture validée.",
+            "Répartition facturée : %(count)d factures validées.",
+            count,
+        )
+        messages.success(request, text % {"count": count})
     return redirect("fees:run_detail", fee_run_id=run.pk)
 
 
@@ -161,7 +172,7 @@ def _run_filters(request: HttpRequest) -> dict[str, str]:
     state = get.get("state", "")
     return {
         "pool": get.get("pool", "").strip()[:40],
-        "year": year if year.isdigit() and len(year) == 4 else "",
+        "year": year if year.isdigit() and len(year) == 4 and FIRST_YEAR <= int(year) <= LAST_YEAR else "",
         "state": state if state in Run.State.values else "",
     }
 
@@ -254,8 +265,9 @@ def run_undo_view(request: HttpRequest, fee_run_id: int) -> HttpResponse:
     return render(
         request,
         "fees/runs/undo.html",
-        {"run": run, "form": form, "count": shares.count(), "total": total},
-    )
+        {"run": run, "form": form, "count": shares.count(), "total": total,
+         "on": undo_date(run=run) if run.state == Run.State.POSTED else None},
+    )  # fmt: skip
 
 
 @role_required(*READ)

@@ -1,7 +1,6 @@
 """The year-end page: the GIE's result for a year, the transfer to its members by a key (preview, confirmation,
 post with the result the accountant saw), the transfer in place and its undo with a reason."""
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 from urllib.parse import urlencode
 
@@ -19,9 +18,10 @@ from gie_erp.core.errors import DomainError
 from gie_erp.core.exports import table_response
 from gie_erp.fees.forms import ReasonForm, ZeroForm
 from gie_erp.fees.models import Key, ZeroResult
-from gie_erp.fees.views import READ, can_write, export_format
+from gie_erp.fees.views import READ, can_write, expected_amount, export_format
 from gie_erp.fees.zero_result import (
     ZeroPreview,
+    check_year_ended,
     gie_result,
     zero_result_current,
     zero_result_post,
@@ -53,6 +53,10 @@ def _page(request: HttpRequest, form: ZeroForm, reason_form: ReasonForm | None =
             context["preview"] = zero_result_preview(int(year), key) if current is None else None
         except DomainError as error:
             context["refusal"] = error.message()
+        try:
+            check_year_ended(int(year))
+        except DomainError as error:  # previewed, transferred from 1 January after it
+            context["not_ended"] = error.message()
     context["reason_form"] = reason_form or ReasonForm()
     context["query"] = urlencode({"year": year or "", "key": key})
     return render(request, "fees/zero.html", context)
@@ -67,14 +71,6 @@ def _export(preview: ZeroPreview, fmt: str) -> HttpResponse:
     return table_response(
         filename=f"resultat-nul-{preview.year}", fmt=fmt, headers=headers, rows=rows, sheet_name=_("Résultat nul")
     )
-
-
-def _expected(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text)
-    except (InvalidOperation, ValueError):
-        return None
-    return value if value.is_finite() else None
 
 
 @role_required(*READ)
@@ -99,12 +95,13 @@ def zero_result(request: HttpRequest) -> HttpResponse:
     back = f"{reverse('fees:zero_result')}?{urlencode({'year': year, 'key': key})}"
     if request.POST.get("action") == "undo":
         return _undo(request, form, year, back)
-    expected = _expected(request.POST.get("expected", ""))
+    expected = expected_amount(request.POST.get("expected", ""))
     if expected is None:
         messages.error(request, _("Aperçu manquant : affichez l'aperçu avant de passer le transfert."))
         return redirect(back)
     if request.POST.get("confirmed") != "1":
         try:
+            check_year_ended(year)  # said before the confirmation, not after it
             preview = zero_result_preview(year, key)
         except DomainError as error:
             messages.error(request, error.message())

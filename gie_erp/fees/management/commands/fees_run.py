@@ -18,7 +18,7 @@ from gie_erp.core.i18n import format_day
 from gie_erp.fees.models import Pool, Run
 from gie_erp.fees.periods import parse_period, period_code
 from gie_erp.fees.selectors import Preview, overlapping_runs, run_preview
-from gie_erp.fees.services import run_post
+from gie_erp.fees.services import check_period_ended, run_issue_date, run_post
 
 NAME = 32
 FIGURE = 14
@@ -80,6 +80,15 @@ class Command(BaseCommand):
             raise CommandError(error.message()) from None
         for line in preview_table(preview):
             self.stdout.write(line)
+        try:
+            check_period_ended(end)
+        except DomainError as error:
+            self.stdout.write(error.message())
+        else:
+            issue = run_issue_date(ends_on=end, organization_ids=[org.pk for org, _line in preview.lines])
+            self.stdout.write(
+                _("Date des factures : %(day)s (%(why)s).") % {"day": format_day(issue.day), "why": issue.why}
+            )
         clash = overlapping_runs(pool, start, end).first()
         if clash is not None:  # as the page says it: this preview is not what the members were billed
             self.stdout.write(
