@@ -58,6 +58,14 @@ class FeeLine:
         return self.share.total
 
     @property
+    def left(self) -> Any:
+        """What is still to pay on the invoice (unpaid or partly paid shares)."""
+        document = self.share.document
+        if self.state not in ("unpaid", "partly_paid") or document is None:
+            return ZERO
+        return max(document.balance_due, ZERO)
+
+    @property
     def paid(self) -> Any:
         """What the cooperative paid on the invoice."""
         document = self.share.document
@@ -100,7 +108,15 @@ def portal_fees(request: HttpRequest) -> HttpResponse:
     )
     lines = [fee_line(share) for share in shares]
     years = [(year, list(group)) for year, group in groupby(lines, key=lambda line: line.share.run.starts_on.year)]
-    return render(request, "web/portal_fees.html", {"org": org, "years": years})
+    owing = [line for line in lines if line.left > 0]
+    context = {
+        "org": org,
+        "years": years,
+        "to_pay": sum((line.left for line in owing), ZERO),
+        "owing": len(owing),
+        "coins": pool_drawing("coins"),
+    }
+    return render(request, "web/portal_fees.html", context)
 
 
 @role_required(Role.COOP_REPRESENTATIVE)

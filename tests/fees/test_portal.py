@@ -170,3 +170,48 @@ def test_paid_then_credited_shows_what_was_paid_and_that_it_is_now_in_its_favour
     notice = notice_html(miel, printed_on=TODAY, language="ar")  # the notice's own words, both languages
     assert "لصالحكم" in notice
     assert "أديتموه للمجموعة" in notice
+
+
+def test_the_total_still_to_pay_heads_the_list(client: Client, fees: dict[str, Any], billed: Run) -> None:
+    """The representative reads what is left to pay before the list: olive owes its 4,000.01 of January, then pays
+    1,000.00 of it (3,000.01 left); miel, which paid its 4,000.00, reads that everything is paid."""
+    f = fees
+    page = login(client, f["exempt"]).get("/portal/fees/").content.decode()
+    due = re.search(r'id="fees-to-pay">(.*?)</p>', page, re.S)
+    assert due is not None
+    assert "Reste à payer (1 quote-part)" in due[1]
+    assert amt("4 000,01") in due[1]
+    olive = share(billed, f["exempt"])
+    assert olive.document is not None
+    payment_record(
+        payer=party_for_member(organization=f["exempt"]),
+        collected_by=f["gie"],
+        received_on=date(2026, 2, 4),
+        method="transfer",
+        amount=D("1000.00"),
+        idempotency_key="fee-part-paid",
+        documents=[olive.document],
+        today=TODAY,
+    )
+    page = client.get("/portal/fees/").content.decode()
+    due = re.search(r'id="fees-to-pay">(.*?)</p>', page, re.S)
+    assert due is not None
+    assert amt("3 000,01") in due[1]
+    miel = share(billed, f["registered"])
+    assert miel.document is not None
+    payment_record(
+        payer=party_for_member(organization=f["registered"]),
+        collected_by=f["gie"],
+        received_on=date(2026, 2, 4),
+        method="transfer",
+        amount=D("4000.00"),
+        idempotency_key="fee-paid-all",
+        documents=[miel.document],
+        today=TODAY,
+    )
+    client.logout()
+    page = login(Client(), f["registered"], "ar").get("/portal/fees/").content.decode()
+    due = re.search(r'id="fees-to-pay">(.*?)</p>', page, re.S)
+    assert due is not None
+    assert "كل شيء مؤدى" in due[1]
+    assert "settled" in page
