@@ -30,12 +30,20 @@ class Commune(models.Model):
     name_fr = models.CharField(_("nom (français)"), max_length=100)
     name_ar = models.CharField(_("nom (arabe)"), max_length=100)
     is_rural = models.BooleanField(_("rurale"), default=True)
+    # the HCP code (01.511.01.01: région.province.cercle.commune), the key of the map and the census figures; blank
+    # where members/data/communes.csv has no official commune for the name
+    code = models.CharField(_("code officiel (HCP)"), max_length=12, blank=True, default="")
+    population_2014 = models.PositiveIntegerField(_("population (RGPH 2014)"), null=True, blank=True)
+    population_2024 = models.PositiveIntegerField(_("population (RGPH 2024)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
         ordering = ["name_fr"]
-        constraints = [models.UniqueConstraint(fields=["province", "name_fr"], name="commune_unique_per_province")]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "name_fr"], name="commune_unique_per_province"),
+            models.UniqueConstraint(fields=["code"], condition=~models.Q(code=""), name="commune_code_unique_when_set"),
+        ]
 
     def __str__(self) -> str:
         return self.name_fr

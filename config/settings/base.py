@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "gie_erp.fees",
     "gie_erp.close",
     "gie_erp.combine",
+    "gie_erp.indicators",
     "gie_erp",
 ]
 
