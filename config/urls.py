@@ -25,6 +25,7 @@ urlpatterns = [
     path("fees/", include("gie_erp.fees.urls")),
     path("close/", include("gie_erp.close.urls")),
     path("combined/", include("gie_erp.combine.urls")),
+    path("indicators/", include("gie_erp.indicators.urls")),
     path("verify/", include((invoices_public.urlpatterns, "invoices_public"))),
     path("verify/", include((training_public.urlpatterns, "training_public"))),
     path("api/", include((members_api, "members_api"))),

@@ -66,7 +66,7 @@ def members_qs(filters: Filters) -> QuerySet[Organization]:
     return qs
 
 
-def _active_at(day: date) -> Q:
+def active_at(day: date) -> Q:
     return (Q(joined_on__isnull=True) | Q(joined_on__lte=day)) & (Q(left_on__isnull=True) | Q(left_on__gt=day))
 
 
@@ -86,7 +86,7 @@ class Membership:
 
 def membership(filters: Filters) -> Membership:
     members = members_qs(filters)
-    active = members.filter(_active_at(filters.end))
+    active = members.filter(active_at(filters.end))
     counts = active.aggregate(n=Count("pk"), women=Count("pk", filter=Q(is_women_cooperative=True)))
     period = Q(joined_on__gte=filters.start, joined_on__lte=filters.end)
     people = dict(
