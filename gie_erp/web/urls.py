@@ -1,6 +1,15 @@
 from django.urls import path
 
-from gie_erp.web import audit, portal, portal_fees, portal_invoices, portal_sales, portal_training, views
+from gie_erp.web import (
+    audit,
+    portal,
+    portal_fees,
+    portal_figures,
+    portal_invoices,
+    portal_sales,
+    portal_training,
+    views,
+)
 
 app_name = "web"
 urlpatterns = [
@@ -20,4 +29,5 @@ urlpatterns = [
     ),
     *portal_training.urlpatterns,
     *portal_fees.urlpatterns,
+    *portal_figures.urlpatterns,
 ]
