@@ -11,10 +11,14 @@ liquidation clears. Timed (wall):
 (a) June closed in this process, book after book (``close_run_advance``: what the page and the command do without a
     broker), with the per-book time;
 (b) July closed by a real Celery worker with 2 processes (``--concurrency=2``) on its own Redis database and queue:
-    one task per book, from the dispatch to the last item processed.
+    a task per batch of books (``close_run_batches``: what ``close_run_dispatch`` queues; ``--per-item``: one task
+    per book, as before batches), from the dispatch to the last item processed.
 
-Checked after each: every book closed, one lock per book and month, no pending item. Figures go to
-``var/bench/close-<db>.json``.
+Checked after each: every book closed, one lock per book and month, no pending item. Figures (with the queries of
+(a) per book and the load average at each step, the machine being shared) go to ``var/bench/close-<db>.json``.
+
+``--keep-world`` (PostgreSQL): the set-up database is kept as a template (``gie_bench_close_w<members>``) the first
+time, and later runs start from a copy of it instead of setting up again (minutes saved per run).
 """
 
 import argparse
@@ -88,38 +92,93 @@ def _check(run: Any, books: int) -> None:
     assert PeriodLock.objects.filter(year=run.year, month=run.month).count() == books
 
 
+def _template(members: int) -> str:
+    return f"gie_bench_close_w{members}"
+
+
+def _template_exists(name: str) -> bool:
+    import psycopg
+
+    with psycopg.connect(f"{dbs.PG_SERVER}/postgres") as conn:
+        return conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is not None
+
+
+def _copy_database(source: str, target: str) -> None:
+    """``target`` made anew as a copy of ``source`` (nobody may be connected to ``source``)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(f"{dbs.PG_SERVER}/postgres", autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target)))
+        conn.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(target), sql.Identifier(source)))
+
+
+def _load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.close_month", description=__doc__)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="postgres")
     parser.add_argument("--members", type=int, default=MEMBERS)
     parser.add_argument("--profile", action="store_true", help="cProfile (a) and print the top functions")
+    parser.add_argument("--per-item", action="store_true", help="(b): one task per book instead of per batch")
+    parser.add_argument("--keep-world", action="store_true", help="keep the set-up database as a template, reuse it")
     args = parser.parse_args()
     os.environ["CELERY_BROKER_URL"] = BROKER
+    template = _template(args.members) if args.keep_world and args.db == "postgres" else ""
+    reuse = bool(template) and _template_exists(template)
+    if reuse:  # django_ready's recreate becomes a copy of the kept world (its migrate then finds nothing to do)
+        dbs.recreate = lambda _db, size: _copy_database(template, dbs.pg_name(size))  # type: ignore[assignment]
     figures = django_ready(args.db, "close")
+    figures["load_start"] = _load()
 
     from config.celery import app
     from gie_erp.close.models import CloseItem
     from gie_erp.close.services import close_month_start, close_run_advance
     from gie_erp.close.tasks import close_item
+    from gie_erp.fees.models import Run
     from ledger.models import Book
 
     started = time.perf_counter()
-    world = _world(args.members)
-    _july(world["members"])
-    june, july = _fee_run(world["pool"], 6), _fee_run(world["pool"], 7)
+    if reuse:
+        june, july = Run.objects.get(starts_on=date(2026, 6, 1)), Run.objects.get(starts_on=date(2026, 7, 1))
+    else:
+        world = _world(args.members)
+        _july(world["members"])
+        june, july = _fee_run(world["pool"], 6), _fee_run(world["pool"], 7)
+    if template and not reuse:
+        from django.db import connection as setup_connection
+
+        setup_connection.close()
+        _copy_database(dbs.pg_name("close"), template)
     books = Book.objects.count()
     figures.update(members=args.members, books=books, setup_s=round(time.perf_counter() - started, 1),
-                   june_invoices=june.shares.count(), july_invoices=july.shares.count())  # fmt: skip
+                   june_invoices=june.shares.count(), july_invoices=july.shares.count(),
+                   world_reused=reuse)  # fmt: skip
 
     # (a) June in this process
+    from django.db import connection
+
     run = close_month_start(year=2026, month=6, acting_user=None, today=TODAY)
     profiler = cProfile.Profile() if args.profile else None
+    queries = 0
+
+    def count(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:  # noqa: FBT001 (Django's)
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    figures["load_a"] = _load()
     wall = time.perf_counter()
     if profiler is not None:
         profiler.enable()
-    while close_run_advance(run_id=run.pk, budget_seconds=10, today=TODAY):
-        pass
+    with connection.execute_wrapper(count):
+        while close_run_advance(run_id=run.pk, budget_seconds=10, today=TODAY):
+            pass
     figures["in_process_s"] = time.perf_counter() - wall
+    figures["in_process_queries_per_book"] = round(queries / books, 1)
     if profiler is not None:
         profiler.disable()
         text = io.StringIO()
@@ -127,13 +186,14 @@ def main() -> None:
         print("\n--- profile of (a)\n" + text.getvalue())
     _check(run, books)
     figures["in_process_ms_per_book"] = 1000 * figures["in_process_s"] / books
+    print(f"(a) {figures['in_process_s']:.1f} s, {figures['in_process_ms_per_book']:.1f} ms and "
+          f"{figures['in_process_queries_per_book']} queries a book, load {figures['load_a']}", flush=True)  # fmt: skip
 
     # (b) July with a real worker, 2 processes
-    from django.db import connection
-
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.base", "CELERY_BROKER_URL": BROKER,
            "DATABASE_URL": dbs.database_url(args.db, "close"), "DEBUG": "0"}  # fmt: skip
     queue = f"bench-close-{os.getpid()}"
+    dbs.BENCH_VAR.mkdir(parents=True, exist_ok=True)  # the machine is shared: var/ may have been cleaned
     log = (dbs.BENCH_VAR / "close-worker.log").open("w+b")
     worker = subprocess.Popen(
         [sys.executable, "-c", WORKER, queue, f"{queue}@%h"], cwd=str(REPO_ROOT), env=env, stdout=log,
@@ -144,10 +204,18 @@ def main() -> None:
         app.conf.broker_url = BROKER
         time.sleep(5)  # the worker connects
         run = close_month_start(year=2026, month=7, acting_user=None, today=date(2026, 8, 5))
-        items = list(run.items.values_list("pk", flat=True))
+        figures["load_b"] = _load()
         wall = time.perf_counter()
-        for item_id in items:
-            close_item.apply_async(args=[item_id], queue=queue)
+        if args.per_item:
+            for item_id in run.items.order_by("pk").values_list("pk", flat=True):
+                close_item.apply_async(args=[item_id], queue=queue)
+        else:
+            from gie_erp.close.services import close_run_batches
+            from gie_erp.close.tasks import close_items
+
+            for item_ids in close_run_batches(run_id=run.pk):
+                close_items.apply_async(args=[item_ids], queue=queue)
+        figures["two_workers_tasks"] = "per item" if args.per_item else "per batch"
         while run.items.filter(status=CloseItem.Status.PENDING).exists():
             if time.perf_counter() - wall > 600 or worker.poll() is not None:
                 log.seek(0)
@@ -162,12 +230,17 @@ def main() -> None:
         [
             f"month close of {books:,} books on {figures['server']} ({figures['cpus']} CPUs)",
             f"(a) June in one process: {figures['in_process_s']:.1f} s ({figures['in_process_ms_per_book']:.1f} ms"
-            " a book: checks, VAT liquidation, lock)",
-            f"(b) July with a worker of 2 processes: {figures['two_workers_s']:.1f} s (target ≤ 60 s)",
-            f"setup, not timed: {figures['setup_s']:.0f} s (books, parties, two fee runs)",
+            f" a book: checks, VAT liquidation, lock; {figures['in_process_queries_per_book']} queries a book)"
+            f" — load {figures['load_a']}",
+            f"(b) July with a worker of 2 processes, a task {figures['two_workers_tasks']}: "
+            f"{figures['two_workers_s']:.1f} s (target ≤ 60 s) — load {figures['load_b']}",
+            f"setup, not timed: {figures['setup_s']:.0f} s (books, parties, two fee runs"
+            + (", copied from the kept world)" if reuse else ")"),
+            f"load average (1, 5, 15 min) at the end: {_load()}",
         ]
     )
     connection.close()
+    dbs.BENCH_VAR.mkdir(parents=True, exist_ok=True)
     out = dbs.BENCH_VAR / f"close-{args.db}.json"
     out.write_text(json.dumps(figures, indent=1, sort_keys=True, default=str))
     print(f"\n{report}\nfigures in {out}")

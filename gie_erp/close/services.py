@@ -16,7 +16,9 @@ December is never closed alone: it closes with the year.
 import calendar
 import logging
 import time
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -29,6 +31,7 @@ from gie_erp.core.audit import audit_record
 from gie_erp.core.closing import Blocker, close_checks_run
 from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.statements.services import StatementError, statement_batch_create
+from invoices.close_checks import vat_liquidations_idle, vat_periods_ending
 from invoices.vat_liquidation import vat_liquidate
 from invoices.vat_periods import vat_period_bounds
 from ledger.models import Book, PeriodLock
@@ -38,6 +41,10 @@ logger = logging.getLogger(__name__)
 
 #: an item claimed longer ago than this by an in-process closer that died is taken over
 ITEM_LEASE_SECONDS = 120
+#: books closed by one Celery task: their checks and VAT read once (a few queries for the batch, not per book)
+BATCH_SIZE = 25
+#: books per slice of the progress page and the command without a broker (a slice stays near a second)
+IN_PROCESS_BATCH_SIZE = 10
 
 
 def month_bounds(year: int, month: int) -> tuple[date, date]:
@@ -142,50 +149,128 @@ def _liquidate_if_period_ends(book: Book, year: int, month: int, acting_user: An
     return ref.number if ref is not None else ""
 
 
-def close_item_process(*, item_id: int, acting_user: Any = None, today: date | None = None) -> str:
-    """Close one book for the run's month, or record why it cannot; returns the item's status. Safe to repeat:
-    an item no longer pending is left as it is."""
-    today = today or timezone.localdate()
+@dataclass(frozen=True, slots=True)
+class BatchReads:
+    """What the close of a batch of books reads once for all of them, before each book's own transaction: the
+    checklist over the batch (the checks take many books by design), the year close's December locks, and the VAT
+    (whose period ends with the month, and where the liquidation would post nothing)."""
+
+    blockers: dict[int, list[Blocker]]  # every book of the batch present, [] when it may close
+    december_locked: set[int]  # the year close: books whose December is already locked
+    vat_periods: dict[int, tuple[date, date]]  # books whose VAT period ends with the month: that period
+    vat_idle: set[int]  # among them, books with nothing to liquidate and no liquidation posted
+
+
+def _batch_read(run: CloseRun, books: Sequence[Book]) -> BatchReads:
+    ids = [book.pk for book in books]
+    organizations = {book.pk: book.organization_id for book in books}
+    blockers = close_checks_run(ids, organizations, run.year, run.month, kind=run.kind)
+    december_locked: set[int] = set()
+    if run.kind == CloseRun.Kind.YEAR:
+        december_locked = set(
+            PeriodLock.objects.filter(book_id__in=ids, year=run.year, month=12).values_list("book_id", flat=True)
+        )
+    may_close = {book_id: organizations[book_id] for book_id in ids if not blockers.get(book_id)}
+    periods = vat_periods_ending(may_close, run.year, run.month)
+    return BatchReads(blockers, december_locked, periods, vat_liquidations_idle(periods))
+
+
+def _liquidate(book: Book, run: CloseRun, acting_user: Any, today: date, reads: BatchReads | None) -> str:
+    """``_liquidate_if_period_ends``, from the batch's reads when there are: a book whose period does not end or
+    with nothing to liquidate is left alone (``vat_liquidate`` would lock its row, read and post nothing)."""
+    if reads is None:
+        return _liquidate_if_period_ends(book, run.year, run.month, acting_user, today)
+    period = reads.vat_periods.get(book.pk)
+    if period is None:
+        return ""
+    start, end = period
+    if book.pk in reads.vat_idle and end <= today:  # a period ending after today: vat_liquidate refuses it
+        return ""
+    ref = vat_liquidate(organization=book.organization, start=start, end=end, acting_user=acting_user, today=today)
+    return ref.number if ref is not None else ""
+
+
+def _item_close(item: CloseItem, acting_user: Any, today: date, reads: BatchReads | None, shared_ms: float) -> str:
+    """Close one book of the batch in its own transaction under a lock on its item row alone (two workers never
+    wait on each other), or record why not; an item no longer pending is left as it is. ``reads`` None: the book
+    reads its checks itself (the batch's failed)."""
     started = time.monotonic()
     try:
         with transaction.atomic():
-            item = (
-                CloseItem.objects.select_for_update()
-                .select_related("run", "book__organization")
-                .filter(pk=item_id)
-                .first()
-            )
-            if item is None or item.status != CloseItem.Status.PENDING:
-                return item.status if item is not None else ""
+            status = CloseItem.objects.select_for_update().filter(pk=item.pk).values_list("status", flat=True).first()
+            if status != CloseItem.Status.PENDING:
+                return status or ""
             run, book = item.run, item.book
-            blockers = close_checks_run([book.pk], {book.pk: book.organization_id}, run.year, run.month, kind=run.kind)[
-                book.pk
-            ]
             is_year = run.kind == CloseRun.Kind.YEAR
-            if is_year and PeriodLock.objects.filter(book=book, year=run.year, month=12).exists():
-                blockers.append(Blocker(ErrorCode.CLOSE_DECEMBER_LOCKED, {"year": run.year}))
-            if blockers:
-                item.status, item.blockers = CloseItem.Status.BLOCKED, [b.as_json() for b in blockers]
+            if reads is not None:
+                blockers = list(reads.blockers.get(book.pk, []))
+                december_locked = book.pk in reads.december_locked
             else:
-                item.liquidation = _liquidate_if_period_ends(book, run.year, run.month, acting_user, today)
+                blockers = close_checks_run([book.pk], {book.pk: book.organization_id}, run.year, run.month,
+                                            kind=run.kind)[book.pk]  # fmt: skip
+                december_locked = PeriodLock.objects.filter(book=book, year=run.year, month=12).exists()
+            if is_year and december_locked:
+                blockers.append(Blocker(ErrorCode.CLOSE_DECEMBER_LOCKED, {"year": run.year}))
+            changes: dict[str, Any] = {"status": CloseItem.Status.CLOSED, "blockers": []}
+            if blockers:
+                changes.update(status=CloseItem.Status.BLOCKED, blockers=[b.as_json() for b in blockers])
+            else:
+                changes["liquidation"] = _liquidate(book, run, acting_user, today, reads)
                 if is_year:
                     closing = year_close_post(book=book, year=run.year, acting_user=acting_user, today=today)
-                    item.closing = " ".join(closing.numbers)
+                    changes["closing"] = " ".join(closing.numbers)
                 period_lock(book=book, year=run.year, month=run.month, acting_user=acting_user)
-                item.status, item.blockers = CloseItem.Status.CLOSED, []
-            item.error, item.finished_at = "", timezone.now()
-            item.duration_ms = int((time.monotonic() - started) * 1000)
-            item.save()
-            status = item.status
+            duration_ms = int((time.monotonic() - started) * 1000 + shared_ms)
+            CloseItem.objects.filter(pk=item.pk).update(
+                **changes, error="", finished_at=timezone.now(), duration_ms=duration_ms
+            )
+            return str(changes["status"])
     except Exception as error:  # recorded on the item (shown on the page); the book is as it was
-        logger.exception("close item %s failed", item_id)
+        logger.exception("close item %s failed", item.pk)
         message = error.message() if isinstance(error, DomainError) else f"{type(error).__name__}: {error}"
-        CloseItem.objects.filter(pk=item_id, status=CloseItem.Status.PENDING).update(
+        CloseItem.objects.filter(pk=item.pk, status=CloseItem.Status.PENDING).update(
             status=CloseItem.Status.FAILED, error=message[:2000], finished_at=timezone.now()
         )
-        status = CloseItem.Status.FAILED
-    close_run_finish_if_done(run_id=CloseItem.objects.values_list("run_id", flat=True).get(pk=item_id))
-    return status
+        return CloseItem.Status.FAILED
+
+
+def close_items_process(
+    *, item_ids: Sequence[int], acting_user: Any = None, today: date | None = None
+) -> dict[int, str]:
+    """Close these books (items of a run) for the run's month, or record why each cannot: the checks, the December
+    locks and the VAT are read once for the batch, then each book closes in its own transaction as
+    ``close_item_process`` does — a book that fails is recorded FAILED and the others go on; a worker killed in
+    the middle leaves the books done closed and the rest pending, and the same batch again finishes them. Returns
+    each item's status ('' for an item that does not exist)."""
+    today = today or timezone.localdate()
+    statuses = dict(CloseItem.objects.filter(pk__in=item_ids).values_list("pk", "status"))
+    pending = list(
+        CloseItem.objects.filter(pk__in=item_ids, status=CloseItem.Status.PENDING)
+        .select_related("run", "book__organization")
+        .order_by("pk")
+    )
+    by_run: dict[int, list[CloseItem]] = defaultdict(list)
+    for item in pending:
+        by_run[item.run_id].append(item)
+    for items in by_run.values():
+        started = time.monotonic()
+        reads: BatchReads | None
+        try:
+            reads = _batch_read(items[0].run, [item.book for item in items])
+        except Exception:  # a check that fails: each book reads its own, and only the books it fails on fail
+            logger.exception("close: the batch's reads failed; each book reads its own")
+            reads = None
+        shared_ms = (time.monotonic() - started) * 1000 / len(items)
+        for item in items:
+            statuses[item.pk] = _item_close(item, acting_user, today, reads, shared_ms)
+        close_run_finish_if_done(run_id=items[0].run_id)
+    return {item_id: str(statuses.get(item_id, "")) for item_id in item_ids}
+
+
+def close_item_process(*, item_id: int, acting_user: Any = None, today: date | None = None) -> str:
+    """Close one book for the run's month, or record why it cannot; returns the item's status. Safe to repeat:
+    an item no longer pending is left as it is."""
+    return close_items_process(item_ids=[item_id], acting_user=acting_user, today=today)[item_id]
 
 
 def close_run_finish_if_done(*, run_id: int) -> bool:
@@ -216,31 +301,54 @@ def _statements_queue(run_id: int, organization_ids: list[int]) -> None:
         statement_batch_dispatch.delay(batch.pk, timezone.localdate(batch.created_at).isoformat())
 
 
-def close_item_claim(*, run_id: int) -> int | None:
-    """The next pending item nobody works on (or whose in-process closer died), claimed by a conditional update."""
+def close_run_batches(*, run_id: int, size: int = BATCH_SIZE) -> list[list[int]]:
+    """The run's pending items in batches of ``size`` (in the run's order): what one task closes."""
+    item_ids = list(
+        CloseItem.objects.filter(run_id=run_id, status=CloseItem.Status.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    return [item_ids[index : index + size] for index in range(0, len(item_ids), size)]
+
+
+def close_items_claim(*, run_id: int, limit: int = BATCH_SIZE) -> list[int]:
+    """Up to ``limit`` pending items nobody works on (or whose in-process closer died), claimed by one conditional
+    update: a concurrent claimer's update finds them taken. A claim only spreads the work; the item's row lock
+    and status make processing safe anyway."""
     now = timezone.now()
     stale = now - timedelta(seconds=ITEM_LEASE_SECONDS)
-    pending = CloseItem.objects.filter(run_id=run_id, status=CloseItem.Status.PENDING).filter(
+    free = CloseItem.objects.filter(run_id=run_id, status=CloseItem.Status.PENDING).filter(
         Q(started_at__isnull=True) | Q(started_at__lt=stale)
     )
-    for item_id, started_at in pending.order_by("pk").values_list("pk", "started_at")[:20]:
-        if CloseItem.objects.filter(pk=item_id, started_at=started_at).update(started_at=now):
-            return item_id
-    return None
+    candidates = list(free.order_by("pk").values_list("pk", flat=True)[:limit])
+    if not candidates or not free.filter(pk__in=candidates).update(started_at=now):
+        return []
+    return list(CloseItem.objects.filter(pk__in=candidates, started_at=now).order_by("pk").values_list("pk", flat=True))
+
+
+def close_item_claim(*, run_id: int) -> int | None:
+    """The next pending item nobody works on (or whose in-process closer died)."""
+    claimed = close_items_claim(run_id=run_id, limit=1)
+    return claimed[0] if claimed else None
 
 
 def close_run_advance(
-    *, run_id: int, budget_seconds: float = 1.0, acting_user: Any = None, today: date | None = None
+    *,
+    run_id: int,
+    budget_seconds: float = 1.0,
+    acting_user: Any = None,
+    today: date | None = None,
+    batch_size: int = IN_PROCESS_BATCH_SIZE,
 ) -> int:
-    """Process pending items in this process until the budget is spent (at least one): eager mode's worker (the
-    progress page's polls and the command drive it). Returns how many were processed."""
+    """Process pending items in this process, a batch at a time, until the budget is spent (at least one batch):
+    eager mode's worker (the progress page's polls and the command drive it). Returns how many were processed."""
     started, done = time.monotonic(), 0
     while done == 0 or time.monotonic() - started < budget_seconds:
-        item_id = close_item_claim(run_id=run_id)
-        if item_id is None:
+        item_ids = close_items_claim(run_id=run_id, limit=batch_size)
+        if not item_ids:
             break
-        close_item_process(item_id=item_id, acting_user=acting_user, today=today)
-        done += 1
+        close_items_process(item_ids=item_ids, acting_user=acting_user, today=today)
+        done += len(item_ids)
     return done
 
 
