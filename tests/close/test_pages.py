@@ -59,6 +59,9 @@ def test_the_accountant_launches_a_month_and_follows_it(client: Client, with_dra
     detail = client.get(reverse("close:run_detail", args=[run.pk]), {"status": "blocked"}).content.decode()
     assert 'data-book="coop-olive" data-status="blocked"' in detail
     assert 'data-book="coop-miel"' not in detail
+    # the month reads 2026-10 in an Arabic heading too (not 10-2026), and the filters come before the table
+    assert '<bdi dir="ltr">2026-10</bdi></h1>' in detail
+    assert detail.index('id="close-filters"') < detail.index('id="close-items"')
     xlsx = client.get(reverse("close:run_detail", args=[run.pk]), {"export": "xlsx"})
     rows = list(load_workbook(io.BytesIO(xlsx.content)).worksheets[0].iter_rows(values_only=True))
     assert rows[0] == (
