@@ -3,7 +3,7 @@ of a date range are summed from the lines, in integer centimes too, so every dat
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,7 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.http import Http404
 from django_ledger.models import TransactionModel
 
@@ -505,3 +505,150 @@ def first_open_days(*, book_ids: Iterable[int], on: date) -> dict[int, date]:
 def first_open_day(*, book: Book, on: date) -> date:
     """``first_open_days`` for one book."""
     return first_open_days(book_ids=[book.pk], on=on)[book.pk]
+
+
+# --- pairs of books matched by partner (the combined accounts) ----------------------------------------------------
+
+#: per account code, the claim of each of its four cases (index: 2 × the book is ``gie``'s + the partner is ``gie``):
+#: ``2 × group + side`` (side 0 the left, 1 the right), or -1 when no group takes it
+PairClaims = Mapping[str, Sequence[int]]
+#: (group, left organization, right organization, left sum, right sum, left (account, amount)…, right …)
+PairSums = tuple[int, int, int, int, int, tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]]
+
+PAIR_SQL = """
+WITH claims (account_code, account, c0, c1, c2, c3) AS (VALUES {claims}),
+flows (book_id, account_code, partner_id, amount) AS ({sources}),
+claimed AS (
+    SELECT CASE WHEN b.organization_id = %s THEN (CASE WHEN f.partner_id = %s THEN c.c3 ELSE c.c2 END)
+                ELSE (CASE WHEN f.partner_id = %s THEN c.c1 ELSE c.c0 END) END AS claim,
+           b.organization_id AS book, f.partner_id AS partner, c.account AS account, f.amount AS amount
+    FROM flows f JOIN ledger_book b ON b.id = f.book_id JOIN claims c ON c.account_code = f.account_code
+    {book_filter}
+)
+SELECT {select}
+FROM claimed WHERE claim >= 0 {claim_filter}
+GROUP BY {group_by}
+"""
+PAIR_SELECT = """claim / 2, CASE WHEN claim %% 2 = 0 THEN book ELSE partner END,
+       CASE WHEN claim %% 2 = 0 THEN partner ELSE book END,
+       SUM(CASE WHEN claim %% 2 = 0 THEN amount ELSE 0 END), SUM(CASE WHEN claim %% 2 = 1 THEN amount ELSE 0 END),
+       MIN(CASE WHEN claim %% 2 = 0 THEN account END), MAX(CASE WHEN claim %% 2 = 0 THEN account END),
+       MIN(CASE WHEN claim %% 2 = 1 THEN account END), MAX(CASE WHEN claim %% 2 = 1 THEN account END)"""
+PAIR_DETAIL_SELECT = """claim / 2, CASE WHEN claim %% 2 = 0 THEN book ELSE partner END,
+       CASE WHEN claim %% 2 = 0 THEN partner ELSE book END, claim %% 2, account, SUM(amount)"""
+#: a partial month's lines with a partner, one row each (summed by the pairing)
+PARTNER_LINES_SQL = """
+SELECT e.book_id, a.code,  p.partner_id,
+       CASE WHEN t.tx_type = 'debit' THEN CAST(ROUND(t.amount * 100) AS BIGINT)
+            ELSE -CAST(ROUND(t.amount * 100) AS BIGINT) END
+FROM ledger_entry e
+JOIN django_ledger_transactionmodel t ON t.journal_entry_id = e.je_id
+JOIN django_ledger_accountmodel a ON a.uuid = t.account_id
+JOIN ledger_partnerline p ON p.tx_id = t.uuid
+WHERE e.posted_on >= %s AND e.posted_on <= %s AND e.journal NOT IN ('CL', 'AN')
+"""
+
+
+def _partner_sources(start: date | None, end: date) -> tuple[str, list[Any]]:
+    """One SQL of the (book, account, partner, debit − credit) rows with a partner dated in [start, end], from the
+    same sources as ``movement_centimes`` (the yearly fold, the monthly table, the opening and closing periods, the
+    lines of partial months): a (book, account, partner) may come in several rows, the pairing sums them."""
+    parts: list[str] = []
+    params: list[Any] = []
+
+    def add(qs: QuerySet[Any]) -> None:
+        rows = (
+            qs.exclude(partner_id=0)
+            .annotate(amount=F("debit") - F("credit"))
+            .order_by()
+            .values_list("book_id", "account_code", "partner_id", "amount")
+        )
+        sql, query_params = rows.query.sql_with_params()
+        parts.append(sql)
+        params.extend(query_params)
+
+    full, partial = split_months(start, end)
+    if full is not None:
+        years, months = _split_years(*full)
+        if years is not None:
+            qs = BalanceYear.objects.filter(year__lte=years[1])
+            add(qs.filter(year__gte=years[0]) if years[0] is not None else qs)
+        for month_range in months:
+            add(Balance.objects.filter(_month_q(*month_range), month__gte=1, month__lte=12))
+        add(Balance.objects.filter(_month_q(*full), month__in=(OPENING_PERIOD, CLOSING_PERIOD)))
+    for low, high in partial:
+        parts.append(PARTNER_LINES_SQL)
+        params += [low, high]
+    return " UNION ALL ".join(f"SELECT * FROM ({part}) AS part{i}" for i, part in enumerate(parts)), params  # noqa: S608 (our own SQL and placeholders)
+
+
+def partner_pair_sums(
+    *, book_ids: Sequence[int] | None, start: date | None, end: date, claims: PairClaims, gie: int
+) -> list[PairSums]:
+    """Per (group, left organization, right organization): the sums of the two sides and each side's amounts by
+    account, for the amounts with a partner dated in [start, end] of the given books (None: every book), paired in
+    the database (the amounts never leave it one by one).
+
+    An amount of book B on account X with partner P belongs, by ``claims[X]`` and whether B's and P's organizations
+    are ``gie``, to a group's left side (the pair is then (B, P)) or right side (the pair is (P, B)), or to none.
+    Only pairs with at least one such amount are given, sorted by (group, left, right).
+    """
+    codes = [code for code, cases in claims.items() if any(case >= 0 for case in cases)]
+    if not codes:
+        return []
+    sources, source_params = _partner_sources(start, end)
+    claim_rows = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(codes))
+    claim_params: list[Any] = []
+    for index, code in enumerate(codes):
+        claim_params += [code, index, *(int(case) for case in claims[code])]
+    book_filter = ""
+    book_params: list[Any] = []
+    if book_ids is not None:
+        book_filter = f"WHERE f.book_id IN ({', '.join(['%s'] * len(book_ids))})" if book_ids else "WHERE 1 = 0"
+        book_params = list(book_ids)
+
+    def run(select: str, group_by: str, claim_filter: str = "", extra: Sequence[Any] = ()) -> list[Any]:
+        sql = PAIR_SQL.format(
+            claims=claim_rows, sources=sources, book_filter=book_filter, select=select, claim_filter=claim_filter,
+            group_by=group_by,
+        )  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*claim_params, *source_params, gie, gie, gie, *book_params, *extra])
+            return cursor.fetchall()
+
+    pairs = run(PAIR_SELECT, "1, 2, 3")
+    several = {row[0] for row in pairs if row[5] != row[6] or row[7] != row[8]}  # groups with a side of 2+ accounts
+    details: dict[tuple[int, int, int, int], list[tuple[str, int]]] = defaultdict(list)
+    if several:
+        groups = sorted(several)
+        claim_filter = f"AND claim / 2 IN ({', '.join(['%s'] * len(groups))})"
+        for group, left, right, side, account, amount in sorted(
+            run(PAIR_DETAIL_SELECT, "1, 2, 3, 4, 5", claim_filter, groups)
+        ):
+            details[(group, left, right, side)].append((codes[account], int(amount)))
+    out: list[PairSums] = []
+    for group, left, right, left_sum, right_sum, left_min, left_max, right_min, right_max in sorted(pairs):
+        left_sum, right_sum = int(left_sum), int(right_sum)
+        out.append(
+            (
+                group, left, right, left_sum, right_sum,
+                _side(details, (group, left, right, 0), left_min, left_max, left_sum, codes),
+                _side(details, (group, left, right, 1), right_min, right_max, right_sum, codes),
+            )
+        )  # fmt: skip
+    return out
+
+
+def _side(
+    details: Mapping[tuple[int, int, int, int], list[tuple[str, int]]],
+    key: tuple[int, int, int, int],
+    low: int | None,
+    high: int | None,
+    amount: int,
+    codes: Sequence[str],
+) -> tuple[tuple[str, int], ...]:
+    if low is None:
+        return ()
+    if low == high:
+        return ((codes[low], amount),)
+    return tuple(sorted(details[key]))

@@ -313,11 +313,24 @@ def _eliminate_flows(
         later_rows = [(key, amount) for key, amount in later if key[0] in chosen_books]
         later_sums = {instance: cell[0] + cell[1] for instance, cell in _sides_by_instance(later_rows, claims).items()}
 
+    flows = _sides_by_instance(((key, amount) for key, amount in partnered if key[0] in chosen_books), claims)
+    return _classify(flows, present, rules, claims, unpartnered, later_sums)
+
+
+def _classify(
+    flows: Mapping[Instance, Flows],
+    present: frozenset[int],
+    rules: Sequence[PairRule],
+    claims: _Claims,
+    unpartnered: Callable[[set[int]], Mapping[int, list[str]]],
+    later_sums: Mapping[Instance, int] | None,
+) -> Eliminated:
+    """Each instance eliminated, a difference (with its likely cause) or outside the set: the one place that says
+    which, whether the instances were summed here or in the database (``eliminate_pairs``)."""
     eliminations: defaultdict[str, int] = defaultdict(int)
     eliminated: list[Elimination] = []
     unmatched: list[tuple[Instance, int, int, list[tuple[str, int]], list[tuple[str, int]]]] = []
     outside: list[tuple[Instance, Outside]] = []  # sorted by (rule, book, partner) below
-    flows = _sides_by_instance(((key, amount) for key, amount in partnered if key[0] in chosen_books), claims)
     keys = [rule.key for rule in rules]
     for instance in sorted(flows):
         index, left_book, right_book = instance
@@ -356,6 +369,50 @@ def _eliminate_flows(
     ]  # fmt: skip
     outside.sort(key=lambda row: row[0])
     return Eliminated(dict(eliminations), eliminated, differences, [row[1] for row in outside])
+
+
+#: a pair summed in the database (``ledger.selectors.partner_pair_sums``): (rule index, left book, right book, left
+#: sum, right sum, the left side's (account, amount) by account, the right side's)
+PairSums = tuple[int, int, int, int, int, Accounts, Accounts]
+
+
+def database_claims(rules: Sequence[PairRule], codes: Iterable[str]) -> dict[str, tuple[int, int, int, int]]:
+    """The claims as the database pairs with them: per account, for each case (index: 2 × the book is the GIE's +
+    the partner is the GIE), ``2 × rule index + side`` or -1 when no rule takes it (the rules of ``_Claims``)."""
+    gie, other = 1, 2
+    claims = _Claims(rules, gie)
+    table: dict[str, tuple[int, int, int, int]] = {}
+    for code in codes:
+        none_none, none_gie, gie_none, gie_gie = (
+            -1 if claim is None else 2 * claim[0] + claim[1]
+            for claim in (claims.claim(code, book, partner) for book in (other, gie) for partner in (other, gie))
+        )
+        cases = (none_none, none_gie, gie_none, gie_gie)
+        if max(cases) >= 0:
+            table[code] = cases
+    return table
+
+
+def _pair_flows(pairs: Iterable[PairSums]) -> dict[Instance, Flows]:
+    return {(index, left, right): [ls, rs, list(la), list(ra)] for index, left, right, ls, rs, la, ra in pairs}
+
+
+def eliminate_pairs(
+    *,
+    pairs: Iterable[PairSums],
+    chosen: Collection[int],
+    gie: int,
+    rules: Sequence[PairRule],
+    books: Collection[int],
+    unpartnered: Callable[[set[int]], Mapping[int, list[str]]],
+    later: Iterable[PairSums] | None = None,
+) -> Eliminated:
+    """``eliminate_flows`` on instances already summed (by the database, from the chosen books' amounts with a
+    partner and ``database_claims``): the same classification, causes and order."""
+    with gc_paused():
+        present = frozenset(chosen) & frozenset(books)
+        later_sums = None if later is None else {(p[0], p[1], p[2]): p[3] + p[4] for p in later}
+        return _classify(_pair_flows(pairs), present, rules, _Claims(rules, gie), unpartnered, later_sums)
 
 
 def combine(

@@ -9,18 +9,17 @@ import calendar
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from django.db.models import Q
 
 from gie_erp.combine import eliminate
-from gie_erp.combine.eliminate import CAUSE_LABELS, Accounts, Cause, Combination, Key
+from gie_erp.combine.eliminate import CAUSE_LABELS, Accounts, Cause, Combination
 from gie_erp.combine.models import PairRule
 from gie_erp.combine.rules import SIDE_FLAGS
 from gie_erp.core.errors import DomainError, ErrorCode
 from ledger.chart import chart_by_code
 from ledger.models import Book
-from ledger.selectors import movement_centimes
+from ledger.selectors import account_totals, movement_centimes, partner_pair_sums
 from ledger.statements import Bilan, Cpc, build_bilan, build_cpc
 from members.models import Organization
 
@@ -208,46 +207,17 @@ def _later_range(end: date) -> tuple[date, date]:
     return end + timedelta(days=1), date(year, month, calendar.monthrange(year, month)[1])
 
 
-Raw = dict[tuple[Any, ...], list[int]]  # (book id, account, partner organization or 0) -> [debit, credit]
-
-
-@dataclass(slots=True)
-class _Sums:
-    """One read folded in one pass: the sum of the books per account, the amounts with a partner (keyed by
-    organization, as ``eliminate`` reads them) and, when asked, each book's amounts per account."""
-
-    total: dict[str, int]
-    partnered: list[tuple[Key, int]]
-    by_book: dict[tuple[int, str], int]
-
-
-def _fold(raw: Raw, organization_of: Mapping[int, int], *, per_book: bool) -> _Sums:
-    total: dict[str, int] = {}
-    total_get = total.get
-    partnered: list[tuple[Key, int]] = []
-    for (book_id, code, partner), (debit, credit) in raw.items():  # the hot loop: one row per book and account
-        amount = debit - credit
-        total[code] = total_get(code, 0) + amount
-        if partner:
-            partnered.append(((organization_of[book_id], code, partner), amount))
-    by_book: dict[tuple[int, str], int] = {}
-    if per_book:
-        by_book_get = by_book.get
-        for (book_id, code, _partner), (debit, credit) in raw.items():
-            cell = (organization_of[book_id], code)
-            by_book[cell] = by_book_get(cell, 0) + debit - credit
-    return _Sums(total, partnered, by_book)
-
-
-def _unpartnered(raw: Raw, organization_of: Mapping[int, int]) -> Callable[[set[int]], Mapping[int, list[str]]]:
-    """``eliminate``'s lookup of the accounts with amounts without partner, read from the raw rows when needed."""
+def _unpartnered(context: "_Context", start: date | None, end: date) -> Callable[[set[int]], Mapping[int, list[str]]]:
+    """``eliminate``'s lookup of the accounts with amounts without partner, read for those books only when a
+    one-sided difference asks for it."""
 
     def read(organizations: set[int]) -> Mapping[int, list[str]]:
+        book_ids = [book.pk for book in context.books if book.organization_id in organizations]
         found: dict[int, list[str]] = {}
-        for (book_id, code, partner), (debit, credit) in raw.items():
-            organization = organization_of[book_id]
-            if not partner and debit != credit and organization in organizations:
-                found.setdefault(organization, []).append(code)
+        raw = movement_centimes(book_ids=book_ids, start=start, end=end, by_partner=True)
+        for (book_id, code, partner), (debit, credit) in sorted(raw.items()):
+            if not partner and debit != credit:
+                found.setdefault(context.organization_of[book_id], []).append(code)
         return found
 
     return read
@@ -280,10 +250,6 @@ class _Context:
     rules: tuple[eliminate.PairRule, ...]
 
 
-def _read(context: _Context, start: date | None, end: date) -> Raw:
-    return movement_centimes(book_ids=context.book_ids, start=start, end=end, by_partner=True)
-
-
 def _context(books: Sequence[Book], rules: Sequence[eliminate.PairRule] | None) -> _Context:
     if not books:
         raise DomainError(ErrorCode.COMBINE_NO_BOOKS, value="—")
@@ -298,25 +264,53 @@ def _context(books: Sequence[Book], rules: Sequence[eliminate.PairRule] | None) 
     )
 
 
-def _combine(context: _Context, raw: Raw, end: date, *, per_book: bool) -> Combination:
-    """The combination of one read; the next month is read only if some pair differs (the likely cause of each
-    difference then tells a timing difference apart)."""
-    with eliminate.gc_paused():
-        sums = _fold(raw, context.organization_of, per_book=per_book)
+def _sums(
+    context: _Context, start: date | None, end: date, *, per_book: bool
+) -> tuple[dict[tuple[int, str], int], dict[str, int]]:
+    """Each book's amounts per account (keyed by organization, when ``per_book``) and the sum of the books per
+    account: one grouped read, partners summed in the database."""
+    by_book: dict[tuple[int, str], int] = {}
+    total: dict[str, int] = {}
+    if per_book:
+        organization_of = context.organization_of
+        total_get = total.get
+        for (book_id, code), (debit, credit) in movement_centimes(
+            book_ids=context.book_ids, start=start, end=end
+        ).items():
+            amount = debit - credit
+            by_book[(organization_of[book_id], code)] = amount
+            total[code] = total_get(code, 0) + amount
+    else:
+        totals = account_totals(book_ids=context.book_ids, start=start, end=end)
+        total = {code: debit - credit for code, (debit, credit) in totals.items()}
+    return by_book, total
 
-    def eliminated(later: list[tuple[Key, int]] | None) -> eliminate.Eliminated:
-        return eliminate.eliminate_flows(
-            partnered=sums.partnered, chosen=context.chosen, gie=context.gie, rules=context.rules,
-            books=context.chosen, unpartnered=_unpartnered(raw, context.organization_of), later=later,
+
+def _pairs(context: _Context, start: date | None, end: date, codes: Iterable[str]) -> list[eliminate.PairSums]:
+    claims = eliminate.database_claims(context.rules, codes)
+    return partner_pair_sums(book_ids=context.book_ids, start=start, end=end, claims=claims, gie=context.gie)
+
+
+def _combine(context: _Context, start: date | None, end: date, *, per_book: bool) -> Combination:
+    """The combination of [start, end]: the sums of the books, and the pairs summed in the database; the next month
+    is read only if some pair differs (the likely cause of each difference then tells a timing difference apart)."""
+    by_book, total = _sums(context, start, end, per_book=per_book)
+    pairs = _pairs(context, start, end, total)
+
+    def eliminated(later: list[eliminate.PairSums] | None) -> eliminate.Eliminated:
+        return eliminate.eliminate_pairs(
+            pairs=pairs, chosen=context.chosen, gie=context.gie, rules=context.rules, books=context.chosen,
+            unpartnered=_unpartnered(context, start, end), later=later,
         )  # fmt: skip
 
     result = eliminated(None)
     if result.differences:
-        later_raw = _read(context, *_later_range(end))
-        result = eliminated(_fold(later_raw, context.organization_of, per_book=False).partnered)
-    combined = {code: amount + result.eliminations.get(code, 0) for code, amount in sums.total.items()}
+        later_start, later_end = _later_range(end)
+        later_codes = account_totals(book_ids=context.book_ids, start=later_start, end=later_end)
+        result = eliminated(_pairs(context, later_start, later_end, later_codes))
+    combined = {code: amount + result.eliminations.get(code, 0) for code, amount in total.items()}
     return Combination(
-        sums.by_book, sums.total, result.eliminations, combined, result.eliminated, result.differences, result.outside
+        by_book, total, result.eliminations, combined, result.eliminated, result.differences, result.outside
     )
 
 
@@ -371,8 +365,8 @@ def _check_range(start: date, end: date) -> None:
         raise DomainError(ErrorCode.COMBINE_BAD_RANGE, start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")
 
 
-def _trial_balance(context: _Context, start: date, end: date, raw: Raw, *, per_book: bool) -> CombinedTrialBalance:
-    combination = _combine(context, raw, end, per_book=per_book)
+def _trial_balance(context: _Context, start: date, end: date, *, per_book: bool) -> CombinedTrialBalance:
+    combination = _combine(context, start, end, per_book=per_book)
     parties = _parties(context, _partners(combination))
     columns = tuple(parties[organization_id] for organization_id in context.chosen)
     names = chart_by_code()
@@ -414,7 +408,7 @@ def combined_trial_balance(
     ``per_book`` is False (the rows' ``by_book`` are then empty: a region's 1,631 columns cost a pass of their own)."""
     _check_range(start, end)
     context = _context(books, rules)
-    return _trial_balance(context, start, end, _read(context, start, end), per_book=per_book)
+    return _trial_balance(context, start, end, per_book=per_book)
 
 
 def combined_accounts(
@@ -432,12 +426,12 @@ def combined_accounts(
     """
     _check_range(start, end)
     context = _context(books, rules)
-    trial_balance = _trial_balance(context, start, end, _read(context, start, end), per_book=per_book)
-    before = _read(context, None, start - timedelta(days=1))
+    trial_balance = _trial_balance(context, start, end, per_book=per_book)
+    before = account_totals(book_ids=context.book_ids, start=None, end=start - timedelta(days=1))
     bilan_differences: tuple[PairLine, ...] = ()
     if any(debit or credit for debit, credit in before.values()):
         # the balances at the end date, read as one range (as the ledger's Bilan reads them)
-        combination = _combine(context, _read(context, None, end), end, per_book=False)
+        combination = _combine(context, None, end, per_book=False)
         parties = _parties(context, _partners(combination))
         bilan_differences = _pair_lines(combination, {rule.key: rule for rule in context.rules}, parties)[0]
         bilan = build_bilan(combination.combined)
