@@ -10,6 +10,7 @@ from typing import Any
 import openpyxl
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from pypdf import PdfReader
 
 from gie_erp.combine.models import PairRule
@@ -44,6 +45,11 @@ def test_staff_read_the_page_and_a_representative_gets_403(client: Any, month: d
     assert "Total actif" in body
     client.force_login(UserFactory(username="auditeur", role=Role.AUDITOR))
     assert client.get("/combined/" + NOVEMBER).status_code == 200
+    # with no filter the date fields show the period used, the year up to today (regression: they were blank)
+    today = timezone.localdate()
+    blank = client.get("/combined/").content.decode()
+    assert f'name="start" value="{today.year}-01-01"' in blank
+    assert f'name="end" value="{today.isoformat()}"' in blank
     assert client.get("/combined/pairs/").status_code == 200
     assert client.get("/combined/pairs/new/").status_code == 403  # the auditor reads, never changes the pairs
     client.force_login(RepresentativeFactory(username="rep-olive", organization=month["exempt"]))

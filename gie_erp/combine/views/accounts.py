@@ -2,6 +2,7 @@
 layout, the eliminated pairs, the differences and the flows outside the set; exports to XLSX (wide: a column per
 book), CSV (one row per account) and PDF."""
 
+from datetime import date
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -86,8 +87,9 @@ def _context(accounts: CombinedAccounts, language: str) -> dict[str, Any]:
 @role_required(*READ)
 @require_GET
 def combined_index(request: HttpRequest) -> HttpResponse:
-    form = CombineForm(request.GET or None)
     today = timezone.localdate()
+    # an empty form shows the period it uses (the year up to today), not blank date fields
+    form = CombineForm(request.GET or None, initial={"start": date(today.year, 1, 1), "end": today})
     start, end = form.period(today)
     language = (get_language() or "fr")[:2]
     accounts = None
