@@ -25,8 +25,9 @@ def _arabic() -> bool:
     return (get_language() or "")[:2] == "ar"
 
 
-def _name(fr: str, ar: str) -> str:
-    return ar if _arabic() and ar else fr
+def _name(fr: str, ar: str, *, arabic: bool | None = None) -> str:
+    """``arabic`` given: the page's language already read (once for a whole table, not once a row)."""
+    return ar if (_arabic() if arabic is None else arabic) and ar else fr
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,11 +113,13 @@ def _sorted(figures: dict[Any, Figure], label: Callable[[Any], str]) -> list[tup
 
 def build(filters: Filters, user: Any, measure: str = "members") -> Dashboard:
     before = filters.previous_year()
-    members, members_before = selectors.membership(filters), selectors.membership(before)
-    sales, sales_before = selectors.sales(filters), selectors.sales(before)
-    fees, fees_before = selectors.fees(filters), selectors.fees(before)
-    training, training_before = selectors.training(filters, user), selectors.training(before, user)
-    owed, owed_before = selectors.outstanding(filters), selectors.outstanding(before)
+    arabic = _arabic()
+    periods = (filters, before)  # each read takes both periods in one pass
+    members, members_before = selectors.memberships(periods)
+    sales, sales_before = selectors.sales_periods(periods)
+    fees, fees_before = selectors.fees_periods(periods)
+    training, training_before = selectors.trainings(periods, user)
+    owed, owed_before = selectors.outstanding_periods(periods)
     kpis = (
         Kpi("members", _("Coopératives membres"), members.active, members_before.active),
         Kpi("women_cooperatives", _("Coopératives féminines"), members.women_cooperatives,
@@ -138,12 +141,14 @@ def build(filters: Filters, user: Any, measure: str = "members") -> Dashboard:
     months = sorted(set(sales.by_month) | set(sales_before.by_month))
     sectors = dict(Organization.Sector.choices)
     names = {
-        pk: _name(fr, ar)
-        for pk, fr, ar in Organization.objects.filter(pk__in=sales.by_member).values_list(
+        pk: _name(fr, ar, arabic=arabic)
+        for pk, fr, ar in selectors.members_qs(filters).values_list(  # the sellers are among them: no long IN list
             "pk", "legal_name_fr", "legal_name_ar"
         )
     }
-    commune_names = {pk: _name(fr, ar) for pk, fr, ar in Commune.objects.values_list("pk", "name_fr", "name_ar")}
+    commune_names = {
+        pk: _name(fr, ar, arabic=arabic) for pk, fr, ar in Commune.objects.values_list("pk", "name_fr", "name_ar")
+    }
     amount = _("Montant TTC")
     tables = (
         _table(
@@ -153,7 +158,8 @@ def build(filters: Filters, user: Any, measure: str = "members") -> Dashboard:
         ),
         _table(
             "sales_by_channel", _("Ventes par canal"), (_("Canal"), amount),
-            _sorted(dict(sales.by_channel), lambda slug: _name(*sales.channel_names.get(slug, (slug, "")))),
+            _sorted(dict(sales.by_channel),
+                    lambda slug: _name(*sales.channel_names.get(slug, (slug, "")), arabic=arabic)),
             is_money=True,
         ),
         _table(
@@ -188,7 +194,8 @@ def build(filters: Filters, user: Any, measure: str = "members") -> Dashboard:
 
 def region_map(filters: Filters, sales: selectors.Sales, measure: str) -> RegionMap:
     """Communes coloured by the active members they hold, or by the members' sales through the GIE."""
-    communes = {pk: (code, _name(fr, ar)) for pk, code, fr, ar in
+    arabic = _arabic()
+    communes = {pk: (code, _name(fr, ar, arabic=arabic)) for pk, code, fr, ar in
                 Commune.objects.values_list("pk", "code", "name_fr", "name_ar")}  # fmt: skip
     by_commune: dict[int, Decimal | int] = {}
     if measure == "sales":
@@ -207,11 +214,11 @@ def region_map(filters: Filters, sales: selectors.Sales, measure: str) -> Region
             unmapped.append((name, value))
     levels = geo.classes(values)
     areas = tuple(
-        MapArea(shape.code, _name(shape.name_fr, shape.name_ar), shape.d, values.get(shape.code, 0),
+        MapArea(shape.code, _name(shape.name_fr, shape.name_ar, arabic=arabic), shape.d, values.get(shape.code, 0),
                 levels.get(shape.code, 0))
         for shape in geo.shapes("commune")
     )  # fmt: skip
-    names = {shape.code: _name(shape.name_fr, shape.name_ar) for shape in geo.shapes("commune")}
+    names = {shape.code: _name(shape.name_fr, shape.name_ar, arabic=arabic) for shape in geo.shapes("commune")}
     rows = tuple(sorted(((code, names.get(code, code), value) for code, value in values.items()),
                         key=lambda row: (-row[2], row[1])))  # fmt: skip
     return RegionMap(measure, areas, tuple(geo.legend(values)), rows, tuple(unmapped))

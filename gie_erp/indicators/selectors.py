@@ -5,8 +5,9 @@ Every figure below is about those members.
 
 Where each figure comes from (docs/indicators.md defines them):
 - **counts** from the records: members active at the period's end (joined on or before it, not left by then), joined
-  and left during it; their active cooperators by gender; training participants (``training.reports``: seated
-  trainees of sessions starting in the period, a person counted once) by gender and age band, and their hours;
+  and left during it; their active cooperators by gender; training participants (``training.reports``' definitions,
+  counted in SQL by ``seats``: seated trainees of sessions starting in the period, a person counted once) by gender
+  and age band, and their hours;
 - **money** from what was posted: sales through the GIE are the sales summaries (``sales.Summary``: the amounts each
   fair day posted in the member's book, TTC), by month, channel, sector, commune and member; fees are the fee
   invoices (HT) less their credit notes, by the date each was issued; the GIE's result is its class 7 less its class
@@ -16,10 +17,11 @@ Money is Decimal, MAD; each figure also carries how many cooperatives it describ
 control needs).
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
@@ -31,8 +33,10 @@ from invoices.models import Document
 from ledger.models import Book
 from ledger.selectors import signed_balances
 from members.models import Cooperator, Organization
-from sales.models import Summary
-from training.reports import AGE_BANDS, ReportFilter, participations, round_hours
+from sales.models import Channel, Summary
+from training.models import Enrolment, HalfDay, Session
+from training.reports import AGE_BANDS, ReportFilter, age_band, half_day_hours, participations, round_hours
+from training.selectors import sessions_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,25 +88,54 @@ class Membership:
         return self.cooperators_women + self.cooperators_men
 
 
+def _same_members(periods: Sequence[Filters]) -> Filters:
+    """The periods' common member filters (the reads below take several periods in one pass over the rows)."""
+    first = periods[0]
+    if any((p.sector, p.commune_id, p.women_only) != (first.sector, first.commune_id, first.women_only)
+           for p in periods):  # fmt: skip
+        raise ValueError("periods read together must name the same members")
+    return first
+
+
+def _in_period(field: str, period: Filters) -> Q:
+    return Q(**{f"{field}__gte": period.start, f"{field}__lte": period.end})
+
+
 def membership(filters: Filters) -> Membership:
-    members = members_qs(filters)
-    active = members.filter(active_at(filters.end))
-    counts = active.aggregate(n=Count("pk"), women=Count("pk", filter=Q(is_women_cooperative=True)))
-    period = Q(joined_on__gte=filters.start, joined_on__lte=filters.end)
-    people = dict(
-        Cooperator.objects.filter(organization__in=active, is_active=True, erased_on__isnull=True)
-        .values("gender")
+    return memberships([filters])[0]
+
+
+def memberships(periods: Sequence[Filters]) -> list[Membership]:
+    """``membership`` of each period (same members): two reads whatever the number of periods — the members'
+    dates, and their active cooperators counted by member and gender."""
+    members = members_qs(_same_members(periods))
+    rows = list(members.values_list("pk", "is_women_cooperative", "joined_on", "left_on"))
+    people = list(
+        Cooperator.objects.filter(organization__in=members, is_active=True, erased_on__isnull=True)
+        .values_list("organization_id", "gender")
         .annotate(n=Count("pk"))
-        .values_list("gender", "n")
+        .order_by()
     )
-    return Membership(
-        active=counts["n"],
-        joined=members.filter(period).count(),
-        left=members.filter(left_on__gte=filters.start, left_on__lte=filters.end).count(),
-        women_cooperatives=counts["women"],
-        cooperators_women=people.get(Cooperator.Gender.FEMALE, 0),
-        cooperators_men=people.get(Cooperator.Gender.MALE, 0),
-    )
+    result = []
+    for period in periods:
+        start, end = period.start, period.end
+        active = {pk: women for pk, women, joined, left in rows
+                  if (joined is None or joined <= end) and (left is None or left > end)}  # fmt: skip
+        counted = {Cooperator.Gender.FEMALE: 0, Cooperator.Gender.MALE: 0}
+        for organization_id, gender, n in people:
+            if organization_id in active:
+                counted[gender] = counted.get(gender, 0) + n
+        result.append(
+            Membership(
+                active=len(active),
+                joined=sum(1 for _pk, _women, joined, _left in rows if joined is not None and start <= joined <= end),
+                left=sum(1 for _pk, _women, _joined, left in rows if left is not None and start <= left <= end),
+                women_cooperatives=sum(1 for women in active.values() if women),
+                cooperators_women=counted[Cooperator.Gender.FEMALE],
+                cooperators_men=counted[Cooperator.Gender.MALE],
+            )
+        )
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,43 +157,89 @@ class Sales:
     channel_names: Mapping[str, tuple[str, str]] = field(default_factory=dict)  # slug -> (fr, ar)
 
 
-def _figures(rows: Iterable[Mapping[str, Any]], key: str) -> dict[Any, Figure]:
-    return {row[key] if row[key] is not None else 0: Figure(row["amount"], row["members"]) for row in rows}
+def _none_last(key: Any) -> tuple[bool, Any]:
+    return (key is None, key if key is not None else 0)  # PostgreSQL's order: NULLs last
+
+
+def _figures(amounts: dict[Any, Decimal], behind: dict[Any, set[int]], keys: Iterable[Any]) -> dict[Any, Figure]:
+    return {key: Figure(amounts[key], len(behind[key])) for key in keys}
 
 
 def sales(filters: Filters) -> Sales:
     """Sales through the GIE's channels posted in the period, TTC."""
-    qs = Summary.objects.filter(
-        posted_on__gte=filters.start, posted_on__lte=filters.end, organization__in=members_qs(filters)
-    )
+    return sales_periods([filters])[0]
 
-    def grouped(*fields: str) -> list[dict[str, Any]]:
-        return list(
-            qs.values(*fields)
-            .annotate(amount=Sum("amount"), members=Count("organization_id", distinct=True))
-            .order_by(*fields)
-        )
 
-    total = qs.aggregate(amount=Sum("amount"), members=Count("organization_id", distinct=True))
-    by_month = list(
+def sales_periods(periods: Sequence[Filters]) -> list[Sales]:
+    """``sales`` of each period (same members), in two reads whatever the number of periods: the subtotals per
+    member and channel (every figure but the months is summed from them, exactly), and the months with their
+    members counted in SQL."""
+    members = members_qs(_same_members(periods))
+    either = Q()
+    for period in periods:
+        either |= _in_period("posted_on", period)
+    qs = Summary.objects.filter(either, organization__in=members)
+    sums = {f"amount_{i}": Sum("amount", filter=_in_period("posted_on", p)) for i, p in enumerate(periods)}
+    subtotals = list(qs.values_list("organization_id", "event__channel_id").annotate(**sums).order_by())
+    months: list[Any] = list(
         qs.annotate(month=ExtractMonth("posted_on"))
         .values("month")
-        .annotate(amount=Sum("amount"), members=Count("organization_id", distinct=True))
+        .annotate(
+            **sums,
+            **{f"members_{i}": Count("organization_id", distinct=True, filter=_in_period("posted_on", p))
+               for i, p in enumerate(periods)},
+        )
         .order_by("month")
-    )
-    channels = grouped("event__channel__slug", "event__channel__name_fr", "event__channel__name_ar")
-    return Sales(
-        total=Figure(total["amount"] or ZERO, total["members"]),
-        by_month=_figures(by_month, "month"),
-        by_channel=_figures(channels, "event__channel__slug"),
-        by_sector=_figures(grouped("organization__sector"), "organization__sector"),
-        by_commune=_figures(grouped("organization__commune_id"), "organization__commune_id"),
-        by_member=_figures(grouped("organization_id"), "organization_id"),
-        channel_names={
-            row["event__channel__slug"]: (row["event__channel__name_fr"], row["event__channel__name_ar"] or "")
-            for row in channels
-        },
-    )
+    )  # fmt: skip
+    attributes = {pk: (sector, commune_id) for pk, sector, commune_id in
+                  members.values_list("pk", "sector", "commune_id")}  # fmt: skip
+    channels = {pk: (slug, fr, ar or "") for pk, slug, fr, ar in
+                Channel.objects.values_list("pk", "slug", "name_fr", "name_ar")}  # fmt: skip
+    result = []
+    for i in range(len(periods)):
+        amounts: dict[str, dict[Any, Decimal]] = {k: {} for k in ("channel", "sector", "commune", "member")}
+        behind: dict[str, dict[Any, set[int]]] = {k: {} for k in ("channel", "sector", "commune", "member")}
+        by_member, by_channel, channel_members = amounts["member"], amounts["channel"], behind["channel"]
+        for row in subtotals:
+            amount = row[2 + i]
+            if amount is None:  # no summary of this member and channel in this period
+                continue
+            organization_id, channel = row[0], channels[row[1]]
+            by_member[organization_id] = by_member.get(organization_id, ZERO) + amount
+            by_channel[channel] = by_channel.get(channel, ZERO) + amount
+            channel_members.setdefault(channel, set()).add(organization_id)
+        for organization_id, amount in by_member.items():  # each member once: its channels summed
+            sector, commune_id = attributes[organization_id]
+            behind["member"][organization_id] = {organization_id}
+            for name, key in (("sector", sector), ("commune", commune_id)):
+                amounts[name][key] = amounts[name].get(key, ZERO) + amount
+                behind[name].setdefault(key, set()).add(organization_id)
+        total = sum(by_member.values(), ZERO)
+        channel_keys = sorted(amounts["channel"])  # by slug (unique), as the grouped read ordered them
+        result.append(
+            Sales(
+                total=Figure(total, len(by_member)),
+                by_month={
+                    row["month"]: Figure(row[f"amount_{i}"], row[f"members_{i}"])
+                    for row in months
+                    if row[f"amount_{i}"] is not None
+                },
+                by_channel={
+                    key[0]: figure
+                    for key, figure in _figures(amounts["channel"], behind["channel"], channel_keys).items()
+                },
+                by_sector=_figures(amounts["sector"], behind["sector"], sorted(amounts["sector"])),
+                by_commune={
+                    key if key is not None else 0: figure
+                    for key, figure in _figures(
+                        amounts["commune"], behind["commune"], sorted(amounts["commune"], key=_none_last)
+                    ).items()
+                },
+                by_member=_figures(amounts["member"], behind["member"], sorted(amounts["member"])),
+                channel_names={key[0]: (key[1], key[2]) for key in channel_keys},
+            )
+        )
+    return result
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,25 +250,42 @@ class Fees:
 
 def fees(filters: Filters) -> Fees:
     """Fee invoices issued in the period (HT) less the credit notes issued in it."""
-    members = members_qs(filters)
-    issued = Q(issued_on__gte=filters.start, issued_on__lte=filters.end)
-    invoices = Document.objects.filter(issued, fee_share__organization__in=members).exclude(
-        status=Document.Status.DRAFT
-    )
-    credits = Document.objects.filter(issued, fee_share_credit__organization__in=members).exclude(
-        status=Document.Status.DRAFT
-    )
-    by_month: dict[int, Decimal] = {}
-    for qs, sign in ((invoices, 1), (credits, -1)):
-        for month, amount in (
-            qs.annotate(month=ExtractMonth("issued_on"))
+    return fees_periods([filters])[0]
+
+
+def fees_periods(periods: Sequence[Filters]) -> list[Fees]:
+    """``fees`` of each period (same members), read through the shares (one per invoice, one per credit note):
+    three reads whatever the number of periods."""
+    shares = Share.objects.filter(organization__in=members_qs(_same_members(periods)))
+    by_month: list[dict[int, Decimal]] = [{} for _ in periods]
+    charged_members: dict[str, int] = {}
+    for relation, sign in (("document", 1), ("credit_note", -1)):
+        field = f"{relation}__issued_on"
+        either = Q()
+        for period in periods:
+            either |= _in_period(field, period)
+        issued = shares.filter(either).exclude(**{f"{relation}__status": Document.Status.DRAFT})
+        rows: list[Any] = list(
+            issued.annotate(month=ExtractMonth(field))
             .values("month")
-            .annotate(amount=Sum("total_net"))
-            .values_list("month", "amount")
-        ):
-            by_month[month] = by_month.get(month, ZERO) + sign * amount
-    charged_members = Share.objects.filter(document__in=invoices).values("organization_id").distinct().count()
-    return Fees(Figure(sum(by_month.values(), ZERO), charged_members), dict(sorted(by_month.items())))
+            .annotate(**{f"amount_{i}": Sum(f"{relation}__total_net", filter=_in_period(field, p))
+                         for i, p in enumerate(periods)})
+            .order_by()
+        )  # fmt: skip
+        for row in rows:
+            for i, months in enumerate(by_month):
+                amount = row[f"amount_{i}"]
+                if amount is not None:
+                    months[row["month"]] = months.get(row["month"], ZERO) + sign * amount
+        if relation == "document":
+            charged_members = issued.aggregate(
+                **{f"members_{i}": Count("organization_id", distinct=True, filter=_in_period(field, p))
+                   for i, p in enumerate(periods)}
+            )  # fmt: skip
+    return [
+        Fees(Figure(sum(months.values(), ZERO), charged_members[f"members_{i}"]), dict(sorted(months.items())))
+        for i, months in enumerate(by_month)
+    ]
 
 
 def gie_result(filters: Filters) -> Decimal:
@@ -211,13 +307,18 @@ class Outstanding:
 
 def outstanding(filters: Filters) -> Outstanding:
     """The GIE's validated invoices to these members dated up to the period's end, not yet settled (today)."""
+    return outstanding_periods([filters])[0]
+
+
+def outstanding_periods(periods: Sequence[Filters]) -> list[Outstanding]:
+    """``outstanding`` at each period's end (same members), in one read."""
     gie = Organization.objects.filter(kind=Organization.Kind.GIE).values("pk")
     qs = Document.objects.filter(
         issuer__in=gie,
         kind=Document.Kind.INVOICE,
         status=Document.Status.VALIDATED,
-        issued_on__lte=filters.end,
-        customer__organization__in=members_qs(filters),
+        issued_on__lte=max(period.end for period in periods),
+        customer__organization__in=members_qs(_same_members(periods)),
     )
     left = Round(
         ExpressionWrapper(
@@ -228,9 +329,22 @@ def outstanding(filters: Filters) -> Outstanding:
     )  # rounded: SQLite computes decimals in floating point
     owing = qs.annotate(left=left).filter(left__gt=0)
     totals = owing.aggregate(
-        n=Count("pk"), amount=Sum("left"), members=Count("customer__organization_id", distinct=True)
-    )
-    return Outstanding(invoices=totals["n"], amount=to_mad(totals["amount"] or ZERO), cooperatives=totals["members"])
+        **{
+            name: aggregate
+            for i, period in enumerate(periods)
+            for name, aggregate in (
+                (f"n_{i}", Count("pk", filter=Q(issued_on__lte=period.end))),
+                (f"amount_{i}", Sum("left", filter=Q(issued_on__lte=period.end))),
+                (f"members_{i}", Count("customer__organization_id", distinct=True,
+                                       filter=Q(issued_on__lte=period.end))),
+            )
+        }
+    )  # fmt: skip
+    return [
+        Outstanding(invoices=totals[f"n_{i}"], amount=to_mad(totals[f"amount_{i}"] or ZERO),
+                    cooperatives=totals[f"members_{i}"])
+        for i in range(len(periods))
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,21 +361,82 @@ class Training:
         return self.participants_women + self.participants_men
 
 
+@dataclass(frozen=True, slots=True)
+class Seat:
+    """One seated trainee of a session, reduced to what the director's figures count (``training.reports``'s
+    ``Participation`` without the names): its hours are the half-days present times what a half-day is worth."""
+
+    cooperator_id: int
+    gender: str
+    age_band: str
+    organization_id: int
+    session_id: int
+    starts_on: date
+    hours: Fraction
+
+
+def seats(periods: Sequence[Filters], user: Any) -> list[Seat]:
+    """The seated trainees (``Enrolment.State.ENROLLED``) from these members (the periods name the same) of the
+    sessions the user sees that start in one of the periods and were not cancelled — the definitions of
+    ``training.reports.participations`` — counted in SQL: two reads, one row per enrolment with its half-days
+    present, and the half-days of each session."""
+    either = Q()
+    for period in periods:
+        either |= _in_period("starts_on", period)
+    sessions = sessions_for(user).exclude(state=Session.State.CANCELLED).filter(either)
+    rows = (
+        Enrolment.objects.filter(
+            session__in=sessions.values("pk"),
+            state=Enrolment.State.ENROLLED,
+            organization__in=members_qs(_same_members(periods)),
+        )
+        .values_list(
+            "pk", "cooperator_id", "cooperator__gender", "cooperator__birth_year", "organization_id", "session_id",
+            "session__starts_on", "session__course__duration_hours",
+        )
+        .annotate(present=Count("attendances", filter=Q(attendances__present=True)))
+        .order_by()
+    )  # fmt: skip
+    half_days: dict[int, int] = dict(
+        HalfDay.objects.filter(session__in=sessions.values("pk"))
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values_list("session_id", "n")
+        .order_by()
+    )
+    worths: dict[int, Fraction] = {}
+
+    def worth(session_id: int, duration: Decimal) -> Fraction:  # a half-day's hours, once a session
+        if session_id not in worths:
+            worths[session_id] = half_day_hours(duration, half_days.get(session_id, 0))
+        return worths[session_id]
+
+    return [
+        Seat(cooperator_id, gender, age_band(birth_year, starts_on.year), organization_id, session_id, starts_on,
+             worth(session_id, duration) * present)
+        for _pk, cooperator_id, gender, birth_year, organization_id, session_id, starts_on, duration, present in rows
+    ]  # fmt: skip
+
+
 def training(filters: Filters, user: Any) -> Training:
-    """Seated trainees of the sessions starting in the period, from these members (``training.reports``)."""
-    members = set(members_qs(filters).values_list("pk", flat=True))
-    records = [
-        record
-        for record in participations(user, ReportFilter(start=filters.start, end=filters.end))
-        if record.organization_id in members
-    ]
+    """Seated trainees of the sessions starting in the period, from these members (``seats``)."""
+    return trainings([filters], user)[0]
+
+
+def trainings(periods: Sequence[Filters], user: Any) -> list[Training]:
+    """``training`` of each period (same members), from one ``seats`` read."""
+    every = seats(periods, user)
+    return [_training([r for r in every if period.start <= r.starts_on <= period.end]) for period in periods]
+
+
+def _training(records: Sequence[Seat]) -> Training:
     women = {r.cooperator_id for r in records if r.gender == Cooperator.Gender.FEMALE}
     men = {r.cooperator_id for r in records if r.gender == Cooperator.Gender.MALE}
     bands: dict[str, set[int]] = {band.key: set() for band in AGE_BANDS}
-    hours: dict[int, Any] = {}
+    hours: dict[int, Fraction] = {}
     for record in records:
         bands[record.age_band].add(record.cooperator_id)
-        hours[record.cooperator_id] = hours.get(record.cooperator_id, 0) + record.hours
+        hours[record.cooperator_id] = hours.get(record.cooperator_id, Fraction(0)) + record.hours
     return Training(
         participants_women=len(women),
         participants_men=len(men),
