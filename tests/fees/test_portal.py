@@ -40,6 +40,15 @@ def login(client: Client, organization: Any, language: str = "fr") -> Client:
     return client
 
 
+def pay(f: dict[str, Any], organization: Any, paid: Share, amount: str, key: str) -> None:
+    """The member pays ``amount`` of its share's invoice by transfer on 4 February."""
+    assert paid.document is not None
+    payment_record(
+        payer=party_for_member(organization=organization), collected_by=f["gie"], received_on=date(2026, 2, 4),
+        method="transfer", amount=D(amount), idempotency_key=key, documents=[paid.document], today=TODAY,
+    )  # fmt: skip
+
+
 def share(run: Run, organization: Any) -> Share:
     return run.shares.select_related("document").get(organization=organization)
 
@@ -48,16 +57,7 @@ def test_a_representative_sees_its_shares_paid_or_not(client: Client, fees: dict
     f = fees
     miel = share(billed, f["registered"])
     assert miel.document is not None
-    payment_record(
-        payer=party_for_member(organization=f["registered"]),
-        collected_by=f["gie"],
-        received_on=date(2026, 2, 4),
-        method="transfer",
-        amount=D("4000.00"),
-        idempotency_key="fee-paid",
-        documents=[miel.document],
-        today=TODAY,
-    )
+    pay(f, f["registered"], miel, "4000.00", "fee-paid")
     body = login(client, f["registered"]).get("/portal/fees/").content.decode()
     assert "2026" in body
     assert "Pool compta" in body
@@ -138,16 +138,7 @@ def test_paid_then_credited_shows_what_was_paid_and_that_it_is_now_in_its_favour
     f = fees
     miel = share(billed, f["registered"])
     assert miel.document is not None
-    payment_record(
-        payer=party_for_member(organization=f["registered"]),
-        collected_by=f["gie"],
-        received_on=date(2026, 2, 4),
-        method="transfer",
-        amount=D("4000.00"),
-        idempotency_key="fee-paid",
-        documents=[miel.document],
-        today=TODAY,
-    )
+    pay(f, f["registered"], miel, "4000.00", "fee-paid")
     run_undo(run=billed, reason="erreur de clé", acting_user=f["staff"], today=TODAY)
     body = login(client, f["registered"]).get("/portal/fees/").content.decode()
     assert 'class="state in_favour"' in body
@@ -183,32 +174,14 @@ def test_the_total_still_to_pay_heads_the_list(client: Client, fees: dict[str, A
     assert amt("4 000,01") in due[1]
     olive = share(billed, f["exempt"])
     assert olive.document is not None
-    payment_record(
-        payer=party_for_member(organization=f["exempt"]),
-        collected_by=f["gie"],
-        received_on=date(2026, 2, 4),
-        method="transfer",
-        amount=D("1000.00"),
-        idempotency_key="fee-part-paid",
-        documents=[olive.document],
-        today=TODAY,
-    )
+    pay(f, f["exempt"], olive, "1000.00", "fee-part-paid")
     page = client.get("/portal/fees/").content.decode()
     due = re.search(r'id="fees-to-pay">(.*?)</p>', page, re.S)
     assert due is not None
     assert amt("3 000,01") in due[1]
     miel = share(billed, f["registered"])
     assert miel.document is not None
-    payment_record(
-        payer=party_for_member(organization=f["registered"]),
-        collected_by=f["gie"],
-        received_on=date(2026, 2, 4),
-        method="transfer",
-        amount=D("4000.00"),
-        idempotency_key="fee-paid-all",
-        documents=[miel.document],
-        today=TODAY,
-    )
+    pay(f, f["registered"], miel, "4000.00", "fee-paid-all")
     client.logout()
     page = login(Client(), f["registered"], "ar").get("/portal/fees/").content.decode()
     due = re.search(r'id="fees-to-pay">(.*?)</p>', page, re.S)
