@@ -32,6 +32,10 @@ def test_the_dashboard_shows_the_year_against_the_last_and_exports_each_table(
     assert "1\u202f200,00" in body
     assert 'id="region-map"' in body
     assert body.count("<path ") == 146
+    by_sales = client.get("/indicators/", {"year": "2026", "measure": "sales"}).content.decode()
+    legend = by_sales[by_sales.index('id="map-legend"') : by_sales.index('id="map-table"')]
+    assert "1\u202f200,00" in legend
+    assert " – " not in legend  # one commune, one figure: not "1 200,00 – 1 200,00"
     export = client.get("/indicators/", {"year": "2026", "export": "xlsx", "table": "sales_by_sector"})
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.content)).active
