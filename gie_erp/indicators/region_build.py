@@ -163,7 +163,7 @@ def douglas_peucker(line: Sequence[Point], tolerance: int) -> list[Point]:
     stack = [(0, len(line) - 1)]
     while stack:
         first, last = stack.pop()
-        farthest, worst = -1, float(tolerance * tolerance)
+        farthest, worst = -1, float(tolerance * tolerance)  # float-ok: map geometry (degrees), not money
         for index in range(first + 1, last):
             distance = _distance2(line[index], line[first], line[last])
             if distance > worst:

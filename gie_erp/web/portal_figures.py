@@ -17,7 +17,7 @@ from gie_erp.core.access import role_required
 from gie_erp.core.dates import earliest_date
 from gie_erp.core.roles import Role
 from gie_erp.indicators.charts import bar_chart
-from gie_erp.indicators.selectors import MIN_SECTOR_MEMBERS, member_figures
+from gie_erp.indicators.member_figures import MIN_SECTOR_MEMBERS, member_figures
 from members import selectors as member_selectors
 from members.models import Organization, User
 

@@ -1,5 +1,5 @@
 """A member's own figures in the portal, next to its sector's average from five members up; never another member's
-figures (gie_erp/web/portal_figures.py, indicators.selectors.member_figures)."""
+figures (gie_erp/web/portal_figures.py, indicators.member_figures)."""
 
 from datetime import date
 from typing import Any
