@@ -27,7 +27,8 @@ from gie_erp.core.errors import DomainError, ErrorCode, IdempotencyConflict
 from gie_erp.core.ids import uuid7_many
 from gie_erp.core.money import to_centimes
 from ledger.books import account_uuid, book_contexts, ledger_uuids
-from ledger.models import CLOSING_PERIOD, OPENING_PERIOD, balance_month
+from ledger.models import balance_month
+from ledger.periods import CLOSING_PERIOD, OPENING_PERIOD
 from ledger.posting import EntryDraft, check_draft, draft_digest
 from members.models import Organization
 

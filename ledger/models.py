@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ledger.periods import CLOSING_PERIOD, OPENING_PERIOD
+
 
 class Journal(models.TextChoices):
     SALES = "VT", _("Ventes")
@@ -21,9 +23,6 @@ class Journal(models.TextChoices):
 
 #: the journals a person posts in by hand (the closing and opening journals are the year close's only)
 MANUAL_JOURNALS = [(value, label) for value, label in Journal.choices if value not in ("CL", "AN")]
-#: the balance-table "months" of the year's opening entries (before January) and closing entries (after December):
-#: a read from 1 January starts after the opening entries, a read to 31 December stops before the closing entries
-OPENING_PERIOD, CLOSING_PERIOD = 0, 13
 
 
 def balance_month(journal: str, posted_on: Any) -> int:

@@ -1,11 +1,10 @@
 """Reads of the books. Figures come from the balance table (integer centimes); only the partial months at the edges
 of a date range are summed from the lines, in integer centimes too, so every database gives the same exact result."""
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
@@ -31,6 +30,7 @@ from ledger.models import (
     PeriodLock,
     PostingRule,
 )
+from ledger.periods import next_month, split_before, split_months, split_years
 from ledger.posting import JournalLine
 from members.selectors import organization_qs_visible
 
@@ -54,10 +54,6 @@ GROUPINGS = {
 }
 
 
-def last_day(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
-
-
 def _month_q(start: tuple[int, int] | None, end: tuple[int, int]) -> Q:
     """Balance-table rows whose (year, month) lies in [start, end], months 0 (opening) and 13 (closing) included."""
     if start is not None and start[0] == end[0]:
@@ -66,24 +62,6 @@ def _month_q(start: tuple[int, int] | None, end: tuple[int, int]) -> Q:
     if start is not None:
         q &= Q(year__gt=start[0]) | Q(year=start[0], month__gte=start[1])
     return q
-
-
-def _next_month(year: int, month: int) -> tuple[int, int]:
-    return (year + 1, 1) if month == 12 else (year, month + 1)
-
-
-def _next_period(year: int, month: int) -> tuple[int, int]:
-    """The balance-table period after (year, month): December is followed by the year's closing entries (13), then
-    the next year's opening entries (0), then January."""
-    if month == CLOSING_PERIOD:
-        return (year + 1, OPENING_PERIOD)
-    return (year, month + 1)
-
-
-def _prev_period(year: int, month: int) -> tuple[int, int]:
-    if month == OPENING_PERIOD:
-        return (year - 1, CLOSING_PERIOD)
-    return (year, month - 1)
 
 
 def movement_centimes(
@@ -133,7 +111,7 @@ def _movements(
 
     full, partial = split_before(end) if end_exclusive else split_months(start, end)
     if full is not None:
-        years, months = _split_years(*full)
+        years, months = split_years(*full)
         if years is not None:  # whole calendar years: the yearly fold, one row per book and account and year
             qs = BalanceYear.objects.filter(year__lte=years[1])
             if years[0] is not None:
@@ -165,58 +143,6 @@ def _summed(qs: QuerySet[Any], fields: tuple[str, ...]) -> Iterable[Sequence[Any
     if qs.model is BalanceYear and fields == ("book_id", "account_code", "partner_id"):
         return qs.values_list(*fields, "debit", "credit")
     return qs.values(*fields).annotate(d=Sum("debit"), c=Sum("credit")).order_by().values_list(*fields, "d", "c")
-
-
-Period = tuple[int, int]
-Months = tuple[Period | None, Period]
-
-
-def _split_years(first: Period | None, last: Period) -> tuple[tuple[int | None, int] | None, list[Months]]:
-    """Whole calendar years inside a period range (months 1 to 12 read from the yearly fold) and the month ranges
-    left over at each end (read from the monthly table, months 1 to 12; the opening and closing periods are read
-    apart)."""
-    low = None if first is None else (first[0] if first <= (first[0], 1) else first[0] + 1)
-    high = last[0] if last >= (last[0], 12) else last[0] - 1
-    if low is not None and low > high:
-        return None, [(first, last)]
-    leftover: list[Months] = []
-    if first is not None and (first[0], 1) < first <= (first[0], 12):
-        leftover.append((first, (first[0], 12)))
-    if (last[0], 1) <= last < (last[0], 12):
-        leftover.append(((last[0], 1), last))
-    return (low, high), leftover
-
-
-def split_months(start: date | None, end: date) -> tuple[Months | None, list[tuple[date, date]]]:
-    """A date range as (whole balance-table periods, partial day ranges summed from lines)."""
-    end_is_month_end = end == last_day(end.year, end.month)
-    if start is not None and (start.year, start.month) == (end.year, end.month):
-        if start.day == 1 and end_is_month_end:
-            return ((start.year, start.month), (end.year, end.month)), []
-        return None, [(start, end)]
-    partial: list[tuple[date, date]] = []
-    first_full: Period | None = None
-    if start is not None:
-        first_full = (start.year, start.month)
-        if start.day != 1:
-            partial.append((start, last_day(start.year, start.month)))
-            first_full = _next_period(start.year, start.month)
-    last_full = (end.year, end.month)
-    if not end_is_month_end:
-        partial.append((date(end.year, end.month, 1), end))
-        last_full = _prev_period(end.year, end.month)
-    if first_full is not None and first_full > last_full:
-        return None, partial
-    return (first_full, last_full), partial
-
-
-def split_before(before: date) -> tuple[Months | None, list[tuple[date, date]]]:
-    """Everything dated before ``before`` as (whole periods, the partial days of its month): on 1 January, up to
-    and including that year's opening entries."""
-    last_full = _prev_period(before.year, before.month)
-    if before.day == 1:
-        return (None, last_full), []
-    return (None, last_full), [(date(before.year, before.month, 1), before - timedelta(days=1))]
 
 
 # --- books, visible to the acting user --------------------------------------------------------------------------
@@ -497,7 +423,7 @@ def first_open_days(*, book_ids: Iterable[int], on: date) -> dict[int, date]:
             days[book_id] = on
             continue
         while (year, month) in locked[book_id]:
-            year, month = _next_month(year, month)
+            year, month = next_month(year, month)
         days[book_id] = date(year, month, 1)
     return days
 
@@ -569,7 +495,7 @@ def _partner_sources(start: date | None, end: date) -> tuple[str, list[Any]]:
 
     full, partial = split_months(start, end)
     if full is not None:
-        years, months = _split_years(*full)
+        years, months = split_years(*full)
         if years is not None:
             qs = BalanceYear.objects.filter(year__lte=years[1])
             add(qs.filter(year__gte=years[0]) if years[0] is not None else qs)

@@ -9,7 +9,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
-from ledger.models import CLOSING_PERIOD, OPENING_PERIOD, Balance, BalanceYear, Book, BookCheck
+from ledger.models import Balance, BalanceYear, Book, BookCheck
+from ledger.periods import CLOSING_PERIOD, OPENING_PERIOD
 from ledger.selectors import LINE_CENTIMES_SQL
 
 ORPHANS_SQL = """

@@ -27,10 +27,10 @@ from gie_erp.fees.zero_result import zero_result_preview
 from invoices.models import Allocation, Bundle, Document, DocumentTax, Payment
 from ledger import accounts
 from ledger.models import Book, Entry
+from ledger.periods import last_day
 from ledger.selectors import (
     account_balance,
     general_ledger,
-    last_day,
     movement_centimes,
     signed_balances,
 )

@@ -44,7 +44,7 @@ from gie_erp.fees.services import pool_source_add, run_post
 from invoices.models import Document, Payment
 from invoices.parties import party_for_member
 from invoices.services import STANDARD_CODE
-from ledger.selectors import last_day
+from ledger.periods import last_day
 from members.models import Organization, User
 
 SKIPPED = (ErrorCode.FEES_NOTHING_TO_SHARE, ErrorCode.FEES_NO_WEIGHT)

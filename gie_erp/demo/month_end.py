@@ -22,8 +22,9 @@ from invoices.models import Allocation, Payment
 from invoices.vat_liquidation import vat_liquidate
 from ledger import accounts as acc
 from ledger.models import Book, Journal
+from ledger.periods import last_day
 from ledger.posting import EntryDraft, JournalLine
-from ledger.selectors import last_day, movement_centimes
+from ledger.selectors import movement_centimes
 from ledger.services import journal_entry_post
 from members.models import Organization
 

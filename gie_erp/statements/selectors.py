@@ -10,7 +10,8 @@ from django.http import Http404
 from gie_erp.core.money import to_centimes
 from gie_erp.statements.layout import EntryLine, EntryMovement, MovementKey
 from ledger.models import Book
-from ledger.selectors import entry_line_views, entry_search, last_day, movement_centimes, opening_centimes
+from ledger.periods import last_day
+from ledger.selectors import entry_line_views, entry_search, movement_centimes, opening_centimes
 from members.models import Organization
 from members.selectors import organization_get
 
