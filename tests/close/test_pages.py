@@ -80,6 +80,12 @@ def test_the_accountant_launches_a_month_and_follows_it(client: Client, with_dra
     assert 'data-book="coop-miel"' in grid
     assert "✓" in grid
     assert "✕" in grid
+    # the combined figures of the year are one click away, and the link opens them for that year
+    link = reverse("combine:index") + "?start=2026-01-01&amp;end=2026-12-31"
+    assert f'<a href="{link}">' in grid
+    combined = client.get(reverse("combine:index"), {"start": "2026-01-01", "end": "2026-12-31"})
+    assert combined.status_code == 200
+    assert 'value="2026-01-01"' in combined.content.decode()
     # a month not ended, or mistyped, is a message on the form: nothing made
     for month, text in (
         ("2099-01", "est pas terminé : il se clôture à partir du 01/02/2099"),
