@@ -28,6 +28,7 @@ class DashboardForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["sector"].choices = [("", "—"), *Organization.Sector.choices]  # type: ignore[attr-defined]
         self.fields["commune"].queryset = Commune.objects.order_by("name_fr")  # type: ignore[attr-defined]
+        self.fields["commune"].empty_label = "—"  # type: ignore[attr-defined]
 
     def clean_year(self) -> int | None:
         year: int | None = self.cleaned_data.get("year")

@@ -22,7 +22,10 @@ EXPORTS = ("xlsx", "csv")
 @require_GET
 def indicators_dashboard(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    form = DashboardForm(request.GET or None, initial={"year": today.year, "measure": "members"})
+    data = request.GET.copy() if request.GET else None
+    if data is not None and not any(data.get(name) for name in ("year", "start", "end")):
+        data["year"] = str(today.year)  # the form shows the year the page reads (a map or sector alone chosen)
+    form = DashboardForm(data, initial={"year": today.year, "measure": "members"})
     filters = form.filters(today)
     board = dashboard.build(filters, request.user, form.map_measure())
     fmt = request.GET.get("export", "")

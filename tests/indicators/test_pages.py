@@ -5,6 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from gie_erp.core.roles import Role
@@ -36,6 +37,9 @@ def test_the_dashboard_shows_the_year_against_the_last_and_exports_each_table(
     legend = by_sales[by_sales.index('id="map-legend"') : by_sales.index('id="map-table"')]
     assert "1\u202f200,00" in legend
     assert " – " not in legend  # one commune, one figure: not "1 200,00 – 1 200,00"
+    # the map chosen alone: the form shows the year the page reads (today's), not an empty year field
+    alone = client.get("/indicators/", {"measure": "sales"}).content.decode()
+    assert f'name="year" value="{timezone.localdate().year}"' in alone
     export = client.get("/indicators/", {"year": "2026", "export": "xlsx", "table": "sales_by_sector"})
     assert export.status_code == 200
     sheet = load_workbook(io.BytesIO(export.content)).active
