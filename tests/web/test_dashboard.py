@@ -134,3 +134,17 @@ def test_locked_months_are_labelled_and_explained(client: Any, accountant: Any, 
     body = client.get("/").content.decode()
     assert [text for _, text in _lock_squares(body, "coop-a")] == [str(m) for m in range(1, 13)]
     assert 'title="مارس' in body  # the Moroccan month name in the tooltip
+
+
+def test_the_keyboards_first_stop_skips_the_menu(client: Any, accountant: Any) -> None:
+    """The accountant works keyboard only: the first link of every staff page jumps past the 17-link menu to the
+    page's content (which takes the focus), in French and in Arabic."""
+    client.force_login(accountant)
+    body = client.get("/").content.decode()
+    first_link = re.search(r"<a [^>]*>[^<]*</a>", body)
+    assert first_link is not None
+    assert first_link.group(0) == '<a class="skip-link" href="#content">Aller au contenu</a>'
+    assert body.index("skip-link") < body.index('<header class="topbar">')
+    assert '<main class="content" id="content" tabindex="-1">' in body
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ar"
+    assert "الانتقال إلى المحتوى</a>" in client.get("/").content.decode()
