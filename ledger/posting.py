@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from gie_erp.core.dates import earliest_date
 from gie_erp.core.errors import DomainError, ErrorCode
+from gie_erp.core.i18n import format_amount
 from gie_erp.core.idempotency import content_digest
 from gie_erp.core.money import MAX_AMOUNT, ZERO, is_mad
 from ledger.models import Journal
@@ -35,7 +36,9 @@ class JournalLine:
             if not isinstance(amount, Decimal) or not is_mad(amount):
                 raise DomainError(ErrorCode.BAD_LINE, detail=f"{self.account_code}: {amount!r} (Decimal, 2 places)")
             if amount > MAX_AMOUNT:
-                raise DomainError(ErrorCode.AMOUNT_TOO_LARGE, value=str(amount), limit=str(MAX_AMOUNT))
+                raise DomainError(
+                    ErrorCode.AMOUNT_TOO_LARGE, value=format_amount(amount), limit=format_amount(MAX_AMOUNT)
+                )
         if min(self.debit, self.credit) != 0 or max(self.debit, self.credit) <= 0:
             raise DomainError(ErrorCode.BAD_LINE, detail=f"{self.account_code}: one positive debit or credit")
 

@@ -10,6 +10,7 @@ import re
 from decimal import Decimal
 
 from gie_erp.core.errors import DomainError, ErrorCode
+from gie_erp.core.i18n import format_amount
 from gie_erp.core.money import MAX_AMOUNT
 
 SPACES = ("\u00a0", "\u202f", "\u2009", " ")
@@ -83,8 +84,7 @@ def parse_amount(text: str, *, allow_negative: bool = False, maximum: Decimal = 
         raise AmountError(ErrorCode.AMOUNT_DECIMALS, value=shown)
     amount = Decimal(f"{integer}.{decimals or '0'}").quantize(Decimal("0.01"))
     if amount > maximum:
-        limit = f"{maximum:,.2f}".replace(",", " ").replace(".", ",")
-        raise AmountError(ErrorCode.AMOUNT_TOO_LARGE, value=shown, limit=limit)
+        raise AmountError(ErrorCode.AMOUNT_TOO_LARGE, value=shown, limit=format_amount(maximum))
     if negative and amount:
         if not allow_negative:
             raise AmountError(ErrorCode.AMOUNT_NEGATIVE, value=shown)

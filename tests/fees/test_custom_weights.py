@@ -112,7 +112,7 @@ def test_a_refused_weight_says_its_own_reason(fees: dict[str, Any], custom: Pool
     messages = [(row["row"], row["fr"]) for row in caught.value.report.as_rows()]
     assert messages == [
         (2, "« -2 » : un poids est positif ou nul (0 : le membre ne paie rien)."),
-        (3, "« 999999999999999999 » dépasse le plus grand montant accepté (999 999 999,99)."),
+        (3, "« 999999999999999999 » dépasse le plus grand montant accepté (999\u202f999\u202f999,99)."),
         (4, "« 1e6 » : la notation scientifique n'est pas acceptée, écrivez le montant en chiffres."),
     ]
     assert all("2 décimales" not in str(text) for _row, text in messages)

@@ -10,7 +10,7 @@ from django_ledger.models import AccountModel, EntityModel
 
 from gie_erp.core.errors import DomainError, ErrorCode, IdempotencyConflict
 from ledger.models import Balance, Entry, Journal, PartnerLine
-from ledger.posting import EntryDraft
+from ledger.posting import EntryDraft, JournalLine
 from ledger.selectors import account_balance, entry_lines, trial_balance
 from ledger.services import journal_entries_post, journal_entry_reverse, period_lock, period_unlock
 from tests.factories.members import UserFactory
@@ -300,3 +300,13 @@ def test_a_batch_opens_each_journal_of_each_book_once(book_a: Any, book_b: Any) 
     }
     first = Entry.objects.get(book=book_a, idempotency_key="l0")
     assert JournalEntryModel.objects.get(uuid=first.pk).ledger_id == existing
+
+
+def test_an_amount_over_the_limit_is_said_in_the_amounts_format() -> None:
+    """Regression: the refusal read « 1000000000.00 » and (999999999.99); amounts are written as everywhere else."""
+    with pytest.raises(DomainError) as caught:
+        JournalLine("5141", debit=Decimal("1000000000.00"))
+    assert caught.value.code == ErrorCode.AMOUNT_TOO_LARGE
+    assert caught.value.message("fr") == (
+        "« 1\u202f000\u202f000\u202f000,00 » dépasse le plus grand montant accepté (999\u202f999\u202f999,99)."
+    )
