@@ -23,10 +23,7 @@ time, and later runs start from a copy of it instead of setting up again (minute
 
 import argparse
 import cProfile
-import io
-import json
 import os
-import pstats
 import subprocess
 import sys
 import time
@@ -181,9 +178,7 @@ def main() -> None:
     figures["in_process_queries_per_book"] = round(queries / books, 1)
     if profiler is not None:
         profiler.disable()
-        text = io.StringIO()
-        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(45)
-        print("\n--- profile of (a)\n" + text.getvalue())
+        print("\n--- profile of (a)\n" + dbs.profile_text(profiler, 45))
     _check(run, books)
     figures["in_process_ms_per_book"] = 1000 * figures["in_process_s"] / books
     print(f"(a) {figures['in_process_s']:.1f} s, {figures['in_process_ms_per_book']:.1f} ms and "
@@ -240,10 +235,7 @@ def main() -> None:
         ]
     )
     connection.close()
-    dbs.BENCH_VAR.mkdir(parents=True, exist_ok=True)
-    out = dbs.BENCH_VAR / f"close-{args.db}.json"
-    out.write_text(json.dumps(figures, indent=1, sort_keys=True, default=str))
-    print(f"\n{report}\nfigures in {out}")
+    dbs.save_figures(f"close-{args.db}", figures, report)
 
 
 if __name__ == "__main__":

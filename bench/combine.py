@@ -21,10 +21,8 @@ Each figure is the median of ``--runs`` runs after one warm-up; figures go to ``
 
 import argparse
 import cProfile
-import io
 import json
 import os
-import pstats
 import statistics
 import time
 from collections.abc import Callable
@@ -95,12 +93,9 @@ def _load(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
     lines), then ANALYZE on PostgreSQL (autovacuum may be off)."""
     from django.db import connection, transaction
 
-    from ledger.books import book_ensure
     from ledger.models import Journal
     from ledger.posting import EntryDraft, JournalLine
     from ledger.services import journal_entries_post
-    from members.legal_ids import ice_with_check_digits
-    from members.models import Organization
 
     started = time.perf_counter()
     book_of: dict[int, int] = {}
@@ -111,14 +106,8 @@ def _load(path: Path, manifest: dict[str, Any]) -> dict[str, Any]:
             entity_text, code, _name = row.rstrip("\n").split(",", 2)
             entity = int(entity_text)
             with transaction.atomic():
-                organization = Organization.objects.create(
-                    kind=Organization.Kind.GIE if entity == 0 else Organization.Kind.COOPERATIVE,
-                    slug=f"bench-{code.lower()}",
-                    legal_name_fr=f"{'GIE' if entity == 0 else 'Coopérative'} {code}",
-                    legal_name_ar=f"تعاونية {code}",
-                    ice=ice_with_check_digits(f"{900000000000 + entity:013d}"),
-                )
-                book_of[entity] = book_ensure(organization=organization).pk
+                organization, book = dbs.bench_organization(entity, code)
+                book_of[entity] = book.pk
                 organization_of[entity] = organization.pk
     books_s = time.perf_counter() - started
     log(f"{len(book_of):,} organizations and books in {books_s:.0f} s")
@@ -314,9 +303,7 @@ def main() -> None:
         combined()
         workbook(accounts, "fr")
         profiler.disable()
-        text = io.StringIO()
-        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(35)
-        profile = text.getvalue()
+        profile = dbs.profile_text(profiler, 35)
 
     connection.close()
     report = "\n".join(
@@ -341,10 +328,7 @@ def main() -> None:
             f"{figures['export_s']:.2f} s",
         ]
     )
-    out = dbs.BENCH_VAR / f"combine-{args.size}-{args.db}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(figures, indent=1, sort_keys=True, default=str))
-    print(f"\n{report}\nfigures in {out}")
+    dbs.save_figures(f"combine-{args.size}-{args.db}", figures, report)
     if profile:
         print("\n--- profile of (b) and (c)\n" + profile)
 

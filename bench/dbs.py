@@ -3,7 +3,12 @@
 Never the project's database: both are dropped and created again at the start of every run.
 """
 
+import cProfile
+import io
+import json
+import pstats
 from pathlib import Path
+from typing import Any
 
 from bench.data import REPO_ROOT
 
@@ -55,3 +60,35 @@ def database_bytes(db: str, size: str) -> int:
     with psycopg.connect(f"{PG_SERVER}/postgres") as conn:
         row = conn.execute("SELECT pg_database_size(%s)", [pg_name(size)]).fetchone()
         return int(row[0]) if row else 0
+
+
+def save_figures(name: str, figures: dict[str, Any], report: str) -> Path:
+    """The figures as JSON in ``var/bench/<name>.json``, then the report and where the figures went, printed."""
+    out = BENCH_VAR / f"{name}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(figures, indent=1, sort_keys=True, default=str))
+    print(f"\n{report}\nfigures in {out}")
+    return out
+
+
+def profile_text(profiler: cProfile.Profile, lines: int = 40) -> str:
+    """What a profiler saw, the ``lines`` heaviest calls by cumulative time."""
+    text = io.StringIO()
+    pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(lines)
+    return text.getvalue()
+
+
+def bench_organization(entity: int, code: str) -> tuple[Any, Any]:
+    """The generator's entity as an organization with its book (entity 0 is the GIE), as every bench loads it."""
+    from ledger.books import book_ensure
+    from members.legal_ids import ice_with_check_digits
+    from members.models import Organization
+
+    organization = Organization.objects.create(
+        kind=Organization.Kind.GIE if entity == 0 else Organization.Kind.COOPERATIVE,
+        slug=f"bench-{code.lower()}",
+        legal_name_fr=f"{'GIE' if entity == 0 else 'Coopérative'} {code}",
+        legal_name_ar=f"تعاونية {code}",
+        ice=ice_with_check_digits(f"{900000000000 + entity:013d}"),
+    )
+    return organization, book_ensure(organization=organization)

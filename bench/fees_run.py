@@ -24,9 +24,6 @@ posted to every book before holds it. Figures go to ``var/bench/fees-<db>[-warm]
 
 import argparse
 import cProfile
-import io
-import json
-import pstats
 import statistics
 import time
 from collections.abc import Callable
@@ -194,14 +191,9 @@ def main() -> None:
     from django.db import connection
 
     connection.close()
-    out = dbs.BENCH_VAR / f"fees-{args.db}{'-warm' if args.warm else ''}{'-profiled' if profiler else ''}.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(figures, indent=1, sort_keys=True, default=str))
-    print(f"\n{report}\nfigures in {out}")
+    dbs.save_figures(f"fees-{args.db}{'-warm' if args.warm else ''}{'-profiled' if profiler else ''}", figures, report)
     if profiler is not None:
-        text = io.StringIO()
-        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(40)
-        print("\n--- profile of (b)\n" + text.getvalue())
+        print("\n--- profile of (b)\n" + dbs.profile_text(profiler, 40))
 
 
 if __name__ == "__main__":

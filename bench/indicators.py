@@ -28,9 +28,7 @@ import argparse
 import calendar
 import cProfile
 import io
-import json
 import os
-import pstats
 import statistics
 import tempfile
 import time
@@ -385,14 +383,9 @@ def main() -> None:
         ]
     )
     connection.close()
-    out_file = dbs.BENCH_VAR / f"indicators-{args.db}{'-profiled' if profiler else ''}.json"
-    out_file.parent.mkdir(parents=True, exist_ok=True)
-    out_file.write_text(json.dumps(figures, indent=1, sort_keys=True, default=str))
-    print(f"\n{report}\nfigures in {out_file}")
+    dbs.save_figures(f"indicators-{args.db}{'-profiled' if profiler else ''}", figures, report)
     if profiler is not None:
-        text = io.StringIO()
-        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(45)
-        print("\n--- profile of one unfiltered build and one export\n" + text.getvalue())
+        print("\n--- profile of one unfiltered build and one export\n" + dbs.profile_text(profiler, 45))
 
 
 if __name__ == "__main__":

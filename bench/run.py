@@ -157,13 +157,10 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from ledger.books import book_ensure
     from ledger.models import Book, Journal
     from ledger.posting import EntryDraft, JournalLine
     from ledger.selectors import general_ledger, trial_balance
     from ledger.services import journal_entries_post, journal_entry_post
-    from members.legal_ids import ice_with_check_digits
-    from members.models import Organization
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -192,16 +189,9 @@ def main() -> None:
         for row in entities:
             entity_id_text, code, _name = row.rstrip("\n").split(",", 2)
             entity_id = int(entity_id_text)
-            kind = Organization.Kind.GIE if entity_id == 0 else Organization.Kind.COOPERATIVE
             with transaction.atomic():
-                org = Organization.objects.create(
-                    kind=kind,
-                    slug=f"bench-{code.lower()}",
-                    legal_name_fr=f"{'GIE' if entity_id == 0 else 'Coopérative'} {code}",
-                    legal_name_ar=f"تعاونية {code}",
-                    ice=ice_with_check_digits(f"{900000000000 + entity_id:013d}"),
-                )
-                book_of_entity[entity_id] = book_ensure(organization=org).pk
+                org, book = dbs.bench_organization(entity_id, code)
+                book_of_entity[entity_id] = book.pk
                 organization_of_entity[entity_id] = org.pk
     figures["books"] = len(book_of_entity)
     figures["books_s"] = time.perf_counter() - start

@@ -1,7 +1,8 @@
 """The claims the database pairs with (``eliminate.database_claims``): the same rule and side as the pure path, per
 account and case (index: 2 × the book is the GIE's + the partner is the GIE), as 2 × rule index + side."""
 
-from gie_erp.combine.eliminate import DEFAULT_RULES, database_claims
+from gie_erp.combine.default_pairs import DEFAULT_RULES
+from gie_erp.combine.eliminate import database_claims
 
 INDEX = {rule.key: index for index, rule in enumerate(DEFAULT_RULES)}
 NONE = -1

@@ -7,8 +7,8 @@ from collections import defaultdict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gie_erp.combine.default_pairs import DEFAULT_RULES
 from gie_erp.combine.eliminate import (
-    DEFAULT_RULES,
     Cause,
     Combination,
     Difference,

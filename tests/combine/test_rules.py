@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from gie_erp.combine.eliminate import DEFAULT_RULES, Cause, combine
+from gie_erp.combine.default_pairs import DEFAULT_RULES
+from gie_erp.combine.eliminate import Cause, combine
 from gie_erp.combine.models import PairRule
 from gie_erp.combine.rules import check_rule, parse_prefixes
 from gie_erp.combine.selectors import active_rules, book_set

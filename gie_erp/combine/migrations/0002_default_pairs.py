@@ -1,4 +1,4 @@
-"""Seed the pair list with the defaults of DESIGN §7 and the bench's intercompany pairs (``eliminate.DEFAULT_RULES``,
+"""Seed the pair list with the defaults of DESIGN §7 and the bench's intercompany pairs (``default_pairs.DEFAULT_RULES``,
 in their order, 10 apart so a rule can be placed between two). A later change of the defaults ships its own
 migration: this one seeds what the defaults were when the list became data."""
 
@@ -10,7 +10,7 @@ SIDES = {True: "gie", False: "member", None: "any"}
 
 
 def seed(apps: Any, schema_editor: Any) -> None:
-    from gie_erp.combine.eliminate import DEFAULT_RULES
+    from gie_erp.combine.default_pairs import DEFAULT_RULES
 
     PairRule = apps.get_model("combine", "PairRule")
     for position, rule in enumerate(DEFAULT_RULES, start=1):
