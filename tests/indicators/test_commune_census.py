@@ -18,6 +18,7 @@ def test_the_communes_carry_their_code_and_population() -> None:
         "Beni Karrich Al Foki",
     }
     assert not Commune.objects.filter(code="", population_2024__isnull=False).exists()
+    assert not Commune.objects.get(code="01.573.01.07").is_rural  # Allyine, a municipality (migration 0007)
 
 
 @pytest.mark.django_db

@@ -187,3 +187,17 @@ def test_dissolve_drops_a_ring_drawn_inside_another() -> None:
     outer = clean([(0, 0), (10, 0), (10, 10), (0, 10)])
     inner = clean([(2, 2), (4, 2), (4, 4), (2, 4)])
     assert dissolve([outer, inner]) == [outer]
+
+
+def test_a_commune_is_urban_exactly_when_hcp_numbers_it_in_cercle_01() -> None:
+    """HCP's code ``<region>.<province>.<cercle>.<commune>`` puts the municipalities in cercle 01 (Oued Laou and
+    Tétouan 01.571.01.xx) and the rural communes in the others. Regression: Allyine (01.573.01.07), a municipality of
+    M'diq-Fnideq, was listed rural."""
+    with COMMUNES_CSV.open(encoding="utf-8") as handle:
+        rows = [row for row in csv.DictReader(handle) if row["commune_code"]]
+    wrong = [
+        row["commune_fr"] for row in rows if (row["commune_code"].split(".")[2] == "01") == (row["is_rural"] == "1")
+    ]
+    assert wrong == []
+    allyine = next(row for row in rows if row["commune_fr"] == "Allyine")
+    assert (allyine["commune_code"], allyine["is_rural"]) == ("01.573.01.07", "0")
