@@ -404,16 +404,17 @@ def seats(periods: Sequence[Filters], user: Any) -> list[Seat]:
         .values_list("session_id", "n")
         .order_by()
     )
-    worths: dict[int, Fraction] = {}
+    hours: dict[tuple[int, int], Fraction] = {}
 
-    def worth(session_id: int, duration: Decimal) -> Fraction:  # a half-day's hours, once a session
-        if session_id not in worths:
-            worths[session_id] = half_day_hours(duration, half_days.get(session_id, 0))
-        return worths[session_id]
+    def hours_of(session_id: int, duration: Decimal, present: int) -> Fraction:  # once a session and count
+        key = (session_id, present)
+        if key not in hours:
+            hours[key] = half_day_hours(duration, half_days.get(session_id, 0)) * present
+        return hours[key]
 
     return [
         Seat(cooperator_id, gender, age_band(birth_year, starts_on.year), organization_id, session_id, starts_on,
-             worth(session_id, duration) * present)
+             hours_of(session_id, duration, present))
         for _pk, cooperator_id, gender, birth_year, organization_id, session_id, starts_on, duration, present in rows
     ]  # fmt: skip
 
