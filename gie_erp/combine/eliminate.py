@@ -20,7 +20,7 @@ import gc
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
@@ -107,6 +107,7 @@ class Eliminated:
     eliminated: list[Elimination]
     differences: list[Difference]
     outside: list[Outside]
+    unlisted: int = 0  # pairs eliminated in the database, counted and in ``eliminations``, not in ``eliminated``
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,11 @@ class Combination:
     eliminated: list[Elimination]
     differences: list[Difference]
     outside: list[Outside]
+    eliminated_unlisted: int = 0  # eliminated pairs counted (and taken out) but not listed in ``eliminated``
+
+    @property
+    def eliminated_count(self) -> int:
+        return len(self.eliminated) + self.eliminated_unlisted
 
 
 class _Claims:
@@ -406,13 +412,25 @@ def eliminate_pairs(
     books: Collection[int],
     unpartnered: Callable[[set[int]], Mapping[int, list[str]]],
     later: Iterable[PairSums] | None = None,
+    cancelled: int = 0,
+    cancelled_by_account: Mapping[str, int] | None = None,
 ) -> Eliminated:
     """``eliminate_flows`` on instances already summed (by the database, from the chosen books' amounts with a
-    partner and ``database_claims``): the same classification, causes and order."""
+    partner and ``database_claims``): the same classification, causes and order.
+
+    ``cancelled`` pairs whose sides cancel were left in the database (``ledger.selectors.partner_pair_uncancelled``)
+    with their amounts summed per account, ``cancelled_by_account``: they are eliminated (taken out of those
+    accounts) and counted, not listed."""
     with gc_paused():
         present = frozenset(chosen) & frozenset(books)
         later_sums = None if later is None else {(p[0], p[1], p[2]): p[3] + p[4] for p in later}
-        return _classify(_pair_flows(pairs), present, rules, _Claims(rules, gie), unpartnered, later_sums)
+        result = _classify(_pair_flows(pairs), present, rules, _Claims(rules, gie), unpartnered, later_sums)
+    if not cancelled:
+        return result
+    eliminations = dict(result.eliminations)
+    for account, amount in (cancelled_by_account or {}).items():
+        eliminations[account] = eliminations.get(account, 0) - amount
+    return replace(result, eliminations=eliminations, unlisted=cancelled)
 
 
 def combine(

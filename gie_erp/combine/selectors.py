@@ -19,7 +19,7 @@ from gie_erp.combine.rules import SIDE_FLAGS
 from gie_erp.core.errors import DomainError, ErrorCode
 from ledger.chart import chart_by_code
 from ledger.models import Book
-from ledger.selectors import account_totals, movement_centimes, partner_pair_sums
+from ledger.selectors import account_totals, movement_centimes, partner_pair_sums, partner_pair_uncancelled
 from ledger.statements import Bilan, Cpc, build_bilan, build_cpc
 from members.models import Organization
 
@@ -182,7 +182,7 @@ class CombinedTrialBalance:
 
     @property
     def eliminated_count(self) -> int:
-        return len(self.combination.eliminated)
+        return self.combination.eliminated_count
 
     def eliminated_lines(self, limit: int | None = None) -> tuple[PairLine, ...]:
         """The eliminated pairs ready to show, the first ``limit`` of them (a region has 70,000: built on demand)."""
@@ -286,32 +286,49 @@ def _sums(
     return by_book, total
 
 
-def _pairs(context: _Context, start: date | None, end: date, codes: Iterable[str]) -> list[eliminate.PairSums]:
-    claims = eliminate.database_claims(context.rules, codes)
-    return partner_pair_sums(book_ids=context.book_ids, start=start, end=end, claims=claims, gie=context.gie)
+def _claims(context: _Context, codes: Iterable[str]) -> dict[str, tuple[int, int, int, int]]:
+    return eliminate.database_claims(context.rules, codes)
 
 
-def _combine(context: _Context, start: date | None, end: date, *, per_book: bool) -> Combination:
+def _combine(context: _Context, start: date | None, end: date, *, per_book: bool, listed: bool = True) -> Combination:
     """The combination of [start, end]: the sums of the books, and the pairs summed in the database; the next month
-    is read only if some pair differs (the likely cause of each difference then tells a timing difference apart)."""
+    is read only if some pair differs (the likely cause of each difference then tells a timing difference apart).
+
+    ``listed``: every eliminated pair listed one by one (the page's list, the XLSX); else they are counted and taken
+    out per account in the database, and only the differences and the flows outside the set come back."""
     by_book, total = _sums(context, start, end, per_book=per_book)
-    pairs = _pairs(context, start, end, total)
+    claims = _claims(context, total)
+    cancelled, cancelled_by_account = 0, {}
+    if listed:
+        pairs = partner_pair_sums(book_ids=context.book_ids, start=start, end=end, claims=claims, gie=context.gie)
+    else:
+        report = partner_pair_uncancelled(
+            book_ids=context.book_ids, start=start, end=end, claims=claims, gie=context.gie
+        )
+        pairs, cancelled, cancelled_by_account = report.pairs, report.cancelled, report.cancelled_by_account
 
     def eliminated(later: list[eliminate.PairSums] | None) -> eliminate.Eliminated:
         return eliminate.eliminate_pairs(
             pairs=pairs, chosen=context.chosen, gie=context.gie, rules=context.rules, books=context.chosen,
-            unpartnered=_unpartnered(context, start, end), later=later,
+            unpartnered=_unpartnered(context, start, end), later=later, cancelled=cancelled,
+            cancelled_by_account=cancelled_by_account,
         )  # fmt: skip
 
     result = eliminated(None)
     if result.differences:
+        # the next month's pairs that do not cancel: a cancelled pair's sum (0) is what a missing one reads as
         later_start, later_end = _later_range(end)
         later_codes = account_totals(book_ids=context.book_ids, start=later_start, end=later_end)
-        result = eliminated(_pairs(context, later_start, later_end, later_codes))
+        later = partner_pair_uncancelled(
+            book_ids=context.book_ids, start=later_start, end=later_end, gie=context.gie,
+            claims=_claims(context, later_codes),
+        )  # fmt: skip
+        result = eliminated(later.pairs)
     combined = {code: amount + result.eliminations.get(code, 0) for code, amount in total.items()}
     return Combination(
-        by_book, total, result.eliminations, combined, result.eliminated, result.differences, result.outside
-    )
+        by_book, total, result.eliminations, combined, result.eliminated, result.differences, result.outside,
+        result.unlisted,
+    )  # fmt: skip
 
 
 def _parties(context: _Context, extra: Iterable[int]) -> dict[int, Party]:
@@ -365,8 +382,10 @@ def _check_range(start: date, end: date) -> None:
         raise DomainError(ErrorCode.COMBINE_BAD_RANGE, start=f"{start:%d/%m/%Y}", end=f"{end:%d/%m/%Y}")
 
 
-def _trial_balance(context: _Context, start: date, end: date, *, per_book: bool) -> CombinedTrialBalance:
-    combination = _combine(context, start, end, per_book=per_book)
+def _trial_balance(
+    context: _Context, start: date, end: date, *, per_book: bool, listed: bool = True
+) -> CombinedTrialBalance:
+    combination = _combine(context, start, end, per_book=per_book, listed=listed)
     parties = _parties(context, _partners(combination))
     columns = tuple(parties[organization_id] for organization_id in context.chosen)
     names = chart_by_code()
@@ -403,12 +422,15 @@ def combined_trial_balance(
     end: date,
     rules: Sequence[eliminate.PairRule] | None = None,
     per_book: bool = True,
+    listed: bool = True,
 ) -> CombinedTrialBalance:
     """The combined trial balance of the books over [start, end]: summed, eliminated, combined, and per book unless
-    ``per_book`` is False (the rows' ``by_book`` are then empty: a region's 1,631 columns cost a pass of their own)."""
+    ``per_book`` is False (the rows' ``by_book`` are then empty: a region's 1,631 columns cost a pass of their own);
+    the eliminated pairs listed one by one unless ``listed`` is False (then counted and taken out in the database:
+    ``eliminated_count`` holds, ``eliminated_lines`` is empty)."""
     _check_range(start, end)
     context = _context(books, rules)
-    return _trial_balance(context, start, end, per_book=per_book)
+    return _trial_balance(context, start, end, per_book=per_book, listed=listed)
 
 
 def combined_accounts(
@@ -431,7 +453,7 @@ def combined_accounts(
     bilan_differences: tuple[PairLine, ...] = ()
     if any(debit or credit for debit, credit in before.values()):
         # the balances at the end date, read as one range (as the ledger's Bilan reads them)
-        combination = _combine(context, None, end, per_book=False)
+        combination = _combine(context, None, end, per_book=False, listed=False)
         parties = _parties(context, _partners(combination))
         bilan_differences = _pair_lines(combination, {rule.key: rule for rule in context.rules}, parties)[0]
         bilan = build_bilan(combination.combined)

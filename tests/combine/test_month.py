@@ -187,3 +187,22 @@ def test_book_sets_women_and_sector(month: dict[str, Any]) -> None:  # noqa: F81
         ("gie-receivable", tapis.slug), ("gie-revenue", tapis.slug),
     ]  # fmt: skip
     assert [(d.rule_key, d.cause) for d in women.differences] == [("gie-accessory-sales", Cause.ONE_SIDE)]
+
+
+def test_pairs_left_in_the_database_give_the_same_accounts(month: dict[str, Any]) -> None:  # noqa: F811
+    """``listed=False`` (the command, a region's trial balance): the pairs that cancel are counted and taken out in
+    the database, never listed; every figure is the listed path's — the rows, the differences with their causes,
+    the flows outside the set, the count of eliminated pairs — on the whole group (7 pairs eliminated, 1 difference)
+    and on the sets above (outside flows; a difference whose cause reads the next month)."""
+    olive = month["exempt"]
+    for books in (book_set("all"), book_set(f"{olive.slug}"), book_set("all", exclude_gie=True)):
+        listed = combined_trial_balance(books=books, start=NOV_1, end=NOV_30)
+        counted = combined_trial_balance(books=books, start=NOV_1, end=NOV_30, listed=False)
+        assert counted.rows == listed.rows
+        assert counted.differences == listed.differences
+        assert counted.outside == listed.outside
+        assert counted.eliminated_count == listed.eliminated_count
+        assert counted.eliminated == ()
+    whole = combined_trial_balance(books=book_set("all"), start=NOV_1, end=NOV_30, listed=False)
+    assert (whole.eliminated_count, len(whole.differences)) == (7, 1)
+    assert {r.code: r.eliminations for r in whole.rows}["3463"] == -99600

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from ledger.selectors import PairClaims, movement_centimes, partner_pair_sums
+from ledger.selectors import PairClaims, PairReport, movement_centimes, partner_pair_sums, partner_pair_uncancelled
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +66,40 @@ def test_only_the_given_books_are_read(march: dict[str, Any]) -> None:
         (1, gie, a, 0, 72000, (), (("6136", 72000),)),
     ]
     assert pairs(march, date(2026, 3, 1), date(2026, 3, 15), book_ids=[]) == []
+
+
+def uncancelled(march: dict[str, Any], start: date | None, end: date, **kw: Any) -> PairReport:
+    return partner_pair_uncancelled(
+        book_ids=kw.get("book_ids"), start=start, end=end, claims=kw.get("claims", CLAIMS),
+        gie=march["gie"].organization_id,
+    )  # fmt: skip
+
+
+def test_the_pairs_that_cancel_stay_in_the_database_counted_and_summed_per_account(march: dict[str, Any]) -> None:
+    """Up to the 15th, group 0 cancels (−5,280.00 + 5,280.00, not zero): counted, its amounts summed per account;
+    group 1 does not (−600.00 + 720.00 = 120.00): listed as ``partner_pair_sums`` lists it. Over the month, group
+    0's sides are both 0.00 on one account each: it holds nothing, neither listed nor counted."""
+    gie, a = march["gie"].organization_id, march["a"].organization_id
+    group_1 = (1, gie, a, -60000, 72000, (("71272", -60000),), (("6136", 72000),))
+    assert uncancelled(march, date(2026, 3, 1), date(2026, 3, 15)) == PairReport(
+        [group_1], 1, {"4463": -528000, "3488": 528000}
+    )
+    assert uncancelled(march, date(2026, 3, 1), date(2026, 3, 31)) == PairReport([group_1], 0, {})
+    # a side of several accounts that does not cancel: listed with each account (read for that pair only)
+    one_group = {"4463": (NONE, NONE, 0, NONE), "71272": (NONE, NONE, 0, NONE), "3488": (NONE, 1, NONE, NONE),
+                 "6136": (NONE, 1, NONE, NONE)}  # fmt: skip
+    assert uncancelled(march, date(2026, 3, 1), date(2026, 3, 15), claims=one_group) == PairReport(
+        [(0, gie, a, -588000, 600000, (("4463", -528000), ("71272", -60000)), (("3488", 528000), ("6136", 72000)))],
+        0,
+        {},
+    )
+    # cooperative A alone: the GIE's sides are not read, nothing cancels
+    assert uncancelled(march, date(2026, 3, 1), date(2026, 3, 15), book_ids=[march["a"].pk]) == PairReport(
+        [(0, gie, a, 0, 528000, (), (("3488", 528000),)), (1, gie, a, 0, 72000, (), (("6136", 72000),))], 0, {}
+    )
+    assert uncancelled(march, date(2026, 3, 1), date(2026, 3, 15), claims={"4463": (NONE,) * 4}) == PairReport(
+        [], 0, {}
+    )
 
 
 def test_no_claim_no_pair(march: dict[str, Any]) -> None:

@@ -53,7 +53,7 @@ class Command(BaseCommand):
             raise CommandError(f"--csv {path}: the folder {path.parent} does not exist")
         try:
             books = book_set(options["books"], exclude_gie=options["exclude_gie"])
-            combined = combined_trial_balance(books=books, start=start, end=end, per_book=False)
+            combined = combined_trial_balance(books=books, start=start, end=end, per_book=False, listed=False)
         except DomainError as error:
             raise CommandError(error.message("fr")) from error
         rows = trial_balance_rows(combined, "fr")
