@@ -469,7 +469,7 @@ pairs (g, l, r, ls, rs, lmin, lmax, rmin, rmax) AS (
 )
 SELECT 0, g, l, r, ls, rs, lmin, lmax, rmin, rmax FROM pairs
 WHERE NOT (ls + rs = 0 AND ls <> 0)
-  AND NOT (ls = 0 AND rs = 0 AND lmin IS NOT DISTINCT FROM lmax AND rmin IS NOT DISTINCT FROM rmax)
+  AND NOT (ls = 0 AND rs = 0 AND COALESCE(lmin, -1) = COALESCE(lmax, -1) AND COALESCE(rmin, -1) = COALESCE(rmax, -1))
 UNION ALL
 SELECT 1, COUNT(*), 0, 0, 0, 0, NULL, NULL, NULL, NULL FROM pairs WHERE ls + rs = 0 AND ls <> 0
 UNION ALL
