@@ -228,7 +228,8 @@ def main() -> None:
     from gie_erp.combine.workbook import workbook_bytes
     from gie_erp.core.money import from_centimes
     from ledger.models import Balance, Book
-    from ledger.selectors import account_totals, partner_pair_sums
+    from ledger.pairs import partner_pair_sums
+    from ledger.selectors import account_totals
 
     def floor() -> list[Any]:
         with connection.cursor() as cursor:

@@ -377,7 +377,7 @@ def _classify(
     return Eliminated(dict(eliminations), eliminated, differences, [row[1] for row in outside])
 
 
-#: a pair summed in the database (``ledger.selectors.partner_pair_sums``): (rule index, left book, right book, left
+#: a pair summed in the database (``ledger.pairs.partner_pair_sums``): (rule index, left book, right book, left
 #: sum, right sum, the left side's (account, amount) by account, the right side's)
 PairSums = tuple[int, int, int, int, int, Accounts, Accounts]
 
@@ -418,7 +418,7 @@ def eliminate_pairs(
     """``eliminate_flows`` on instances already summed (by the database, from the chosen books' amounts with a
     partner and ``database_claims``): the same classification, causes and order.
 
-    ``cancelled`` pairs whose sides cancel were left in the database (``ledger.selectors.partner_pair_uncancelled``)
+    ``cancelled`` pairs whose sides cancel were left in the database (``ledger.pairs.partner_pair_uncancelled``)
     with their amounts summed per account, ``cancelled_by_account``: they are eliminated (taken out of those
     accounts) and counted, not listed."""
     with gc_paused():

@@ -19,7 +19,8 @@ from gie_erp.combine.rules import SIDE_FLAGS
 from gie_erp.core.errors import DomainError, ErrorCode
 from ledger.chart import chart_by_code
 from ledger.models import Book
-from ledger.selectors import account_totals, movement_centimes, partner_pair_sums, partner_pair_uncancelled
+from ledger.pairs import partner_pair_sums, partner_pair_uncancelled
+from ledger.selectors import account_totals, movement_centimes
 from ledger.statements import Bilan, Cpc, build_bilan, build_cpc
 from members.models import Organization
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from ledger.selectors import PairClaims, PairReport, movement_centimes, partner_pair_sums, partner_pair_uncancelled
+from ledger.pairs import PairClaims, PairReport, partner_pair_sums, partner_pair_uncancelled
+from ledger.selectors import movement_centimes
 
 pytestmark = pytest.mark.django_db
 
