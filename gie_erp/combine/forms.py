@@ -72,6 +72,8 @@ class PairRuleForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.fields["key"].disabled = True  # combinations and the audit name a pair by its code
+        else:
+            self.initial["order"] = None  # blank: after the others (the model's 0 would put a new pair first)
         self.fields["order"].required = False
         self.fields["order"].help_text = _(
             "Rang de lecture : à préfixes de même longueur, la paire placée avant prend le compte. Vide : à la fin."

@@ -5,6 +5,7 @@ the chart and a pair is deactivated, never deleted. Figures of the month are tho
 import csv
 import html
 import io
+import re
 from typing import Any
 
 import openpyxl
@@ -121,6 +122,11 @@ def test_the_pair_list_is_validated_and_a_pair_is_deactivated(client: Any, accou
     client.force_login(accountant)
     listing = client.get("/combined/pairs/").content.decode()
     assert listing.count("data-key=") == 13  # the defaults, seeded by the migration
+    # a new pair's order is blank (after the others), not 0 (first: it would take tied prefixes from the defaults)
+    blank = client.get("/combined/pairs/new/").content.decode()
+    order_input = re.search(r'<input[^>]*name="order"[^>]*>', blank)
+    assert order_input is not None
+    assert "value=" not in order_input.group(0)
     new = {"key": "member-loans", "label_fr": "Prêts entre membres", "label_ar": "", "left": "2486",
            "left_book": "member", "right": "1486", "right_book": "member", "order": "", "active": "on",
            "note": ""}  # fmt: skip
