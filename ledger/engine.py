@@ -16,8 +16,6 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-import psycopg
-from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -30,6 +28,7 @@ from ledger.books import account_uuid, book_contexts, ledger_uuids
 from ledger.models import balance_month
 from ledger.periods import CLOSING_PERIOD, OPENING_PERIOD
 from ledger.posting import EntryDraft, check_draft, draft_digest
+from ledger.sql_rows import columns_of, copy_rows, execute_prepared, insert_sql, pg_types, sqlite_rows, unnest_sql
 from members.models import Organization
 
 LOCAL_TZ = ZoneInfo(settings.TIME_ZONE)
@@ -64,95 +63,6 @@ class PostedRef:
 
 def entry_timestamp(day: date) -> datetime:
     return datetime.combine(day, NOON, tzinfo=LOCAL_TZ)
-
-
-def _sqlite_value(value: Any) -> Any:
-    if isinstance(value, UUID):
-        return value.hex
-    if isinstance(value, datetime):
-        return connection.ops.adapt_datetimefield_value(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if hasattr(value, "as_tuple"):  # Decimal
-        return str(value)
-    return value
-
-
-class _PreparedCursor(psycopg.Cursor):
-    """Server-side binding, every statement prepared: each text the engine sends (one per shape of entry, one for
-    all batches: see `_unnest_sql`) is parsed and planned once per connection."""
-
-    def execute(
-        self, query: Any, params: Any = None, *, prepare: bool | None = None, binary: bool | None = None
-    ) -> Any:
-        return super().execute(query, params, prepare=True, binary=binary)
-
-
-def _execute_prepared(sql: str, params: list[Any], *, fetch: bool = False) -> list[tuple[Any, ...]]:
-    """Run one statement prepared (PostgreSQL), through Django's cursor wrapper: errors are translated
-    (IntegrityError → retry); execute wrappers and query logging see it."""
-    connection.ensure_connection()
-    # _prepare_cursor is what connection.cursor() does with the driver's cursor: debug wrapper when queries are
-    # logged (DEBUG, assertNumQueries), thread-sharing check
-    with connection._prepare_cursor(_PreparedCursor(connection.connection)) as cursor:  # type: ignore[attr-defined]
-        cursor.execute(sql, params)
-        return cursor.fetchall() if fetch else []
-
-
-@functools.cache
-def _pg_types(table: str, columns: tuple[str, ...]) -> tuple[str, ...]:
-    """The PostgreSQL type of each column, from the Django model that owns the table."""
-    model = next(m for m in apps.get_models() if m._meta.db_table == table)
-    fields = {f.column: f for f in model._meta.concrete_fields}
-    return tuple(str(fields[c].db_type(connection)) for c in columns)
-
-
-@functools.cache
-def _unnest_sql(table: str, columns: tuple[str, ...], suffix: str = "") -> str:
-    """INSERT of any number of rows with one array parameter per column: the text never changes with the row
-    count (one prepared statement for every batch) and the parameter count stays small."""
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    arrays = ", ".join(f"%s::{pg_type}[]" for pg_type in _pg_types(table, columns))
-    return f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) SELECT * FROM unnest({arrays}){suffix}"  # noqa: S608 - names are module constants
-
-
-@functools.cache
-def _insert_sql(table: str, columns: tuple[str, ...], suffix: str = "", count: int = 1) -> str:
-    """INSERT of ``count`` rows with one parameter per value."""
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    row = f"({', '.join(['%s'] * len(columns))})"
-    return f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) VALUES {', '.join([row] * count)}{suffix}"  # noqa: S608 - names are module constants
-
-
-def _columns(rows: list[tuple[Any, ...]], width: int) -> list[list[Any]]:
-    return [list(column) for column in zip(*rows, strict=True)] if rows else [[] for _ in range(width)]
-
-
-def _copy_rows(table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
-    if not rows:
-        return
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with (
-        connection.cursor() as cursor,
-        cursor.cursor.copy(  # the psycopg cursor behind Django's wrapper
-            f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
-        ) as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
-
-
-def _sqlite_rows(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    seen: dict[Any, Any] = {}  # the same `now` and entry stamps recur on every row: convert each once
-
-    def convert(value: Any) -> Any:
-        if value.__class__ in (datetime, date):
-            if value not in seen:
-                seen[value] = _sqlite_value(value)
-            return seen[value]
-        return _sqlite_value(value)
-
-    return [tuple(convert(v) for v in row) for row in rows]
 
 
 BALANCE_TABLE = "ledger_balance"
@@ -212,21 +122,21 @@ def _write_batch(plan: Plan, deltas: dict[tuple[int, str, int, int, int], list[i
         with connection.cursor() as cursor:
             for table, columns, rows in statements:
                 if rows:
-                    cursor.executemany(_insert_sql(table, columns, UPSERTS.get(table, "")), _sqlite_rows(rows))
+                    cursor.executemany(insert_sql(table, columns, UPSERTS.get(table, "")), sqlite_rows(rows))
         return
     if sum(len(rows) for _, _, rows in plan) > COPY_THRESHOLD:
         for table, columns, rows in plan:
-            _copy_rows(table, columns, rows)
+            copy_rows(table, columns, rows)
         statements = statements[len(plan) :]
     statements = [(table, columns, rows) for table, columns, rows in statements if rows]
     if single:
-        parts = [_insert_sql(table, columns, UPSERTS.get(table, ""), len(rows)) for table, columns, rows in statements]
+        parts = [insert_sql(table, columns, UPSERTS.get(table, ""), len(rows)) for table, columns, rows in statements]
         params = [value for _, _, rows in statements for row in rows for value in row]
     else:
-        parts = [_unnest_sql(table, columns, UPSERTS.get(table, "")) for table, columns, _ in statements]
-        params = [column for _, columns, rows in statements for column in _columns(rows, len(columns))]
+        parts = [unnest_sql(table, columns, UPSERTS.get(table, "")) for table, columns, _ in statements]
+        params = [column for _, columns, rows in statements for column in columns_of(rows, len(columns))]
     ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(parts[:-1]))
-    _execute_prepared(f"WITH {ctes} {parts[-1]}" if ctes else parts[-1], params)
+    execute_prepared(f"WITH {ctes} {parts[-1]}" if ctes else parts[-1], params)
 
 
 NUMBERED = {"django_ledger_journalentrymodel": "je_number", "ledger_entry": "number"}
@@ -248,7 +158,7 @@ def _write_alone(plan: Plan, deltas: dict[tuple[int, str, int, int, int], list[i
     goes; the journal entry and ``ledger_entry`` rows select it from the ``num`` CTE.
     """
     statements = _with_balances(plan, deltas)
-    sequence_sql = _insert_sql(SEQUENCE_TABLE, SEQUENCE_COLUMNS, UPSERTS[SEQUENCE_TABLE])
+    sequence_sql = insert_sql(SEQUENCE_TABLE, SEQUENCE_COLUMNS, UPSERTS[SEQUENCE_TABLE])
     year = draft.posted_on.year
     params: list[Any] = [draft.book_id, str(draft.journal), year, 1, f"{draft.journal}{year}-"]
     parts = [f"seq AS ({sequence_sql})", f"num AS (SELECT {NUMBER_SQL} AS number FROM seq)"]  # noqa: S608
@@ -260,11 +170,11 @@ def _write_alone(plan: Plan, deltas: dict[tuple[int, str, int, int, int], list[i
             sql = _insert_numbered_sql(table, columns, NUMBERED[table])
             params += [value for value in row if value is not PENDING_NUMBER]
         else:
-            sql = _insert_sql(table, columns, UPSERTS.get(table, ""), len(rows))
+            sql = insert_sql(table, columns, UPSERTS.get(table, ""), len(rows))
             params += [value for row in rows for value in row]
         parts.append(f"w{len(parts)} AS ({sql})")
     sql = f"WITH {', '.join(parts)} SELECT number FROM num"  # noqa: S608 - fragments built here from constants
-    ((number,),) = _execute_prepared(sql, params, fetch=True)
+    ((number,),) = execute_prepared(sql, params, fetch=True)
     return str(number)
 
 
@@ -274,7 +184,7 @@ def _insert_numbered_sql(table: str, columns: tuple[str, ...], number_column: st
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
     values = ", ".join(
         "num.number" if column == number_column else f"%s::{pg_type}"
-        for column, pg_type in zip(columns, _pg_types(table, columns), strict=True)
+        for column, pg_type in zip(columns, pg_types(table, columns), strict=True)
     )
     return f"INSERT INTO {connection.ops.quote_name(table)} ({quoted}) SELECT {values} FROM num"  # noqa: S608 - names are module constants
 
@@ -284,8 +194,8 @@ def _reservation_sql(needed: dict[tuple[int, str, int], int]) -> tuple[str, list
     rows = [(*key, needed[key]) for key in sorted(needed)]
     suffix = UPSERTS[SEQUENCE_TABLE]
     if connection.vendor == "postgresql":
-        return _unnest_sql(SEQUENCE_TABLE, SEQUENCE_COLUMNS, suffix), _columns(rows, len(SEQUENCE_COLUMNS))
-    return _insert_sql(SEQUENCE_TABLE, SEQUENCE_COLUMNS, suffix, len(rows)), [v for row in rows for v in row]
+        return unnest_sql(SEQUENCE_TABLE, SEQUENCE_COLUMNS, suffix), columns_of(rows, len(SEQUENCE_COLUMNS))
+    return insert_sql(SEQUENCE_TABLE, SEQUENCE_COLUMNS, suffix, len(rows)), [v for row in rows for v in row]
 
 
 def _first_numbers(
@@ -304,7 +214,7 @@ def _reserve_numbers(needed: dict[tuple[int, str, int], int]) -> dict[tuple[int,
     """
     sql, params = _reservation_sql(needed)
     if connection.vendor == "postgresql":
-        return _first_numbers(needed, _execute_prepared(sql, params, fetch=True))
+        return _first_numbers(needed, execute_prepared(sql, params, fetch=True))
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return _first_numbers(needed, cursor.fetchall())
@@ -356,7 +266,7 @@ def _existing_and_locked(
                 "UNION ALL SELECT 's', book_id, journal, NULL, NULL, NULL, year, last_number FROM seq"
             )
             params = reservation_params + params
-        rows = _execute_prepared(sql, params, fetch=True)
+        rows = execute_prepared(sql, params, fetch=True)
         sequences = []
         for kind, book_id, a, key, digest, number, n1, n2 in rows:
             if kind == "e":
