@@ -24,11 +24,13 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth, Round
 
 from gie_erp.core.money import ZERO, from_centimes, to_mad
 from gie_erp.fees.models import Share
+from gie_erp.indicators.scans import invoiced_one_scan, sales_rows_one_scan
 from invoices.models import Document
 from ledger.models import Book
 from ledger.selectors import signed_balances
@@ -95,6 +97,10 @@ def _same_members(periods: Sequence[Filters]) -> Filters:
            for p in periods):  # fmt: skip
         raise ValueError("periods read together must name the same members")
     return first
+
+
+def _spans(periods: Sequence[Filters]) -> list[tuple[date, date]]:
+    return [(period.start, period.end) for period in periods]
 
 
 def _in_period(field: str, period: Filters) -> Q:
@@ -175,22 +181,25 @@ def sales_periods(periods: Sequence[Filters]) -> list[Sales]:
     member and channel (every figure but the months is summed from them, exactly), and the months with their
     members counted in SQL."""
     members = members_qs(_same_members(periods))
-    either = Q()
-    for period in periods:
-        either |= _in_period("posted_on", period)
-    qs = Summary.objects.filter(either, organization__in=members)
-    sums = {f"amount_{i}": Sum("amount", filter=_in_period("posted_on", p)) for i, p in enumerate(periods)}
-    subtotals = list(qs.values_list("organization_id", "event__channel_id").annotate(**sums).order_by())
-    months: list[Any] = list(
-        qs.annotate(month=ExtractMonth("posted_on"))
-        .values("month")
-        .annotate(
-            **sums,
-            **{f"members_{i}": Count("organization_id", distinct=True, filter=_in_period("posted_on", p))
-               for i, p in enumerate(periods)},
-        )
-        .order_by("month")
-    )  # fmt: skip
+    if connection.vendor == "postgresql":
+        subtotals, months = sales_rows_one_scan(_spans(periods), members)
+    else:
+        either = Q()
+        for period in periods:
+            either |= _in_period("posted_on", period)
+        qs = Summary.objects.filter(either, organization__in=members)
+        sums = {f"amount_{i}": Sum("amount", filter=_in_period("posted_on", p)) for i, p in enumerate(periods)}
+        subtotals = list(qs.values_list("organization_id", "event__channel_id").annotate(**sums).order_by())
+        months = list(
+            qs.annotate(month=ExtractMonth("posted_on"))
+            .values("month")
+            .annotate(
+                **sums,
+                **{f"members_{i}": Count("organization_id", distinct=True, filter=_in_period("posted_on", p))
+                   for i, p in enumerate(periods)},
+            )
+            .order_by("month")
+        )  # fmt: skip
     attributes = {pk: (sector, commune_id) for pk, sector, commune_id in
                   members.values_list("pk", "sector", "commune_id")}  # fmt: skip
     channels = {pk: (slug, fr, ar or "") for pk, slug, fr, ar in
@@ -255,11 +264,16 @@ def fees(filters: Filters) -> Fees:
 
 def fees_periods(periods: Sequence[Filters]) -> list[Fees]:
     """``fees`` of each period (same members), read through the shares (one per invoice, one per credit note):
-    three reads whatever the number of periods."""
-    shares = Share.objects.filter(organization__in=members_qs(_same_members(periods)))
+    three reads whatever the number of periods (two on PostgreSQL: the invoices' months and members in one)."""
+    members = members_qs(_same_members(periods))
+    shares = Share.objects.filter(organization__in=members)
     by_month: list[dict[int, Decimal]] = [{} for _ in periods]
     charged_members: dict[str, int] = {}
-    for relation, sign in (("document", 1), ("credit_note", -1)):
+    relations: tuple[tuple[str, int], ...] = (("document", 1), ("credit_note", -1))
+    if connection.vendor == "postgresql":
+        charged_members = invoiced_one_scan(_spans(periods), members, by_month)
+        relations = relations[1:]
+    for relation, sign in relations:
         field = f"{relation}__issued_on"
         either = Q()
         for period in periods:
@@ -328,23 +342,24 @@ def outstanding_periods(periods: Sequence[Filters]) -> list[Outstanding]:
         2,
     )  # rounded: SQLite computes decimals in floating point
     owing = qs.annotate(left=left).filter(left__gt=0)
-    totals = owing.aggregate(
+    per_member = owing.values("customer__organization_id").annotate(  # no distinct count: a member per row
         **{
             name: aggregate
             for i, period in enumerate(periods)
             for name, aggregate in (
                 (f"n_{i}", Count("pk", filter=Q(issued_on__lte=period.end))),
                 (f"amount_{i}", Sum("left", filter=Q(issued_on__lte=period.end))),
-                (f"members_{i}", Count("customer__organization_id", distinct=True,
-                                       filter=Q(issued_on__lte=period.end))),
             )
         }
-    )  # fmt: skip
-    return [
-        Outstanding(invoices=totals[f"n_{i}"], amount=to_mad(totals[f"amount_{i}"] or ZERO),
-                    cooperatives=totals[f"members_{i}"])
-        for i in range(len(periods))
-    ]  # fmt: skip
+    ).order_by()  # fmt: skip
+    result = [Outstanding(0, ZERO, 0) for _ in periods]
+    for row in per_member:
+        counts: dict[str, Any] = dict(row)  # keys made per period
+        for i, owed in enumerate(result):
+            if counts[f"n_{i}"]:
+                result[i] = Outstanding(owed.invoices + counts[f"n_{i}"], owed.amount + counts[f"amount_{i}"],
+                                        owed.cooperatives + 1)  # fmt: skip
+    return [replace(owed, amount=to_mad(owed.amount)) for owed in result]
 
 
 @dataclass(frozen=True, slots=True)
