@@ -24,11 +24,22 @@ from gie_erp.core.dates import earliest_date
 from gie_erp.core.errors import DomainError, ErrorCode, IdempotencyConflict
 from gie_erp.core.ids import uuid7_many
 from gie_erp.core.money import to_centimes
+from ledger import pair_table
 from ledger.books import account_uuid, book_contexts, ledger_uuids
 from ledger.models import balance_month
 from ledger.periods import CLOSING_PERIOD, OPENING_PERIOD
 from ledger.posting import EntryDraft, check_draft, draft_digest
-from ledger.sql_rows import columns_of, copy_rows, execute_prepared, insert_sql, pg_types, sqlite_rows, unnest_sql
+from ledger.sql_rows import (
+    UPSERTS,
+    columns_of,
+    copy_rows,
+    execute_prepared,
+    insert_sql,
+    pg_types,
+    sqlite_rows,
+    statement_sql,
+    unnest_sql,
+)
 from members.models import Organization
 
 LOCAL_TZ = ZoneInfo(settings.TIME_ZONE)
@@ -71,22 +82,6 @@ BALANCE_YEAR_TABLE = "ledger_balanceyear"
 BALANCE_YEAR_COLUMNS = ("book_id", "account_code", "partner_id", "year", "debit", "credit")
 SEQUENCE_TABLE = "ledger_journalsequence"
 SEQUENCE_COLUMNS = ("book_id", "journal", "year", "last_number")
-UPSERTS = {  # what an insert into these tables does when the row exists: add to it
-    BALANCE_TABLE: (
-        " ON CONFLICT (book_id, account_code, partner_id, year, month) DO UPDATE SET "
-        "debit = ledger_balance.debit + excluded.debit, credit = ledger_balance.credit + excluded.credit"
-    ),
-    BALANCE_YEAR_TABLE: (
-        " ON CONFLICT (book_id, account_code, partner_id, year) DO UPDATE SET "
-        "debit = ledger_balanceyear.debit + excluded.debit, credit = ledger_balanceyear.credit + excluded.credit"
-    ),
-    SEQUENCE_TABLE: (
-        " ON CONFLICT (book_id, journal, year) DO UPDATE "
-        "SET last_number = ledger_journalsequence.last_number + excluded.last_number "
-        "RETURNING book_id, journal, year, last_number"
-    ),
-}
-
 Plan = list[tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]
 
 
@@ -106,6 +101,7 @@ def _with_balances(plan: Plan, deltas: dict[tuple[int, str, int, int, int], list
         *plan,
         (BALANCE_TABLE, BALANCE_COLUMNS, monthly_rows),
         (BALANCE_YEAR_TABLE, BALANCE_YEAR_COLUMNS, yearly_rows),
+        (pair_table.PAIR_SOURCE, pair_table.PAIR_SOURCE_COLUMNS, pair_table.pair_rows(deltas)),
     ]
 
 
@@ -121,20 +117,20 @@ def _write_batch(plan: Plan, deltas: dict[tuple[int, str, int, int, int], list[i
     if connection.vendor != "postgresql":
         with connection.cursor() as cursor:
             for table, columns, rows in statements:
-                if rows:
+                if not rows:
+                    continue
+                if table == pair_table.PAIR_SOURCE:
+                    cursor.executemany(pair_table.upsert_sql(1, batch=False), rows)
+                else:
                     cursor.executemany(insert_sql(table, columns, UPSERTS.get(table, "")), sqlite_rows(rows))
         return
     if sum(len(rows) for _, _, rows in plan) > COPY_THRESHOLD:
         for table, columns, rows in plan:
             copy_rows(table, columns, rows)
         statements = statements[len(plan) :]
-    statements = [(table, columns, rows) for table, columns, rows in statements if rows]
-    if single:
-        parts = [insert_sql(table, columns, UPSERTS.get(table, ""), len(rows)) for table, columns, rows in statements]
-        params = [value for _, _, rows in statements for row in rows for value in row]
-    else:
-        parts = [unnest_sql(table, columns, UPSERTS.get(table, "")) for table, columns, _ in statements]
-        params = [column for _, columns, rows in statements for column in columns_of(rows, len(columns))]
+    pieces = [statement_sql(table, columns, rows, batch=not single) for table, columns, rows in statements if rows]
+    parts = [sql for sql, _ in pieces]
+    params = [value for _, values in pieces for value in values]
     ctes = ", ".join(f"w{i} AS ({sql})" for i, sql in enumerate(parts[:-1]))
     execute_prepared(f"WITH {ctes} {parts[-1]}" if ctes else parts[-1], params)
 
@@ -170,8 +166,8 @@ def _write_alone(plan: Plan, deltas: dict[tuple[int, str, int, int, int], list[i
             sql = _insert_numbered_sql(table, columns, NUMBERED[table])
             params += [value for value in row if value is not PENDING_NUMBER]
         else:
-            sql = insert_sql(table, columns, UPSERTS.get(table, ""), len(rows))
-            params += [value for row in rows for value in row]
+            sql, values = statement_sql(table, columns, rows, batch=False)
+            params += values
         parts.append(f"w{len(parts)} AS ({sql})")
     sql = f"WITH {', '.join(parts)} SELECT number FROM num"  # noqa: S608 - fragments built here from constants
     ((number,),) = execute_prepared(sql, params, fetch=True)

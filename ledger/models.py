@@ -318,3 +318,49 @@ class BalanceYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.book_id} {self.account_code} {self.year}: {self.debit} / {self.credit}"
+
+
+class PairClaim(models.Model):
+    """Which pair of the combined accounts an amount with a partner belongs to, per account code: the claims the
+    pair table (``PairYear``) was built under (``ledger.pair_table``). Each of the four cases (the book is the GIE's
+    or a member's, the partner is the GIE or a member) holds ``2 × group + side`` (side 0 the left, 1 the right), or
+    -1 when no pair takes it. Written only by ``services.pair_claims_set``, which rebuilds the pair table with it."""
+
+    account_code = models.CharField(max_length=10, unique=True)
+    member_member = models.SmallIntegerField()
+    member_gie = models.SmallIntegerField()
+    gie_member = models.SmallIntegerField()
+    gie_gie = models.SmallIntegerField()
+
+    def __str__(self) -> str:
+        return f"{self.account_code}: {self.cases}"
+
+    @property
+    def cases(self) -> tuple[int, int, int, int]:
+        return (self.member_member, self.member_gie, self.gie_member, self.gie_gie)
+
+
+class PairYear(models.Model):
+    """The pairs of the combined accounts by year, in integer centimes: per (year, group, left organization, right
+    organization), the sums of the left side's and the right side's amounts with a partner (months 1 to 12: the
+    opening and closing entries are not in it, like ``BalanceYear``), kept
+    by every posting like the balance tables (``ledger.pair_table``), so that a whole year's combination reads the
+    few pairs that do not cancel instead of pairing every balance row by partner."""
+
+    year = models.SmallIntegerField()
+    pair_group = models.SmallIntegerField()
+    left_organization_id = models.BigIntegerField()
+    right_organization_id = models.BigIntegerField()
+    left_sum = models.BigIntegerField(default=0)
+    right_sum = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "pair_group", "left_organization_id", "right_organization_id"],
+                name="pair_year_key_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.pair_group} {self.left_organization_id}↔{self.right_organization_id}"

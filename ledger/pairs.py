@@ -11,9 +11,10 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 
-from ledger.models import Balance, BalanceYear
+from ledger.models import Balance, BalanceYear, Book, PairClaim
 from ledger.periods import CLOSING_PERIOD, OPENING_PERIOD, split_months, split_years
 from ledger.selectors import month_q
+from members.models import Organization
 
 # --- pairs of books matched by partner (the combined accounts) ----------------------------------------------------
 
@@ -79,6 +80,25 @@ JOIN django_ledger_transactionmodel t ON t.journal_entry_id = e.je_id
 JOIN django_ledger_accountmodel a ON a.uuid = t.account_id
 JOIN ledger_partnerline p ON p.tx_id = t.uuid
 WHERE e.posted_on >= %s AND e.posted_on <= %s AND e.journal NOT IN ('CL', 'AN')
+"""
+
+
+#: the pair table's pairs of a year whose sides do not cancel (kind 0), and how many cancel (kind 1); with a set of
+#: books, a side whose book is outside the set holds nothing (as when the balance rows are paired)
+TABLE_PAIRS_SQL = """
+SELECT 0, g, l, r, ls, rs FROM ({pairs}) AS listed WHERE NOT (ls + rs = 0 AND ls <> 0)
+UNION ALL
+SELECT 1, COUNT(*), 0, 0, 0, 0 FROM ({pairs}) AS counted WHERE ls + rs = 0 AND ls <> 0
+"""
+TABLE_YEAR_SQL = """SELECT pair_group AS g, left_organization_id AS l, right_organization_id AS r, {left_sum} AS ls,
+       {right_sum} AS rs FROM ledger_pairyear WHERE year = %s {chosen}"""
+#: what the claimed amounts of a year sum to per account: the yearly fold's rows with a partner, each claimed or not
+#: by its account and whether its book is the GIE's and its partner the GIE (no join: the GIE's book is a value)
+CLAIMED_YEAR_SQL = """
+SELECT account_code, SUM(CASE
+    WHEN book_id = %s THEN (CASE WHEN partner_id = %s THEN {gie_gie} ELSE {gie_member} END)
+    ELSE (CASE WHEN partner_id = %s THEN {member_gie} ELSE {member_member} END) END)
+FROM ledger_balanceyear WHERE year = %s AND partner_id <> 0 {books} GROUP BY account_code
 """
 
 
@@ -151,6 +171,9 @@ def partner_pair_uncancelled(
     query = _PairQuery(book_ids, start, end, claims, gie)
     if not query.codes:
         return PairReport([], 0, {})
+    year = _table_year(start, end, claims, gie)
+    if year is not None:
+        return _from_table(query, year, book_ids)
     rows = query.run(PAIR_UNCANCELLED_SQL, select=PAIR_SELECT)
     cancelled = next((int(row[1]) for row in rows if row[0] == 1), 0)
     claimed = {query.codes[row[1]]: int(row[4]) for row in rows if row[0] == 2}
@@ -161,12 +184,111 @@ def partner_pair_uncancelled(
     return PairReport(pairs, cancelled, {account: amount for account, amount in claimed.items() if amount})
 
 
+def _table_year(start: date | None, end: date, claims: PairClaims, gie: int) -> int | None:
+    """The year the pair table can answer for: [start, end] is one calendar year, the table was built under these
+    very claims and ``gie`` is the only GIE (the table tells the GIE by the organization's kind); else None."""
+    if start is None or (start.month, start.day) != (1, 1) or (end.year, end.month, end.day) != (start.year, 12, 31):
+        return None
+    wanted = {code: tuple(int(case) for case in cases) for code, cases in claims.items() if max(cases) >= 0}
+    if {claim.account_code: claim.cases for claim in PairClaim.objects.all()} != wanted:
+        return None
+    if list(Organization.objects.filter(kind=Organization.Kind.GIE).values_list("pk", flat=True)) != [gie]:
+        return None
+    return start.year
+
+
+def _from_table(query: "_PairQuery", year: int, book_ids: Sequence[int] | None) -> PairReport:
+    """``partner_pair_uncancelled`` of one year from the pair table: the pairs that do not cancel and how many do,
+    from its rows; each listed pair's sides by account paired again from the balance rows of its books only; what
+    the claimed amounts sum to per account from the yearly fold's rows with a partner (one pass, no join)."""
+    if book_ids is None:
+        left_sum, right_sum, chosen = "left_sum", "right_sum", ""
+    else:
+        organizations = (
+            ", ".join(
+                str(int(pk)) for pk in Book.objects.filter(pk__in=book_ids).values_list("organization_id", flat=True)
+            )
+            or "0"
+        )
+        left_sum = f"CASE WHEN left_organization_id IN ({organizations}) THEN left_sum ELSE 0 END"
+        right_sum = f"CASE WHEN right_organization_id IN ({organizations}) THEN right_sum ELSE 0 END"
+        chosen = f"AND (left_organization_id IN ({organizations}) OR right_organization_id IN ({organizations}))"
+    year_sql = TABLE_YEAR_SQL.format(left_sum=left_sum, right_sum=right_sum, chosen=chosen)
+    with connection.cursor() as cursor:
+        cursor.execute(TABLE_PAIRS_SQL.format(pairs=year_sql), [year, year])
+        rows = cursor.fetchall()
+    cancelled = next((int(row[1]) for row in rows if row[0] == 1), 0)
+    listed = {(int(row[1]), int(row[2]), int(row[3])) for row in rows if row[0] == 0}
+    claimed = _claimed_by_account(query, year, book_ids)
+    pairs = _listed_sides(query, year, listed, book_ids)
+    for pair in pairs:  # what is left of each account once the listed pairs' amounts are taken away
+        for account, amount in (*pair[5], *pair[6]):
+            claimed[account] = claimed.get(account, 0) - amount
+    return PairReport(pairs, cancelled, {account: amount for account, amount in claimed.items() if amount})
+
+
+def _claimed_by_account(query: "_PairQuery", year: int, book_ids: Sequence[int] | None) -> dict[str, int]:
+    """The claimed amounts of the year per account, of the given books (None: every book), from the yearly fold."""
+    cases: list[str] = []
+    params: list[Any] = []
+    for case in range(4):
+        codes = [code for code in query.codes if query.claims[code][case] >= 0]
+        cases.append(f"(CASE WHEN account_code IN ({', '.join(['%s'] * len(codes))}) THEN debit - credit END)"
+                     if codes else "NULL")  # fmt: skip
+        params.append(codes)
+    gie_book = Book.objects.filter(organization_id=query.gie).values_list("pk", flat=True).first() or 0
+    books = ""
+    book_params: list[Any] = []
+    if book_ids is not None:
+        books = f"AND book_id IN ({', '.join(['%s'] * len(book_ids))})" if book_ids else "AND 1 = 0"
+        book_params = list(book_ids)
+    member_member, member_gie, gie_member, gie_gie = cases
+    sql = CLAIMED_YEAR_SQL.format(
+        gie_gie=gie_gie, gie_member=gie_member, member_gie=member_gie, member_member=member_member, books=books
+    )
+    # the parameters in the statement's order: the GIE→GIE codes, GIE→member, member→GIE, member→member
+    ordered = [gie_book, query.gie, *params[3], *params[2], query.gie, *params[1], *params[0], year, *book_params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ordered)
+        return {code: int(amount) for code, amount in cursor.fetchall() if amount}
+
+
+def _listed_sides(
+    query: "_PairQuery", year: int, listed: set[tuple[int, int, int]], book_ids: Sequence[int] | None
+) -> list[PairSums]:
+    """The listed pairs with each side's accounts, paired from the balance rows of their books (in the set); a pair
+    whose two sides both hold nothing on at most one account each is left out, as ``PAIR_UNCANCELLED_SQL`` does."""
+    if not listed:
+        return []
+    organizations = {organization for _, left, right in listed for organization in (left, right)}
+    books = Book.objects.filter(organization_id__in=organizations)
+    if book_ids is not None:
+        books = books.filter(pk__in=book_ids)
+    span = (date(year, 1, 1), date(year, 12, 31))
+    detail = _PairQuery(list(books.values_list("pk", flat=True)), *span, query.claims, query.gie)
+    sides: dict[tuple[int, int, int], list[list[tuple[str, int]]]] = {key: [[], []] for key in listed}
+    for group, left, right, side, account, amount in detail.run(
+        PAIR_SQL, select=PAIR_DETAIL_SELECT, group_by="1, 2, 3, 4, 5"
+    ):
+        key = (int(group), int(left), int(right))
+        if key in sides:
+            sides[key][int(side)].append((query.codes[account], int(amount)))
+    out: list[PairSums] = []
+    for (group, left, right), (left_side, right_side) in sorted(sides.items()):
+        left_sum, right_sum = sum(a for _, a in left_side), sum(a for _, a in right_side)
+        if left_sum == 0 and right_sum == 0 and len(left_side) <= 1 and len(right_side) <= 1:
+            continue
+        out.append((group, left, right, left_sum, right_sum, tuple(sorted(left_side)), tuple(sorted(right_side))))
+    return out
+
+
 class _PairQuery:
     """The parts of a pairing statement: the claims as SQL values, the sources of the range, the books."""
 
     def __init__(
         self, book_ids: Sequence[int] | None, start: date | None, end: date, claims: PairClaims, gie: int
     ) -> None:
+        self.claims = claims
         self.codes = [code for code, cases in claims.items() if any(case >= 0 for case in cases)]
         self.sources, self.source_params = _partner_sources(start, end)
         self.claim_rows = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(self.codes))

@@ -1,6 +1,6 @@
 """Ledger actions. `journal_entry_post` and `journal_entries_post` are the only ways anything is written to a book."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,9 +15,19 @@ from gie_erp.core.errors import DomainError, ErrorCode
 from gie_erp.core.idempotency import is_reserved_key, retry_once_on_conflict
 from gie_erp.core.money import to_centimes
 from gie_erp.core.roles import Role
+from ledger import pair_table
 from ledger.close_checks import earlier_open_months
 from ledger.engine import PostedRef, post_drafts
-from ledger.models import PERIOD_FIRST_YEAR, PERIOD_LAST_YEAR, Book, Entry, EntryAttachment, Journal, PeriodLock
+from ledger.models import (
+    PERIOD_FIRST_YEAR,
+    PERIOD_LAST_YEAR,
+    Book,
+    Entry,
+    EntryAttachment,
+    Journal,
+    PairClaim,
+    PeriodLock,
+)
 from ledger.posting import EntryDraft, JournalLine, reversed_lines
 from ledger.selectors import entry_lines, movement_centimes
 from ledger.year_end import LOSS_ACCOUNT, PROFIT_ACCOUNT, year_end_lines
@@ -315,3 +325,27 @@ def year_close_reverse(*, book: Book, year: int, acting_user: Any, reason: str, 
         )
         count += 1
     return count
+
+
+@transaction.atomic
+def pair_claims_set(*, claims: Mapping[str, Sequence[int]]) -> bool:
+    """Store the combined accounts' claims (``ledger.pair_table``) and rebuild the pair table under them; nothing
+    happens when they are the stored ones. True when it rebuilt.
+
+    PostgreSQL: the balance tables are locked against writers for the rebuild (``SHARE``: postings in flight finish
+    first, the next wait), so no posting adds to the table under the old claims after it was read again."""
+    wanted = {code: tuple(int(case) for case in cases) for code, cases in claims.items() if max(cases) >= 0}
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE ledger_balance, ledger_balanceyear IN SHARE MODE")
+    stored = {claim.account_code: claim.cases for claim in PairClaim.objects.all()}
+    if stored == wanted:
+        return False
+    PairClaim.objects.all().delete()
+    PairClaim.objects.bulk_create(
+        PairClaim(account_code=code, member_member=cases[0], member_gie=cases[1], gie_member=cases[2],
+                  gie_gie=cases[3])
+        for code, cases in sorted(wanted.items())
+    )  # fmt: skip
+    pair_table.rebuild()
+    return True

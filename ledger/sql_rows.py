@@ -10,6 +10,8 @@ import psycopg
 from django.apps import apps
 from django.db import connection
 
+from ledger import pair_table
+
 
 def sqlite_value(value: Any) -> Any:
     if isinstance(value, UUID):
@@ -98,3 +100,33 @@ def sqlite_rows(rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         return sqlite_value(value)
 
     return [tuple(convert(v) for v in row) for row in rows]
+
+
+UPSERTS = {  # what an insert into these tables does when the row exists: add to it
+    "ledger_balance": (
+        " ON CONFLICT (book_id, account_code, partner_id, year, month) DO UPDATE SET "
+        "debit = ledger_balance.debit + excluded.debit, credit = ledger_balance.credit + excluded.credit"
+    ),
+    "ledger_balanceyear": (
+        " ON CONFLICT (book_id, account_code, partner_id, year) DO UPDATE SET "
+        "debit = ledger_balanceyear.debit + excluded.debit, credit = ledger_balanceyear.credit + excluded.credit"
+    ),
+    "ledger_journalsequence": (
+        " ON CONFLICT (book_id, journal, year) DO UPDATE "
+        "SET last_number = ledger_journalsequence.last_number + excluded.last_number "
+        "RETURNING book_id, journal, year, last_number"
+    ),
+}
+
+
+def statement_sql(
+    table: str, columns: tuple[str, ...], rows: list[tuple[Any, ...]], *, batch: bool
+) -> tuple[str, list[Any]]:
+    """The SQL of a table's rows and its parameters (PostgreSQL): one parameter per value, or one array per column
+    (``batch``); the pair rows feed the pair table's upsert (``ledger.pair_table``)."""
+    params = columns_of(rows, len(columns)) if batch else [value for row in rows for value in row]
+    if table == pair_table.PAIR_SOURCE:
+        return pair_table.upsert_sql(len(rows), batch=batch), params
+    if batch:
+        return unnest_sql(table, columns, UPSERTS.get(table, "")), params
+    return insert_sql(table, columns, UPSERTS.get(table, ""), len(rows)), params

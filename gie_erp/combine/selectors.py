@@ -6,9 +6,11 @@ are the GIE's, a cooperative's representative reaches none of this.
 """
 
 import calendar
+import functools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from types import MappingProxyType
 
 from django.db.models import Q
 
@@ -287,8 +289,19 @@ def _sums(
     return by_book, total
 
 
-def _claims(context: _Context, codes: Iterable[str]) -> dict[str, tuple[int, int, int, int]]:
-    return eliminate.database_claims(context.rules, codes)
+def _claims(context: _Context, codes: Iterable[str]) -> Mapping[str, tuple[int, int, int, int]]:
+    """The claims of the pair list over the pooled chart and any other code read: the pair table's own when the
+    rules are the active ones it was built with (``ledger.pair_table``), so that a whole year reads from it."""
+    extra = frozenset(codes).difference(chart_by_code())
+    return chart_claims(context.rules, extra)
+
+
+@functools.lru_cache(maxsize=8)
+def chart_claims(
+    rules: tuple[eliminate.PairRule, ...], extra: frozenset[str] = frozenset()
+) -> Mapping[str, tuple[int, int, int, int]]:
+    """``eliminate.database_claims`` of every account of the pooled chart (and the ``extra`` codes)."""
+    return MappingProxyType(eliminate.database_claims(rules, sorted(chart_by_code().keys() | extra)))
 
 
 def _combine(context: _Context, start: date | None, end: date, *, per_book: bool, listed: bool = True) -> Combination:

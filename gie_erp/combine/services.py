@@ -10,9 +10,11 @@ from django.utils.translation import gettext as _
 
 from gie_erp.combine.models import PairRule
 from gie_erp.combine.rules import check_rule, parse_prefixes
+from gie_erp.combine.selectors import active_rules, chart_claims
 from gie_erp.core.audit import audit_record
 from gie_erp.core.errors import DomainError, ErrorCode
 from ledger.chart import chart_by_code
+from ledger.services import pair_claims_set
 
 #: the fields a form may set (the key is set once, at creation: combinations and the audit name it)
 RULE_FIELDS = ("key", "label_fr", "label_ar", "left", "left_book", "right", "right_book", "active", "note", "order")
@@ -45,4 +47,11 @@ def pair_rule_save(*, rule: PairRule | None, data: Mapping[str, Any], acting_use
         target=target,
         data={"fields": changed, "left": target.left, "right": target.right, "active": target.active},
     )
+    pair_claims_sync()
     return target
+
+
+def pair_claims_sync() -> bool:
+    """Give the ledger the active pair list's claims, so that its pair table follows them (rebuilt when they
+    changed: ``ledger.services.pair_claims_set``). Run after every change to the list and after each migration."""
+    return pair_claims_set(claims=chart_claims(active_rules()))

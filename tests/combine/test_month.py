@@ -40,13 +40,14 @@ Bilan at 30 November (nothing before November): actif 34 créances 420.00 + 22.4
 54.60 = 220.60, 55 trésorerie-passif (5141 in credit) 30.00: 1,294.40.
 """
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from gie_erp.combine.eliminate import Cause
-from gie_erp.combine.selectors import book_set, combined_accounts, combined_trial_balance
+from gie_erp.combine.selectors import active_rules, book_set, chart_claims, combined_accounts, combined_trial_balance
 from tests.combine.conftest import NOV_1, NOV_30, month  # noqa: F401 (the fixture)
 from tests.sales.books_view import assert_books_verify
 
@@ -204,5 +205,35 @@ def test_pairs_left_in_the_database_give_the_same_accounts(month: dict[str, Any]
         assert counted.eliminated_count == listed.eliminated_count
         assert counted.eliminated == ()
     whole = combined_trial_balance(books=book_set("all"), start=NOV_1, end=NOV_30, listed=False)
+    assert (whole.eliminated_count, len(whole.differences)) == (7, 1)
+    assert {r.code: r.eliminations for r in whole.rows}["3463"] == -99600
+
+
+def test_the_year_read_from_the_pair_table(month: dict[str, Any]) -> None:  # noqa: F811
+    """The whole of 2026 (nothing else was posted that year): the pairs that do not cancel come from the ledger's pair
+    table, kept by every posting above under the default pair list's claims (stored after the migrations), and the
+    year's trial balance is November's — the rows, the 7 eliminated pairs, the one difference, the same sets."""
+    from ledger import pair_table, pairs
+    from ledger.models import PairClaim
+
+    year = (date(2026, 1, 1), date(2026, 12, 31))
+    claims = chart_claims(active_rules())
+    assert {claim.account_code: claim.cases for claim in PairClaim.objects.all()} == {
+        code: cases for code, cases in claims.items() if max(cases) >= 0
+    }
+    gie = month["gie"].pk
+    assert pairs._table_year(*year, claims, gie) == 2026
+    assert pair_table.differences() == []
+    olive = month["exempt"]
+    for books in (book_set("all"), book_set(f"{olive.slug}"), book_set("all", exclude_gie=True)):
+        november = combined_trial_balance(books=books, start=NOV_1, end=NOV_30, listed=False)
+        whole_year = combined_trial_balance(books=books, start=year[0], end=year[1], listed=False)
+        assert whole_year.rows == november.rows
+        assert [(d.rule_key, d.left.slug, d.right.slug, d.difference) for d in whole_year.differences] == [
+            (d.rule_key, d.left.slug, d.right.slug, d.difference) for d in november.differences
+        ]
+        assert whole_year.outside == november.outside
+        assert whole_year.eliminated_count == november.eliminated_count
+    whole = combined_trial_balance(books=book_set("all"), start=year[0], end=year[1], listed=False)
     assert (whole.eliminated_count, len(whole.differences)) == (7, 1)
     assert {r.code: r.eliminations for r in whole.rows}["3463"] == -99600

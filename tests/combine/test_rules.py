@@ -8,7 +8,7 @@ from gie_erp.combine.default_pairs import DEFAULT_RULES
 from gie_erp.combine.eliminate import Cause, combine
 from gie_erp.combine.models import PairRule
 from gie_erp.combine.rules import check_rule, parse_prefixes
-from gie_erp.combine.selectors import active_rules, book_set
+from gie_erp.combine.selectors import active_rules, book_set, chart_claims
 from gie_erp.core.errors import DomainError, ErrorCode
 from ledger.books import book_ensure
 from ledger.chart import chart_by_code
@@ -119,3 +119,27 @@ def test_book_sets_and_their_refusals(books: dict[str, Any]) -> None:
         book_set("sector:fishing", exclude_gie=True)
     assert raised.value.code == ErrorCode.COMBINE_NO_BOOKS
     assert raised.value.message("fr") == "Aucun livre dans cet ensemble : sector:fishing."
+
+
+@pytest.mark.django_db
+def test_a_change_to_the_pair_list_rebuilds_the_ledgers_pair_table(accountant: Any) -> None:
+    """The migrations stored the default list's claims; deactivating the revenue pair (7124, 71272 ↔ 61) changes
+    them, and the pair table follows (``pair_claims_sync`` after every change)."""
+    from gie_erp.combine.services import pair_claims_sync, pair_rule_save
+    from ledger.models import PairClaim
+
+    def stored() -> dict[str, tuple[int, int, int, int]]:
+        return {claim.account_code: claim.cases for claim in PairClaim.objects.all()}
+
+    def of_the_list() -> dict[str, tuple[int, int, int, int]]:
+        return {code: cases for code, cases in chart_claims(active_rules()).items() if max(cases) >= 0}
+
+    defaults = stored()
+    assert defaults == of_the_list()
+    assert pair_claims_sync() is False  # already the list's claims
+    rule = PairRule.objects.get(key="gie-revenue")
+    pair_rule_save(rule=rule, data={"active": False}, acting_user=accountant)
+    assert stored() == of_the_list()
+    assert stored()["71272"] != defaults["71272"]  # now claimed by the accessory sales' pair (7127 ↔ 6146) only
+    pair_rule_save(rule=rule, data={"active": True}, acting_user=accountant)
+    assert stored() == defaults

@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ledger import pair_table
 from ledger.models import Book
 from ledger.verify import book_checks_record
 
@@ -28,8 +29,14 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"BYPASS {slugs.get(book_id, book_id)}: {count} django-ledger entries not posted by gie_erp"
             )
-        if differences or orphans:
+        pair_differences = [] if book_ids is not None else pair_table.differences()
+        for line in pair_differences:
+            self.stderr.write(f"PAIR TABLE {line}")
+        if differences or orphans or pair_differences:
             raise CommandError(
-                f"{len(differences)} differences, {sum(orphans.values())} entries outside the posting path"
+                f"{len(differences)} differences, {sum(orphans.values())} entries outside the posting path, "
+                f"{len(pair_differences)} differences in the pair table"
             )
         self.stdout.write("ledger_verify: balance table equals the transactions in every book")
+        if book_ids is None:
+            self.stdout.write("ledger_verify: the pair table equals the balance table's amounts with a partner")
