@@ -335,12 +335,17 @@ def pair_claims_set(*, claims: Mapping[str, Sequence[int]]) -> bool:
     PostgreSQL: the balance tables are locked against writers for the rebuild (``SHARE``: postings in flight finish
     first, the next wait), so no posting adds to the table under the old claims after it was read again."""
     wanted = {code: tuple(int(case) for case in cases) for code, cases in claims.items() if max(cases) >= 0}
+
+    def stored() -> dict[str, tuple[int, int, int, int]]:
+        return {claim.account_code: claim.cases for claim in PairClaim.objects.all()}
+
+    if stored() == wanted:  # the usual case (every migrate, a label changed): no lock taken
+        return False
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("LOCK TABLE ledger_balance, ledger_balanceyear IN SHARE MODE")
-    stored = {claim.account_code: claim.cases for claim in PairClaim.objects.all()}
-    if stored == wanted:
-        return False
+        if stored() == wanted:  # another writer stored them while this one waited
+            return False
     PairClaim.objects.all().delete()
     PairClaim.objects.bulk_create(
         PairClaim(account_code=code, member_member=cases[0], member_gie=cases[1], gie_member=cases[2],

@@ -86,9 +86,18 @@ def test_a_chosen_book_with_nothing_posted_faces_its_partners() -> None:
 def books(gie: Any) -> dict[str, Any]:
     made = {
         "gie": gie,
-        "a": OrganizationFactory(slug="femmes-argan", sector="argan_olive", is_women_cooperative=True),
-        "b": OrganizationFactory(slug="miel-rif", sector="beekeeping"),
-        "c": OrganizationFactory(slug="sans-livre", sector="beekeeping"),  # no book opened
+        # named, not numbered by the factory's sequence: the sets list the books by name (regression: "Coopérative
+        # Test 10" sorted before "… 9" when other tests had made organizations first)
+        "a": OrganizationFactory(
+            slug="femmes-argan",
+            legal_name_fr="Coopérative Argan des femmes",
+            sector="argan_olive",
+            is_women_cooperative=True,
+        ),
+        "b": OrganizationFactory(slug="miel-rif", legal_name_fr="Coopérative Miel du Rif", sector="beekeeping"),
+        "c": OrganizationFactory(
+            slug="sans-livre", legal_name_fr="Coopérative Sans livre", sector="beekeeping"
+        ),  # no book opened
     }
     for key in ("gie", "a", "b"):
         book_ensure(organization=made[key])
