@@ -11,17 +11,18 @@ balance rows as before. ``differences`` (``ledger_verify``) recomputes the table
 """
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import connection
 
-from ledger.models import PairYear
+from ledger.models import PairClaim, PairYear
 from ledger.periods import CLOSING_PERIOD, OPENING_PERIOD
 from members.models import Organization
 
-#: the claims of a pair list: per account code, the four cases (member→member, member→GIE, GIE→member, GIE→GIE)
-Claims = Mapping[str, tuple[int, int, int, int]]
+#: the claims of a pair list: per account code, the four cases (member→member, member→GIE, GIE→member, GIE→GIE),
+#: each ``2 × group + side`` or -1; only the codes some case claims
+Claims = dict[str, tuple[int, int, int, int]]
 #: the rows a posting adds: (book, account code, partner organization, year, debit − credit in centimes)
 PAIR_SOURCE_COLUMNS = ("book_id", "account_code", "partner_id", "year", "amount")
 PAIR_SOURCE = "pair source"  # the engine's plan names the pair rows so (they feed an upsert of their own)
@@ -56,6 +57,17 @@ left_sum = ledger_pairyear.left_sum + excluded.left_sum, right_sum = ledger_pair
 BALANCES_SOURCE = """
 SELECT book_id, account_code, partner_id, year, debit - credit AS amount FROM ledger_balanceyear WHERE partner_id <> 0
 """
+
+
+def claims_of(claims: Mapping[str, Sequence[int]]) -> Claims:
+    """Claims as the table stores them: integers, only the codes some case claims."""
+    return {code: (int(cases[0]), int(cases[1]), int(cases[2]), int(cases[3]))
+            for code, cases in claims.items() if max(cases) >= 0}  # fmt: skip
+
+
+def stored_claims() -> Claims:
+    """The claims the table was built under."""
+    return {claim.account_code: claim.cases for claim in PairClaim.objects.all()}
 
 
 def _claimed(source: str) -> str:

@@ -11,7 +11,8 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 
-from ledger.models import Balance, BalanceYear, Book, PairClaim
+from ledger import pair_table
+from ledger.models import Balance, BalanceYear, Book
 from ledger.periods import CLOSING_PERIOD, OPENING_PERIOD, split_months, split_years
 from ledger.selectors import month_q
 from members.models import Organization
@@ -189,8 +190,7 @@ def _table_year(start: date | None, end: date, claims: PairClaims, gie: int) -> 
     very claims and ``gie`` is the only GIE (the table tells the GIE by the organization's kind); else None."""
     if start is None or (start.month, start.day) != (1, 1) or (end.year, end.month, end.day) != (start.year, 12, 31):
         return None
-    wanted = {code: tuple(int(case) for case in cases) for code, cases in claims.items() if max(cases) >= 0}
-    if {claim.account_code: claim.cases for claim in PairClaim.objects.all()} != wanted:
+    if pair_table.stored_claims() != pair_table.claims_of(claims):
         return None
     if list(Organization.objects.filter(kind=Organization.Kind.GIE).values_list("pk", flat=True)) != [gie]:
         return None

@@ -334,17 +334,13 @@ def pair_claims_set(*, claims: Mapping[str, Sequence[int]]) -> bool:
 
     PostgreSQL: the balance tables are locked against writers for the rebuild (``SHARE``: postings in flight finish
     first, the next wait), so no posting adds to the table under the old claims after it was read again."""
-    wanted = {code: tuple(int(case) for case in cases) for code, cases in claims.items() if max(cases) >= 0}
-
-    def stored() -> dict[str, tuple[int, int, int, int]]:
-        return {claim.account_code: claim.cases for claim in PairClaim.objects.all()}
-
-    if stored() == wanted:  # the usual case (every migrate, a label changed): no lock taken
+    wanted = pair_table.claims_of(claims)
+    if pair_table.stored_claims() == wanted:  # the usual case (every migrate, a label changed): no lock taken
         return False
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("LOCK TABLE ledger_balance, ledger_balanceyear IN SHARE MODE")
-        if stored() == wanted:  # another writer stored them while this one waited
+        if pair_table.stored_claims() == wanted:  # another writer stored them while this one waited
             return False
     PairClaim.objects.all().delete()
     PairClaim.objects.bulk_create(
